@@ -1,0 +1,153 @@
+"""The registry of checks: what runs in the worker (probes) and how it is judged (checks).
+
+A Probe is a batch of calls of one student function on inputs built in the trusted process.
+A Check reads the answers of one probe and judges every case, giving credit for the fraction
+of cases that pass. Points live in autograder/points.py; misconception diagnoses in
+autograder/diagnosis/. Adding a check is one entry in the module of its student file.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+
+from autograder.judge import PASS, Verdict, compare
+
+
+@dataclass
+class Case:
+    """One call's inputs. args/kwargs go to the worker; label and meta stay trusted.
+
+    label describes the case to the student by its sizes, never its values.
+    """
+
+    args: tuple
+    kwargs: dict = field(default_factory=dict)
+    label: str = ""
+    meta: dict = field(default_factory=dict)
+
+
+@dataclass
+class CallResult:
+    """What one call gave back, as plain data. status: ok, raised, timeout, crashed, not_run,
+    missing (function or module not there), import_error."""
+
+    status: str
+    leaves: dict[str, dict] = field(default_factory=dict)
+    raised: dict | None = None
+    warnings: list[str] = field(default_factory=list)
+    inputs_after: dict[str, dict] = field(default_factory=dict)
+    detail: str = ""
+
+    def leaf(self, path: str) -> dict | None:
+        return self.leaves.get(path)
+
+
+@dataclass(frozen=True)
+class Probe:
+    id: str
+    function: str
+    build: Callable[[], list[Case]]
+    report_inputs: bool = True
+
+
+Judge = Callable[[Case, CallResult], Verdict]
+
+
+@dataclass(frozen=True)
+class Check:
+    id: str              # key of the points table, e.g. "rnn_forward.h"
+    function: str        # the student function it grades (the test name's prefix)
+    title: str           # "h matches the reference"
+    probe: str           # id of the probe whose answers it judges
+    judge: Judge
+    expects_exception: bool = False   # a raised exception is judged, not a failure
+
+    @property
+    def name(self) -> str:
+        return f"{self.function}: {self.title}"
+
+
+# ---- judges shared by many checks -----------------------------------------------------------
+def matches(path: str, expected: Callable[[Case], Any], name: str | None = None) -> Judge:
+    """Judge output `path` against expected(case), per SPEC's tolerance."""
+
+    def judge(case: Case, result: CallResult) -> Verdict:
+        return compare(result.leaf(path), expected(case), name or path)
+
+    return judge
+
+
+def all_of(*judges: Judge) -> Judge:
+    def judge(case: Case, result: CallResult) -> Verdict:
+        for j in judges:
+            v = j(case, result)
+            if not v.passed:
+                return v
+        return PASS
+
+    return judge
+
+
+def warning_free(case: Case, result: CallResult) -> Verdict:
+    if result.warnings:
+        return Verdict(False, f"the call raised a warning under NumPy's default error state: {result.warnings[0]}")
+    return PASS
+
+
+def flatten_inputs(args: tuple, kwargs: dict) -> dict[str, np.ndarray]:
+    """Input arrays by the paths the worker reports them under (arg0, arg2['W_xh'], ...)."""
+    flat: dict[str, np.ndarray] = {}
+
+    def walk(obj, path):
+        if isinstance(obj, dict):
+            for k, v in obj.items():
+                walk(v, f"{path}[{k!r}]")
+        elif isinstance(obj, np.ndarray):
+            flat[path] = obj
+
+    for i, a in enumerate(args):
+        walk(a, f"arg{i}")
+    for k, v in kwargs.items():
+        walk(v, k)
+    return flat
+
+
+def inputs_unchanged(arg_names: tuple[str, ...]) -> Judge:
+    """Every input array is, after the call, exactly what was passed in."""
+
+    def judge(case: Case, result: CallResult) -> Verdict:
+        for path, original in flatten_inputs(case.args, case.kwargs).items():
+            after = result.inputs_after.get(path)
+            label = _readable_path(path, arg_names)
+            if after is None or "array" not in after:
+                return Verdict(False, f"{label} could not be read back after the call")
+            got = after["array"]
+            if got.shape != original.shape or not np.array_equal(got, original, equal_nan=True):
+                return Verdict(False, f"{label} was modified in place by the call. Work on a copy "
+                                      "(e.g. x = x.copy(), or z = a + b instead of a += b).")
+        return PASS
+
+    return judge
+
+
+def _readable_path(path: str, arg_names: tuple[str, ...]) -> str:
+    if path.startswith("arg"):
+        head, _, rest = path[3:].partition("[")
+        if head.isdigit() and int(head) < len(arg_names):
+            return f"the input {arg_names[int(head)]}" + (f"[{rest}" if rest else "")
+    return f"the input {path}"
+
+
+def all_checks() -> list[Check]:
+    from autograder.checks import activations, clipping, jacobian, rnn
+
+    return [*activations.CHECKS, *rnn.CHECKS, *jacobian.CHECKS, *clipping.CHECKS]
+
+
+def all_probes() -> dict[str, Probe]:
+    from autograder.checks import activations, clipping, jacobian, rnn
+
+    probes = [*activations.PROBES, *rnn.PROBES, *jacobian.PROBES, *clipping.PROBES]
+    return {p.id: p for p in probes}

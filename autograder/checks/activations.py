@@ -1,0 +1,107 @@
+"""Checks of activations.py: sigmoid, sigmoid_derivative, tanh_derivative."""
+from __future__ import annotations
+
+import numpy as np
+
+from autograder import cases as C
+from autograder.checks import PASS, Case, CallResult, Check, Probe, Verdict, all_of, inputs_unchanged, matches
+from autograder.checks import warning_free
+from autograder.reference import load as ref
+
+EXTREME = np.array([-1000.0, -800.0, -710.0, -100.0, -40.0, -1.0, 0.0, 1.0, 40.0, 100.0, 710.0, 800.0, 1000.0])
+
+
+def moderate_inputs(name: str) -> list[Case]:
+    """Elementwise inputs of several shapes, |x| <= 30: fixed ones, then Hypothesis's."""
+    out = [Case((np.linspace(-8.0, 8.0, 17),), label="x = 17 evenly spaced points in [-8, 8]"),
+           Case((C.rng(name + "/2d").normal(0.0, 3.0, size=(3, 4)),), label="x of shape (3, 4)"),
+           Case((np.array(0.7),), label="a 0-d array x")]
+    shapes = C.draws(C.sizes(ndim=(1, 3), a=(1, 4), b=(1, 4), c=(1, 3)), 9)
+    for s in shapes:
+        shape = (s["a"], s["b"], s["c"])[: s["ndim"]]
+        x = np.clip(np.random.default_rng(s["seed"]).normal(0.0, 4.0 * s["scale"], size=shape), -30, 30)
+        out.append(Case((x,), label=f"x of shape {shape}"))
+    return out
+
+
+def symmetric_inputs(name: str) -> list[Case]:
+    """x followed by -x, so the answer's two halves must agree (sigma' is even)."""
+    g = C.rng(name)
+    out = []
+    for n in (5, 8):
+        v = g.normal(0.0, 3.0, size=n)
+        out.append(Case((np.concatenate([v, -v]),), label=f"{n} values followed by their negatives"))
+    return out
+
+
+def extreme_inputs() -> list[Case]:
+    return [Case((EXTREME.copy(),), label="x with |x| up to 1000")]
+
+
+def in_unit_interval(case: Case, result: CallResult) -> Verdict:
+    leaf = result.leaf("output")
+    got = leaf.get("array") if leaf else None
+    if not isinstance(got, np.ndarray) or got.shape != np.shape(case.args[0]):
+        return Verdict(False, "no array of the input's shape came back")
+    x = case.args[0]
+    if np.any(got < 0) or np.any(got > 1) or not np.all(np.isfinite(got)):
+        return Verdict(False, "sigmoid(x) must lie in [0, 1], but some values are outside")
+    inner = np.abs(x) <= 30
+    if np.any((got[inner] <= 0) | (got[inner] >= 1)):
+        return Verdict(False, "for |x| <= 30, sigmoid(x) is strictly between 0 and 1, but some values equal 0 or 1")
+    return PASS
+
+
+def even_and_at_most_quarter(case: Case, result: CallResult) -> Verdict:
+    leaf = result.leaf("output")
+    got = leaf.get("array") if leaf else None
+    n = np.shape(case.args[0])[0] // 2
+    if not isinstance(got, np.ndarray) or got.shape != (2 * n,) or not np.all(np.isfinite(got)):
+        return Verdict(False, "no finite array of the input's shape came back")
+    if np.any(got > 0.25 + 1e-12) or np.any(got < 0):
+        return Verdict(False, f"sigma'(x) lies in [0, 1/4], but the largest value returned is {got.max():.6g}")
+    if not np.allclose(got[:n], got[n:], rtol=1e-7, atol=1e-12):
+        return Verdict(False, "sigma'(x) should equal sigma'(-x) (the derivative is an even function), "
+                              "but the values for x and -x differ")
+    return PASS
+
+
+def _expected(fn_name: str):
+    return lambda case: getattr(ref(), fn_name)(case.args[0])
+
+
+PROBES = [
+    Probe("sigmoid.moderate", "sigmoid", lambda: moderate_inputs("sigmoid")),
+    Probe("sigmoid.extreme", "sigmoid", extreme_inputs),
+    Probe("sigmoid_derivative.moderate", "sigmoid_derivative", lambda: moderate_inputs("sigmoid_derivative")),
+    Probe("sigmoid_derivative.symmetric", "sigmoid_derivative", lambda: symmetric_inputs("sigmoid_derivative")),
+    Probe("sigmoid_derivative.extreme", "sigmoid_derivative", extreme_inputs),
+    Probe("tanh_derivative.moderate", "tanh_derivative", lambda: moderate_inputs("tanh_derivative")),
+    Probe("tanh_derivative.extreme", "tanh_derivative", extreme_inputs),
+]
+
+CHECKS = [
+    Check("sigmoid.values", "sigmoid", "values match the reference", "sigmoid.moderate",
+          matches("output", _expected("sigmoid"), "sigmoid(x)")),
+    Check("sigmoid.range", "sigmoid", "values lie in [0, 1], strictly inside for |x| <= 30",
+          "sigmoid.moderate", in_unit_interval),
+    Check("sigmoid.extreme", "sigmoid", "finite, warning-free and right at |x| up to 1000", "sigmoid.extreme",
+          all_of(warning_free, matches("output", _expected("sigmoid"), "sigmoid(x)"))),
+    Check("sigmoid.inputs", "sigmoid", "does not modify its input", "sigmoid.moderate", inputs_unchanged(("x",))),
+    Check("sigmoid_derivative.values", "sigmoid_derivative", "values match sigma(x)(1 - sigma(x))",
+          "sigmoid_derivative.moderate", matches("output", _expected("sigmoid_derivative"), "sigmoid_derivative(x)")),
+    Check("sigmoid_derivative.shape_of_curve", "sigmoid_derivative", "even in x and never above 1/4",
+          "sigmoid_derivative.symmetric", even_and_at_most_quarter),
+    Check("sigmoid_derivative.extreme", "sigmoid_derivative", "finite, warning-free and right at |x| up to 1000",
+          "sigmoid_derivative.extreme",
+          all_of(warning_free, matches("output", _expected("sigmoid_derivative"), "sigmoid_derivative(x)"))),
+    Check("sigmoid_derivative.inputs", "sigmoid_derivative", "does not modify its input",
+          "sigmoid_derivative.moderate", inputs_unchanged(("x",))),
+    Check("tanh_derivative.values", "tanh_derivative", "values match 1 - tanh(x)**2", "tanh_derivative.moderate",
+          matches("output", _expected("tanh_derivative"), "tanh_derivative(x)")),
+    Check("tanh_derivative.extreme", "tanh_derivative", "finite, warning-free and right at |x| up to 1000",
+          "tanh_derivative.extreme",
+          all_of(warning_free, matches("output", _expected("tanh_derivative"), "tanh_derivative(x)"))),
+    Check("tanh_derivative.inputs", "tanh_derivative", "does not modify its input", "tanh_derivative.moderate",
+          inputs_unchanged(("x",))),
+]

@@ -1,0 +1,107 @@
+"""Checks of clipping.py: clip_grad_norm (global L2 norm clipping)."""
+from __future__ import annotations
+
+import numpy as np
+
+from autograder import cases as C
+from autograder.checks import Case, CallResult, Check, Probe, Verdict, all_of, inputs_unchanged, matches
+from autograder.checks import warning_free
+from autograder.contract import PARAM_KEYS
+from autograder.judge import PASS, compare
+from autograder.reference import load as ref
+
+SHAPES = {"W_xh": (3, 4), "W_hh": (4, 4), "b_h": (4,), "W_hy": (4, 2), "b_y": (2,)}
+
+
+def grads_dict(g: np.random.Generator, scales: dict | None = None) -> dict[str, np.ndarray]:
+    scales = scales or {}
+    return {k: g.normal(0.0, scales.get(k, 1.0), size=SHAPES[k]) for k in PARAM_KEYS}
+
+
+def norm(grads: dict) -> float:
+    return float(np.sqrt(sum(np.sum(v * v) for v in grads.values())))
+
+
+def above_cases() -> list[Case]:
+    """Norm above max_norm; arrays of very different sizes so per-tensor clipping shows."""
+    out = []
+    for i, fraction in enumerate([0.5, 0.1, 0.9, 0.3, 0.05, 0.7]):
+        g = C.rng(f"clip/above/{i}")
+        grads = grads_dict(g, {"W_xh": 5.0, "b_y": 0.1} if i % 2 else {"W_hh": 3.0, "b_h": 0.2})
+        tau = fraction * norm(grads)
+        out.append(Case((grads, tau), label=f"total norm {norm(grads):.3g}, max_norm {tau:.3g}"))
+    return out
+
+
+def below_cases() -> list[Case]:
+    out = []
+    for i, factor in enumerate([1.5, 10.0, 1.01]):
+        grads = grads_dict(C.rng(f"clip/below/{i}"))
+        tau = factor * norm(grads)
+        out.append(Case((grads, tau), label=f"total norm {norm(grads):.3g} below max_norm {tau:.3g}"))
+    return out
+
+
+def zero_cases() -> list[Case]:
+    zeros = {k: np.zeros(SHAPES[k]) for k in PARAM_KEYS}
+    return [Case((zeros, 1.0), label="all-zero gradients, max_norm 1.0"),
+            Case(({k: v.copy() for k, v in zeros.items()}, 1e-3), label="all-zero gradients, max_norm 0.001")]
+
+
+def invalid_cases() -> list[Case]:
+    grads = grads_dict(C.rng("clip/invalid"))
+    return [Case(({k: v.copy() for k, v in grads.items()}, tau), label=f"max_norm = {tau}")
+            for tau in (0.0, -1.0, -1e-3)]
+
+
+def _clipped(key: str):
+    return lambda case: ref().clip_grad_norm(*case.args)[0][key]
+
+
+def _total(case: Case) -> np.ndarray:
+    return np.float64(ref().clip_grad_norm(*case.args)[1])
+
+
+def clipped_matches(case: Case, result: CallResult) -> Verdict:
+    for key in PARAM_KEYS:
+        v = matches(f"clipped[{key!r}]", _clipped(key), f"clipped[{key!r}]")(case, result)
+        if not v.passed:
+            return v
+    return PASS
+
+
+def zero_unchanged(case: Case, result: CallResult) -> Verdict:
+    v = compare(result.leaf("total_norm"), np.float64(0.0), "total_norm")
+    return v if not v.passed else clipped_matches(case, result)
+
+
+def raises_value_error(case: Case, result: CallResult) -> Verdict:
+    if result.status == "raised" and result.raised and "ValueError" in result.raised.get("mro", []):
+        return PASS
+    if result.status == "raised":
+        return Verdict(False, f"expected ValueError for max_norm = {case.args[1]}, "
+                              f"got {result.raised.get('type', 'an exception')}")
+    return Verdict(False, f"max_norm = {case.args[1]} was accepted; raise ValueError when max_norm <= 0")
+
+
+PROBES = [
+    Probe("clip_grad_norm.above", "clip_grad_norm", above_cases),
+    Probe("clip_grad_norm.below", "clip_grad_norm", below_cases, report_inputs=False),
+    Probe("clip_grad_norm.zero", "clip_grad_norm", zero_cases, report_inputs=False),
+    Probe("clip_grad_norm.invalid", "clip_grad_norm", invalid_cases, report_inputs=False),
+]
+
+CHECKS = [
+    Check("clip_grad_norm.total_norm", "clip_grad_norm", "total_norm is the global L2 norm before clipping",
+          "clip_grad_norm.above", matches("total_norm", _total, "total_norm")),
+    Check("clip_grad_norm.clipped", "clip_grad_norm", "every array scaled by max_norm / total_norm",
+          "clip_grad_norm.above", clipped_matches),
+    Check("clip_grad_norm.below_threshold", "clip_grad_norm", "leaves gradients below max_norm unchanged",
+          "clip_grad_norm.below", all_of(clipped_matches, matches("total_norm", _total, "total_norm"))),
+    Check("clip_grad_norm.zero_gradient", "clip_grad_norm", "a zero gradient comes back as zeros, warning-free",
+          "clip_grad_norm.zero", all_of(warning_free, zero_unchanged)),
+    Check("clip_grad_norm.validation", "clip_grad_norm", "raises ValueError when max_norm <= 0",
+          "clip_grad_norm.invalid", raises_value_error, expects_exception=True),
+    Check("clip_grad_norm.inputs", "clip_grad_norm", "does not modify its inputs", "clip_grad_norm.above",
+          inputs_unchanged(("grads", "max_norm"))),
+]

@@ -1,0 +1,213 @@
+"""Checks of jacobian.py: hidden_jacobian, jacobian_through_time, gradient_bound,
+classify_gradient_regime.
+
+Jacobians are compared elementwise on non-symmetric W_hh (a norm cannot see a missing
+transpose). The bound is checked against the reference formula, against true norms of Jacobian
+products (it must hold), and on W = c Q at the derivative's peak (where it must be tight).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from autograder import cases as C
+from autograder.checks import Case, CallResult, Check, Probe, Verdict, inputs_unchanged, matches
+from autograder.judge import PASS, compare
+from autograder.reference import load as ref
+
+ACTIVATIONS = ("tanh", "sigmoid")
+PEAK_STATE = {"tanh": 0.0, "sigmoid": 0.5}   # where phi' reaches gamma
+
+
+def _generated(name: str, n: int, **ranges) -> list[dict]:
+    return C.draws(C.sizes(**ranges), n) if n else []
+
+
+# ---- hidden_jacobian -------------------------------------------------------------------------
+def one_step_cases(activation: str) -> list[Case]:
+    out = []
+    specs = [(4, C.zlib.crc32(b"j4" + activation.encode()), 1.0), (3, 11, 1.5), (5, 12, 0.5), (1, 13, 1.0)]
+    specs += [(s["H"], s["seed"], s["scale"]) for s in _generated("hj", 8, H=(1, 6))]
+    for H, seed, scale in specs:
+        g = np.random.default_rng(seed)
+        h_t = C.random_states(g, (H,), activation)
+        W = C.non_symmetric(g, H, 1.5 * scale)
+        out.append(Case((h_t, W), {"activation": activation}, label=f"H={H}, activation={activation!r}"))
+    return out
+
+
+# ---- jacobian_through_time -------------------------------------------------------------------
+def through_time_cases(activation: str, identity: bool = False) -> list[Case]:
+    specs = [(5, 3, 1, 4), (4, 4, 0, 4), (6, 2, 2, 5), (3, 3, 0, 2)]
+    specs += [(s["T"], s["H"], None, None) for s in _generated("jtt", 6, T=(1, 6), H=(1, 4))]
+    out = []
+    for i, (T, H, k, t) in enumerate(specs):
+        g = C.rng(f"jtt/{activation}/{identity}/{i}")
+        if identity:
+            k = t = int(g.integers(0, T + 1))
+        elif k is None:
+            k = int(g.integers(0, T))
+            t = int(g.integers(k + 1, T + 1))
+        hs = C.random_states(g, (T + 1, H), activation)
+        W = C.non_symmetric(g, H, 1.5)
+        out.append(Case((hs, W, k, t), {"activation": activation},
+                        label=f"T={T}, H={H}, k={k}, t={t}, activation={activation!r}"))
+    return out[:4] if identity else out
+
+
+# ---- gradient_bound -------------------------------------------------------------------------
+def non_normal(g: np.random.Generator, H: int) -> np.ndarray:
+    """A matrix whose largest singular value far exceeds its spectral radius (H > 1)."""
+    W = np.triu(g.normal(0.0, 1.0, size=(H, H)), 1) * 2.0 + np.diag(g.uniform(-0.5, 0.5, size=H))
+    return W if H > 1 else np.array([[g.uniform(0.5, 1.5)]])
+
+
+def with_gamma_lambda(W: np.ndarray, value: float, activation: str) -> np.ndarray:
+    """W rescaled so that gamma * lambda_1(W) == value."""
+    gamma = ref().GAMMA[activation]
+    return W * (value / (gamma * np.linalg.norm(W, 2)))
+
+
+def bound_value_cases() -> list[Case]:
+    out = []
+    steps = [0, 1, 2, 3, 7, 20, 50, 200]
+    for i, s in enumerate(steps):
+        for activation in ACTIVATIONS:
+            g = C.rng(f"gb/{i}/{activation}")
+            H = int(g.integers(2, 6))
+            target = float(g.uniform(0.6, 1.25)) if s >= 50 else float(g.uniform(0.3, 2.0))
+            W = with_gamma_lambda(non_normal(g, H), target, activation)
+            out.append(Case((W, s), {"activation": activation}, label=f"H={H}, steps={s}, activation={activation!r}"))
+    return out
+
+
+def product_norm(hs: np.ndarray, W: np.ndarray, activation: str) -> float:
+    """The true spectral norm of dh_T/dh_0 for states hs: (T+1, H)."""
+    J = ref().jacobian_through_time(hs, W, 0, hs.shape[0] - 1, activation)
+    return float(np.linalg.norm(J, 2))
+
+
+def bound_holds_cases() -> list[Case]:
+    """Random and non-normal W with states near the derivative's peak, where bounds are tested hardest."""
+    out = []
+    for i in range(8):
+        activation = ACTIVATIONS[i % 2]
+        g = C.rng(f"gb-holds/{i}")
+        H, steps = int(g.integers(2, 5)), int(g.integers(1, 6))
+        W = non_normal(g, H) if i < 6 else C.non_symmetric(g, H, 1.2)
+        hs = PEAK_STATE[activation] + g.normal(0.0, 0.02, size=(steps + 1, H))
+        out.append(Case((W, steps), {"activation": activation},
+                        label=f"H={H}, steps={steps}, activation={activation!r}",
+                        meta={"true_norm": product_norm(hs, W, activation)}))
+    return out
+
+
+def bound_tight_cases() -> list[Case]:
+    out = []
+    for i, (H, c, steps) in enumerate([(3, 0.9, 4), (4, 1.1, 3), (2, 3.0, 5), (5, 2.5, 2)]):
+        activation = ACTIVATIONS[i % 2]
+        Q, _ = np.linalg.qr(C.rng(f"gb-tight/{i}").normal(size=(H, H)))
+        W = c * Q
+        hs = np.full((steps + 1, H), PEAK_STATE[activation])
+        out.append(Case((W, steps), {"activation": activation},
+                        label=f"W = {c} Q (Q orthogonal), H={H}, steps={steps}, activation={activation!r}",
+                        meta={"true_norm": product_norm(hs, W, activation)}))
+    return out
+
+
+def _scalar(result: CallResult) -> float | None:
+    leaf = result.leaf("output")
+    got = leaf.get("array") if leaf else None
+    if isinstance(got, np.ndarray) and got.shape == () and np.isfinite(got):
+        return float(got)
+    return None
+
+
+def bound_holds(case: Case, result: CallResult) -> Verdict:
+    value, true = _scalar(result), case.meta["true_norm"]
+    if value is None:
+        return compare(result.leaf("output"), np.float64(true), "the bound")
+    if value < true * (1 - 1e-9):
+        return Verdict(False, f"the bound {value:.6g} is smaller than the true norm {true:.6g} of the Jacobian "
+                              "product for some states, so it is not an upper bound")
+    return PASS
+
+
+def bound_tight(case: Case, result: CallResult) -> Verdict:
+    return compare(result.leaf("output"), np.float64(case.meta["true_norm"]), "the bound")
+
+
+# ---- classify_gradient_regime ---------------------------------------------------------------
+def regime_cases() -> list[Case]:
+    """Pairs of matrices on both sides of gamma * lambda_1 = 1; a pair counts when both are right."""
+    out = []
+    margins = [0.5, 0.1, 1e-3]
+    for i, margin in enumerate(margins):
+        for activation in ACTIVATIONS:
+            g = C.rng(f"regime/{i}/{activation}")
+            H = int(g.integers(2, 5))
+            base = non_normal(g, H) if i != 1 else C.non_symmetric(g, H)
+            for side, value in (("below", 1 - margin), ("above", 1 + margin)):
+                W = with_gamma_lambda(base, value, activation)
+                out.append(Case((W,), {"activation": activation},
+                                label=f"H={H}, gamma*lambda_1 = {value:g}, activation={activation!r}",
+                                meta={"group": f"{i}/{activation}"}))
+    return out
+
+
+def regime_right(case: Case, result: CallResult) -> Verdict:
+    expected = ref().classify_gradient_regime(*case.args, **case.kwargs)
+    leaf = result.leaf("output") or {}
+    if "problem" in leaf:
+        return Verdict(False, leaf["problem"])
+    got = leaf.get("str")
+    if got != expected:
+        return Verdict(False, f"expected {expected!r}, got {got!r}")
+    return PASS
+
+
+def _ref(name: str):
+    return lambda case: getattr(ref(), name)(*case.args, **case.kwargs)
+
+
+PROBES = [
+    Probe("hidden_jacobian.tanh", "hidden_jacobian", lambda: one_step_cases("tanh")),
+    Probe("hidden_jacobian.sigmoid", "hidden_jacobian", lambda: one_step_cases("sigmoid")),
+    Probe("jacobian_through_time.tanh", "jacobian_through_time", lambda: through_time_cases("tanh")),
+    Probe("jacobian_through_time.sigmoid", "jacobian_through_time", lambda: through_time_cases("sigmoid")),
+    Probe("jacobian_through_time.identity", "jacobian_through_time",
+          lambda: through_time_cases("tanh", True) + through_time_cases("sigmoid", True)[:2], report_inputs=False),
+    Probe("gradient_bound.values", "gradient_bound", bound_value_cases),
+    Probe("gradient_bound.holds", "gradient_bound", bound_holds_cases, report_inputs=False),
+    Probe("gradient_bound.tight", "gradient_bound", bound_tight_cases, report_inputs=False),
+    Probe("classify_gradient_regime.sides", "classify_gradient_regime", regime_cases),
+]
+
+CHECKS = [
+    Check("hidden_jacobian.tanh", "hidden_jacobian", "tanh Jacobian equals diag(1 - h_t**2) @ W_hh.T elementwise",
+          "hidden_jacobian.tanh", matches("output", _ref("hidden_jacobian"), "J")),
+    Check("hidden_jacobian.sigmoid", "hidden_jacobian",
+          "sigmoid Jacobian equals diag(h_t * (1 - h_t)) @ W_hh.T elementwise",
+          "hidden_jacobian.sigmoid", matches("output", _ref("hidden_jacobian"), "J")),
+    Check("hidden_jacobian.inputs", "hidden_jacobian", "does not modify its inputs", "hidden_jacobian.tanh",
+          inputs_unchanged(("h_t", "W_hh"))),
+    Check("jacobian_through_time.tanh", "jacobian_through_time", "dh_t/dh_k = J_t @ ... @ J_{k+1} (tanh)",
+          "jacobian_through_time.tanh", matches("output", _ref("jacobian_through_time"), "dh_t/dh_k")),
+    Check("jacobian_through_time.sigmoid", "jacobian_through_time", "dh_t/dh_k = J_t @ ... @ J_{k+1} (sigmoid)",
+          "jacobian_through_time.sigmoid", matches("output", _ref("jacobian_through_time"), "dh_t/dh_k")),
+    Check("jacobian_through_time.identity", "jacobian_through_time", "the identity when k == t",
+          "jacobian_through_time.identity", matches("output", _ref("jacobian_through_time"), "dh_t/dh_k")),
+    Check("jacobian_through_time.inputs", "jacobian_through_time", "does not modify its inputs",
+          "jacobian_through_time.tanh", inputs_unchanged(("hs", "W_hh"))),
+    Check("gradient_bound.values", "gradient_bound", "equals (gamma * lambda_1)**steps",
+          "gradient_bound.values", matches("output", _ref("gradient_bound"), "the bound")),
+    Check("gradient_bound.holds", "gradient_bound", "bounds the true norm of Jacobian products",
+          "gradient_bound.holds", bound_holds),
+    Check("gradient_bound.tight", "gradient_bound", "is tight for W = c Q at the derivative's peak",
+          "gradient_bound.tight", bound_tight),
+    Check("gradient_bound.inputs", "gradient_bound", "does not modify its inputs", "gradient_bound.values",
+          inputs_unchanged(("W_hh",))),
+    Check("classify_gradient_regime.sides", "classify_gradient_regime",
+          "right on both sides of gamma * lambda_1 = 1", "classify_gradient_regime.sides", regime_right),
+    Check("classify_gradient_regime.inputs", "classify_gradient_regime", "does not modify its inputs",
+          "classify_gradient_regime.sides", inputs_unchanged(("W_hh",))),
+]

@@ -1,0 +1,125 @@
+"""`autograder grade`: the pipeline for one submission.
+
+stage files -> build cases -> run the worker -> judge checks -> substitute helpers where a
+helper was at fault -> diagnose misconceptions -> report. Each stage is a small function.
+"""
+from __future__ import annotations
+
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from autograder.checks import CallResult, Case, Check, all_checks, all_probes
+from autograder.contract import BY_NAME, FUNCTIONS, MODULES
+from autograder.diagnosis import diagnose
+from autograder.points import POINTS
+from autograder.plan import build_plan, call_results
+from autograder.sandbox.runner import Limits, WorkerRun, run_plan
+from autograder.scoring import Outcome, score_check
+from autograder.submission import Staged, stage
+
+
+@dataclass
+class Report:
+    """Everything the reports need: outcomes in registry order plus whole-submission notes."""
+
+    outcomes: list[Outcome]
+    notes: list[str] = field(default_factory=list)     # for the student (file-level problems)
+    log: list[str] = field(default_factory=list)       # for the instructor (sandbox, timings)
+    student_output: str = ""                           # what the submission printed (truncated)
+    execution_time: float = 0.0
+
+    @property
+    def score(self) -> float:
+        return round(sum(o.score for o in self.outcomes), 4)
+
+    @property
+    def max_score(self) -> float:
+        return round(sum(o.max_score for o in self.outcomes), 4)
+
+
+def build_cases() -> dict[str, list[Case]]:
+    return {pid: probe.build() for pid, probe in all_probes().items()}
+
+
+def run_worker(staged: Staged, cases: dict[str, list[Case]], functions: set[str] | None = None,
+               substitute: dict[str, list[str]] | None = None, limits: Limits = Limits()):
+    """Run the probes of `functions` (all when None) in one confined worker run."""
+    probes = [p for p in all_probes().values() if functions is None or p.function in functions]
+    modules = [m for m in MODULES if m in staged.found]
+    plan = build_plan(probes, cases, modules)
+    run = run_plan(plan.steps, plan.arrays, staged.dir, limits, substitute)
+    results = {p.id: call_results(plan, run, p, len(cases[p.id]), staged.problems.get(BY_NAME[p.function].module))
+               for p in probes}
+    return results, run
+
+
+def judge_all(checks: list[Check], cases, results) -> dict[str, Outcome]:
+    return {c.id: score_check(c, cases[c.probe], results[c.probe]) for c in checks if c.probe in results}
+
+
+def substitute_helpers(staged: Staged, cases, outcomes: dict[str, Outcome], limits: Limits) -> list[str]:
+    """SPEC: grade a dependent function with the correct helper when the student's helper failed."""
+    checks = all_checks()
+    faulty = {f.helper for f in FUNCTIONS if f.helper
+              and any(not o.ok for o in outcomes.values() if o.check.function == f.helper)}
+    dependents = {f.name for f in FUNCTIONS if f.helper in faulty and f.module in staged.found
+                  and any(not o.ok for o in outcomes.values() if o.check.function == f.name)}
+    if not dependents:
+        return []
+    substitute: dict[str, list[str]] = {}
+    for name in sorted(dependents):
+        fn = BY_NAME[name]
+        substitute.setdefault(fn.module, []).append(fn.helper)
+    results, run = run_worker(staged, cases, dependents, substitute, limits)
+    redo = judge_all([c for c in checks if c.function in dependents], cases, results)
+    for cid, again in redo.items():
+        own = outcomes[cid]
+        helper = BY_NAME[own.check.function].helper
+        if again.score > own.score:
+            again.notes.append(
+                f"Graded with a correct {helper} in place of yours, because your {helper} fails its own tests "
+                f"(see them). With your own {helper} this test scored {own.score:g}/{own.max_score:g}: "
+                f"fix {helper} and this function should pass too.")
+            outcomes[cid] = again
+    return [f"helper substitution run for {sorted(dependents)}: {run.log[-1]}"]
+
+
+def add_diagnoses(outcomes: dict[str, Outcome], cases, results) -> None:
+    for outcome in outcomes.values():
+        if not outcome.ok and not outcome.problem:
+            probe = outcome.check.probe
+            outcome.diagnoses = diagnose(outcome, cases[probe], results[probe])
+
+
+def grade_submission(submission_dir: Path, limits: Limits = Limits()) -> Report:
+    """Grade one submission folder; never raises for anything the submission does."""
+    start = time.monotonic()
+    staged = stage(Path(submission_dir))
+    try:
+        cases = build_cases()
+        results, run = run_worker(staged, cases, limits=limits)
+        checks = all_checks()
+        outcomes = judge_all(checks, cases, results)
+        log = list(run.log)
+        log += substitute_helpers(staged, cases, outcomes, limits)
+        add_diagnoses(outcomes, cases, results)
+        report = Report([outcomes[c.id] for c in checks], notes=list(staged.notes), log=log,
+                        student_output=run.output)
+    finally:
+        staged.cleanup()
+    report.notes += [problem for problem in staged.problems.values()]
+    report.execution_time = round(time.monotonic() - start, 3)
+    return report
+
+
+def failed_report(error: BaseException) -> Report:
+    """A valid, zero-score report for when the grader itself broke (never the student's fault)."""
+    outcomes = []
+    for check in all_checks():
+        o = Outcome(check, float(POINTS[check.id]), 0.0, 0, 1)
+        o.problem = "The grader could not grade this submission because of an internal error. Please tell your instructor."
+        outcomes.append(o)
+    tb = "".join(traceback.format_exception(error))
+    return Report(outcomes, notes=["Internal grader error: your instructor has the details."], log=[tb])

@@ -1,0 +1,24 @@
+"""A readable summary of one graded submission for the terminal."""
+from __future__ import annotations
+
+from autograder.grade import Report
+from autograder.results import by_function
+from autograder.scoring import feedback
+
+
+def terminal_summary(report: Report, title: str, verbose: bool = False) -> str:
+    lines = [f"{title}: {report.score:g} / {report.max_score:g}   ({report.execution_time:.2f} s)"]
+    for name, score, total in by_function(report):
+        mark = "ok " if score >= total else "   "
+        lines.append(f"  {mark}{name:<26} {score:>6g} / {total:g}")
+    for note in report.notes:
+        lines.append(f"  ! {note}")
+    failed = [o for o in report.outcomes if o.score < o.max_score]
+    if failed:
+        lines.append("  failed tests:")
+        for o in failed:
+            codes = f"  [{', '.join(c for c, _ in o.diagnoses)}]" if o.diagnoses else ""
+            lines.append(f"    - {o.name} ({o.score:g}/{o.max_score:g}){codes}")
+            if verbose:
+                lines.extend("        " + line for line in feedback(o).splitlines())
+    return "\n".join(lines)

@@ -1,0 +1,63 @@
+"""Gradescope's results.json (their "Autograder specifications"), written atomically."""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from autograder.contract import FUNCTIONS
+from autograder.grade import Report
+from autograder.scoring import feedback
+
+
+def by_function(report: Report) -> list[tuple[str, float, float]]:
+    rows = []
+    for fn in FUNCTIONS:
+        own = [o for o in report.outcomes if o.check.function == fn.name]
+        rows.append((fn.name, round(sum(o.score for o in own), 4), round(sum(o.max_score for o in own), 4)))
+    return rows
+
+
+def summary_markdown(report: Report, greeting: str = "") -> str:
+    lines = [greeting] if greeting else []
+    lines.append(f"**Score: {report.score:g} / {report.max_score:g}**")
+    lines += ["", "| function | score |", "|---|---|"]
+    lines += [f"| `{name}` | {score:g} / {total:g} |" for name, score, total in by_function(report)]
+    if report.notes:
+        lines += ["", "**About your files:**", *[f"- {n}" for n in report.notes]]
+    return "\n".join(lines)
+
+
+def to_gradescope(report: Report, visibility: str = "visible", greeting: str = "") -> dict:
+    tests = []
+    for o in report.outcomes:
+        test = {"name": o.name, "score": o.score, "max_score": o.max_score,
+                "status": "passed" if o.score >= o.max_score else "failed",
+                "output": feedback(o), "output_format": "text", "visibility": visibility}
+        if o.diagnoses:
+            test["extra_data"] = {"diagnosis": [code for code, _ in o.diagnoses]}
+        tests.append(test)
+    return {
+        "score": round(sum(t["score"] for t in tests), 4),
+        "execution_time": report.execution_time,
+        "output": summary_markdown(report, greeting),
+        "output_format": "md",
+        "visibility": "visible",
+        "stdout_visibility": "hidden",
+        "tests": tests,
+    }
+
+
+def write_atomically(path: Path, data: dict) -> None:
+    """Write JSON to a temporary file beside PATH, then rename it into place."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".results-", suffix=".json")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(data, f, indent=2, allow_nan=False)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

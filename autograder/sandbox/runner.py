@@ -1,0 +1,238 @@
+"""The trusted side of the worker: start it confined, watch it, restart it past a bad call.
+
+One worker normally runs the whole plan. A call that exceeds its CPU budget (or the wall-clock
+backstop), or a worker that dies, costs that call and the rest of that function: the runner
+records the failure, and starts a fresh worker at the next function. Nothing the worker prints
+is parsed; its output is only kept (truncated) for the instructor's log.
+"""
+from __future__ import annotations
+
+import json
+import os
+import select
+import shutil
+import signal
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from autograder.sandbox import confine
+from autograder.sandbox.wire import WireError, read_npy, read_records
+
+WORKER_SCRIPT = Path(__file__).with_name("worker.py")
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Budgets for one submission. CPU budgets make verdicts independent of machine load."""
+
+    call_cpu_seconds: float = 3.0        # per student call (or module import)
+    wall_factor: float = 4.0             # wall-clock backstop = factor * CPU budget + 2 s
+    startup_seconds: float = 20.0        # worker start (interpreter + NumPy), wall clock
+    submission_seconds: float = 120.0    # the whole submission, wall clock
+    memory_bytes: int = 1536 << 20       # address space of the worker
+    output_bytes: int = 10_000           # student stdout/stderr kept for the log
+    max_restarts: int = 12
+
+
+@dataclass
+class StepFailure:
+    call: int | None        # the call that was running, None for an import or start-up
+    reason: str             # "timeout", "crashed", "not_run"
+    detail: str
+
+
+@dataclass
+class WorkerRun:
+    """What came back: JSON records per step, failures per step, the log."""
+
+    out_dir: Path
+    records: dict[int, list[dict]] = field(default_factory=dict)
+    failures: dict[int, StepFailure] = field(default_factory=dict)
+    output: str = ""
+    log: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Progress:
+    step: int | None = None
+    call: int | None = None
+    cpu_at_start: float = 0.0
+    wall_at_start: float = 0.0
+    done: bool = False
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process and its reaped children (from /proc)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            fields = f.read().rsplit(b")", 1)[1].split()
+        return sum(int(x) for x in fields[11:15]) / CLOCK_TICKS
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+def write_plan(plan_dir: Path, steps: list[dict], arrays: dict[str, np.ndarray], **extra) -> None:
+    plan_dir.mkdir(parents=True, exist_ok=True)
+    (plan_dir / "plan.json").write_text(json.dumps({"steps": steps, **extra}))
+    np.savez(plan_dir / "inputs.npz", **arrays)
+
+
+def run_plan(steps: list[dict], arrays: dict[str, np.ndarray], submission_dir: Path,
+             limits: Limits = Limits(), substitute: dict[str, list[str]] | None = None) -> WorkerRun:
+    """Run every step of the plan on the submission in confined workers; return the raw records.
+
+    steps: [{"kind": "import", "module": m} | {"kind": "probe", "module", "function", "schema",
+    "calls", "report_inputs"}]; arrays: the input arrays the calls refer to by name.
+    """
+    job = Path(tempfile.mkdtemp(prefix="rnn-grade-"))
+    try:
+        return _supervise(job, steps, arrays, submission_dir, limits, substitute or {})
+    finally:
+        shutil.rmtree(job, ignore_errors=True)
+
+
+def _supervise(job, steps, arrays, submission_dir, limits, substitute) -> WorkerRun:
+    box = confine.prepare(job, submission_dir, WORKER_SCRIPT, limits)
+    skip_modules: list[str] = []
+    write_plan(box.plan_dir, steps, arrays, substitute=substitute, skip_modules=skip_modules)
+    run = WorkerRun(out_dir=box.out_dir, log=list(box.log))
+    output = bytearray()
+    dropped = 0
+    start_step, start_call = 0, 0
+    deadline = time.monotonic() + limits.submission_seconds
+    restarts = 0
+    while start_step < len(steps):
+        if restarts > limits.max_restarts or time.monotonic() > deadline:
+            why = "the submission's time ran out" if time.monotonic() > deadline else "the worker failed too often"
+            for s in range(start_step, len(steps)):
+                run.failures.setdefault(s, StepFailure(None, "not_run", why))
+            break
+        write_plan(box.plan_dir, steps, arrays, substitute=substitute, skip_modules=skip_modules)
+        proc, progress_r = box.spawn(start_step, start_call)
+        state = _Progress(wall_at_start=time.monotonic())
+        verdict, dropped = _watch(proc, progress_r, state, limits, deadline, output, dropped)
+        box.kill_all(proc)
+        os.close(progress_r)
+        if state.done and verdict is None:
+            break
+        step = state.step if state.step is not None else start_step
+        reason, detail = verdict or ("crashed", _exit_description(proc.returncode))
+        run.failures[step] = StepFailure(state.call, reason, detail)
+        run.log.append(f"worker {reason} at step {step} call {state.call}: {detail}")
+        spec = steps[step]
+        if spec["kind"] == "import":
+            skip_modules.append(spec["module"])
+            start_step, start_call = step + 1, 0
+        else:  # the rest of this function is not run again
+            nxt = step + 1
+            while nxt < len(steps) and steps[nxt].get("function") == spec["function"]:
+                run.failures[nxt] = StepFailure(None, "not_run", f"{spec['function']} {reason} earlier")
+                nxt += 1
+            start_step, start_call = nxt, 0
+        restarts += 1
+    for s in range(len(steps)):
+        try:
+            run.records[s] = [_load_arrays(r, box.out_dir) for r in read_records(box.out_dir / f"step_{s}.jsonl")]
+        except WireError as exc:
+            run.records[s] = []
+            run.failures.setdefault(s, StepFailure(None, "crashed", f"unreadable answers: {exc}"))
+    text = output.decode("utf-8", "replace")
+    run.output = text + (f"\n[... {dropped} more bytes of output dropped]" if dropped else "")
+    run.log.append(f"worker restarts: {restarts}")
+    return run
+
+
+def _load_arrays(record, out_dir: Path):
+    """Replace every {"npy": name} in a record by {"array": float64 ndarray} (validated)."""
+    if isinstance(record, list):
+        return [_load_arrays(r, out_dir) for r in record]
+    if not isinstance(record, dict):
+        return record
+    loaded = {k: _load_arrays(v, out_dir) for k, v in record.items() if k != "npy"}
+    if "npy" in record:
+        try:
+            loaded["array"] = read_npy(out_dir, record["npy"])
+        except WireError as exc:
+            loaded["problem"] = f"the answer could not be read back ({exc})"
+    return loaded
+
+
+def _watch(proc, progress_r, state, limits, deadline, output, dropped):
+    """Follow one worker until it exits or overruns; return (verdict or None, dropped bytes)."""
+    pending = [b""]
+    streams = [progress_r, proc.stdout.fileno()]
+
+    def pump(timeout: float) -> bool:
+        nonlocal dropped
+        ready, _, _ = select.select(streams, [], [], timeout)
+        for fd in ready:
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                streams.remove(fd)
+            elif fd == progress_r:
+                *lines, rest = (pending[0] + chunk).split(b"\n")
+                pending[0] = rest[-256:]
+                for line in lines:
+                    _advance(state, line, proc.pid)
+            else:
+                keep = max(0, min(len(chunk), limits.output_bytes - len(output)))
+                output.extend(chunk[:keep])
+                dropped += len(chunk) - keep
+        return bool(ready)
+
+    while True:
+        now = time.monotonic()
+        if state.step is None:
+            if now - state.wall_at_start > limits.startup_seconds:
+                return ("timeout", "the worker did not start"), dropped
+        else:
+            cpu = _cpu_seconds(proc.pid) - state.cpu_at_start
+            wall = now - state.wall_at_start
+            if cpu > limits.call_cpu_seconds:
+                return ("timeout", f"used more than {limits.call_cpu_seconds:g} s of CPU time"), dropped
+            if wall > limits.wall_factor * limits.call_cpu_seconds + 2:
+                return ("timeout", f"ran for more than {wall:.0f} s"), dropped
+        if now > deadline:
+            return ("timeout", "the submission's total time ran out"), dropped
+        pump(0.05)
+        if proc.poll() is not None:
+            for _ in range(100):   # drain what the worker wrote before it exited
+                if not streams or not pump(0):
+                    break
+            return (None if state.done else ("crashed", _exit_description(proc.returncode))), dropped
+
+
+def _advance(state: _Progress, line: bytes, pid: int) -> None:
+    parts = line.decode("ascii", "replace").split()
+    try:
+        if parts[0] == "step":
+            state.step, state.call = int(parts[1]), None
+        elif parts[0] == "call":
+            state.step, state.call = int(parts[1]), int(parts[2])
+        elif parts[0] == "done":
+            state.done = True
+            return
+        else:
+            return
+    except (IndexError, ValueError):
+        return
+    state.cpu_at_start = _cpu_seconds(pid)
+    state.wall_at_start = time.monotonic()
+
+
+def _exit_description(returncode: int | None) -> str:
+    if returncode is None:
+        return "the worker stopped responding"
+    if returncode < 0:
+        try:
+            name = signal.Signals(-returncode).name
+        except ValueError:
+            name = f"signal {-returncode}"
+        hint = " (memory limit?)" if name in ("SIGKILL", "SIGSEGV", "SIGABRT") else ""
+        return f"the process was killed by {name}{hint}"
+    return f"the process exited with status {returncode} in the middle of a call"

@@ -1,0 +1,309 @@
+"""The worker: the only code that imports and calls student functions.
+
+It runs in its own confined process (see runner.py) and is a standalone script: stdlib and NumPy
+only, never the autograder package, so that the grader's files can stay unreadable to it.
+It judges nothing. It reads a plan of calls, runs them, and writes plain data back:
+one JSON line per call (bounded strings and numbers) and float64 .npy files for arrays.
+
+Usage: python -I worker.py PLAN_DIR OUT_DIR SUBMISSION_DIR PROGRESS_FD START_STEP START_CALL
+Progress lines on PROGRESS_FD ("step I", "call I J") let the trusted runner time each call and
+resume after the call that hung or killed the worker.
+"""
+import builtins
+import io
+import json
+import os
+import sys
+import traceback
+import warnings
+
+import numpy as np
+
+MAX_TEXT = 400           # characters kept of any message or type description
+MAX_ELEMENTS = 1 << 20   # largest array sent back (elements)
+NP_DEFAULT_ERRSTATE = {"divide": "warn", "over": "warn", "under": "ignore", "invalid": "warn"}
+
+# Keep private references, so a submission that monkeypatches numpy, json or builtins only
+# spoils its own answers, never the worker's bookkeeping.
+_np_save, _np_asarray, _np_load = np.save, np.asarray, np.load
+_json_dumps, _os_write, _open = json.dumps, os.write, builtins.open
+_float64, _ndarray = np.float64, np.ndarray
+
+
+# ---- the public maths of the handout, substituted for a student's helper on request --------
+def _public_sigmoid(x):
+    x = _np_asarray(x, dtype=_float64)
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def _public_hidden_jacobian(h_t, W_hh, activation="tanh"):
+    d = 1.0 - h_t ** 2 if activation == "tanh" else h_t * (1.0 - h_t)
+    return d[:, None] * W_hh.T
+
+
+def _public_gradient_bound(W_hh, steps, activation="tanh"):
+    if steps == 0:
+        return 1.0
+    gamma = 1.0 if activation == "tanh" else 0.25
+    return float((gamma * np.linalg.norm(W_hh, 2)) ** steps)
+
+
+PUBLIC_HELPERS = {"sigmoid": _public_sigmoid, "hidden_jacobian": _public_hidden_jacobian,
+                  "gradient_bound": _public_gradient_bound}
+
+
+# ---- plain-data helpers -----------------------------------------------------------------
+def text(value, limit=MAX_TEXT):
+    """A bounded string for any object, without trusting its __str__ to behave."""
+    try:
+        s = value if type(value) is str else str(value)
+        s = str.__str__(s) if isinstance(s, str) else "<unprintable>"
+    except BaseException:  # noqa: BLE001 - a student's __str__ may raise anything
+        s = "<unprintable>"
+    return s if len(s) <= limit else s[: limit - 3] + "..."
+
+
+def type_name(value):
+    t = type(value)
+    mod = getattr(t, "__module__", "") or ""
+    name = getattr(t, "__qualname__", "?")
+    return text(name if mod in ("builtins", "") else f"{mod}.{name}", 120)
+
+
+def describe_exception(exc, submission_dir):
+    """Type, message and the innermost frame that lies in the submission."""
+    where = None
+    try:
+        for frame in traceback.extract_tb(exc.__traceback__):
+            if os.path.abspath(frame.filename).startswith(submission_dir + os.sep):
+                where = {"file": os.path.relpath(frame.filename, submission_dir),
+                         "line": frame.lineno, "function": text(frame.name, 80),
+                         "code": text(frame.line or "", 160)}
+    except BaseException:  # noqa: BLE001
+        where = None
+    info = {"type": type_name(exc), "message": text(exc),
+            "mro": [text(getattr(c, "__name__", "?"), 60) for c in type(exc).__mro__][:12]}
+    if isinstance(exc, SyntaxError):
+        info["line"] = exc.lineno if isinstance(exc.lineno, int) else None
+        info["message"] = text(exc.msg)
+        info["code"] = text((exc.text or "").strip(), 160)
+        info["file"] = text(os.path.basename(exc.filename or ""), 120)
+    if isinstance(exc, ImportError):
+        info["missing_module"] = text(getattr(exc, "name", None) or "", 120)
+    if where:
+        info["where"] = where
+    return info
+
+
+class Writer:
+    """Writes one step's records (JSON lines) and arrays into OUT_DIR."""
+
+    def __init__(self, out_dir, step):
+        self.out_dir, self.step = out_dir, step
+        self.path = os.path.join(out_dir, f"step_{step}.jsonl")
+
+    def array(self, call, leaf, value):
+        name = f"s{self.step}_c{call}_l{leaf}.npy"
+        with _open(os.path.join(self.out_dir, name), "wb") as f:
+            _np_save(f, value, allow_pickle=False)
+        return name
+
+    def record(self, record):
+        line = _json_dumps(record, allow_nan=True) + "\n"
+        with _open(self.path, "a", encoding="utf-8") as f:
+            f.write(line)
+
+
+def to_float_array(value):
+    """(array, None) or (None, problem): np.asarray(value, float64), bounded, base class only."""
+    if isinstance(value, (str, bytes)) or value is None:
+        return None, f"got {type_name(value)}" if value is not None else "got None"
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            arr = _np_asarray(value, dtype=_float64)
+    except BaseException as exc:  # noqa: BLE001
+        return None, f"got {type_name(value)}, which NumPy cannot turn into float64 numbers ({text(exc, 160)})"
+    if type(arr) is not _ndarray:
+        arr = np.array(arr, dtype=_float64, subok=False)
+    if arr.size > MAX_ELEMENTS:
+        return None, f"got an array of shape {arr.shape}, far larger than any expected answer"
+    return np.array(arr, dtype=_float64, order="C", copy=True), None
+
+
+def flatten(value, schema, path, leaves, writer, call):
+    """Walk the answer along the expected schema; append one leaf record per expected output."""
+    kind = schema["kind"]
+    if kind in ("tuple", "dict"):
+        names = schema["names"] if kind == "tuple" else schema["keys"]
+        children = schema["items"]
+        if kind == "tuple":
+            ok = isinstance(value, (tuple, list)) and len(value) == len(names)
+            if not ok:
+                got = (f"a {type_name(value)} of {len(value)} items" if isinstance(value, (tuple, list))
+                       else type_name(value) if value is not None else "None")
+                problem = f"expected a tuple of {len(names)} items ({', '.join(names)}), got {got}"
+                for n in names:
+                    leaves.append({"path": f"{path}.{n}" if path else n, "problem": problem})
+                return
+            items = list(value)
+        else:
+            if not isinstance(value, dict):
+                problem = f"expected a dict with keys {', '.join(names)}, got {type_name(value) if value is not None else 'None'}"
+                for n in names:
+                    leaves.append({"path": f"{path}[{n!r}]", "problem": problem})
+                return
+            try:
+                keys = [k for k in dict.keys(value)]
+            except BaseException:  # noqa: BLE001
+                keys = []
+            extra = [text(k, 40) for k in keys if k not in names][:5]
+            items = []
+            for n in names:
+                items.append(dict.__getitem__(value, n) if n in keys else _MISSING)
+            if extra:
+                leaves.append({"path": (path or "output") + ".extra_keys", "note": f"unexpected keys {extra}"})
+        for n, child, item in zip(names, children, items):
+            sub = (f"{path}.{n}" if path else n) if kind == "tuple" else f"{path}[{n!r}]"
+            if item is _MISSING:
+                leaves.append({"path": sub, "problem": f"the key {n!r} is missing"})
+            else:
+                flatten(item, child, sub, leaves, writer, call)
+        return
+    record = {"path": path or "output", "type": type_name(value)}
+    if kind == "str":
+        if isinstance(value, str):
+            record["str"] = text(str.__str__(value), 80)
+        else:
+            record["problem"] = f"expected a string, got {type_name(value) if value is not None else 'None'}"
+    else:  # "array" or "scalar": the trusted judge checks shapes and values
+        arr, problem = to_float_array(value)
+        if problem:
+            record["problem"] = problem
+        else:
+            record["npy"] = writer.array(call, len(leaves), arr)
+    leaves.append(record)
+
+
+_MISSING = object()
+
+
+def build_arg(spec, arrays):
+    """A fresh argument from its plan description (never shared between calls)."""
+    if "array" in spec:
+        return arrays[spec["array"]].copy()
+    if "dict" in spec:
+        return {k: build_arg(v, arrays) for k, v in spec["dict"].items()}
+    return spec["value"]
+
+
+def snapshot_inputs(args, kwargs, writer, call):
+    """Save every array input after the call, for the trusted mutation check."""
+    saved = []
+
+    def walk(obj, path):
+        if isinstance(obj, dict):
+            for k, v in obj.items():
+                walk(v, f"{path}[{text(k, 40)!r}]")
+        elif isinstance(obj, _ndarray):
+            arr, problem = to_float_array(obj)
+            saved.append({"path": path, "npy": writer.array(call, 1000 + len(saved), arr)} if arr is not None
+                         else {"path": path, "problem": problem})
+
+    for i, a in enumerate(args):
+        walk(a, f"arg{i}")
+    for k, v in kwargs.items():
+        walk(v, k)
+    return saved
+
+
+def run_call(fn, call_spec, schema, arrays, writer, call, submission_dir, report_inputs):
+    args = [build_arg(a, arrays) for a in call_spec.get("args", [])]
+    kwargs = {k: build_arg(v, arrays) for k, v in call_spec.get("kwargs", {}).items()}
+    record = {"call": call}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        np.seterr(**NP_DEFAULT_ERRSTATE)
+        try:
+            value = fn(*args, **kwargs)
+            raised = None
+        except BaseException as exc:  # noqa: BLE001 - SystemExit, KeyboardInterrupt... are answers too
+            raised = exc
+    record["warnings"] = sorted({f"{type_name(w.message)}: {text(w.message, 160)}" for w in caught
+                                 if isinstance(w.message, Warning)})[:5]
+    if raised is not None:
+        record["raised"] = describe_exception(raised, submission_dir)
+    else:
+        leaves = []
+        flatten(value, schema, "", leaves, writer, call)
+        record["leaves"] = leaves
+    if report_inputs:
+        record["inputs_after"] = snapshot_inputs(args, kwargs, writer, call)
+    writer.record(record)
+
+
+def import_module(name, submission_dir, substitutions):
+    """Import a student module; return (module or None, record)."""
+    import importlib
+    try:
+        module = importlib.import_module(name)
+    except BaseException as exc:  # noqa: BLE001
+        return None, {"module": name, "error": describe_exception(exc, submission_dir)}
+    for helper in substitutions.get(name, []):
+        setattr(module, helper, PUBLIC_HELPERS[helper])
+    return module, {"module": name, "ok": True}
+
+
+def main(argv):
+    plan_dir, out_dir, submission_dir = (os.path.abspath(p) for p in argv[1:4])
+    progress_fd, start_step, start_call = int(argv[4]), int(argv[5]), int(argv[6])
+    with _open(os.path.join(plan_dir, "plan.json"), encoding="utf-8") as f:
+        plan = json.load(f)
+    with _np_load(os.path.join(plan_dir, "inputs.npz"), allow_pickle=False) as npz:
+        arrays = {k: npz[k] for k in npz.files}
+    sys.path.insert(0, submission_dir)
+    sys.stdin = io.StringIO("")
+    skip = set(plan.get("skip_modules", []))
+
+    def progress(msg):
+        try:
+            _os_write(progress_fd, (msg + "\n").encode())
+        except OSError:
+            pass
+
+    modules = {}
+    for step, spec in enumerate(plan["steps"]):
+        if step < start_step:
+            if spec["kind"] == "import" and spec["module"] not in skip:
+                progress(f"step {step}")
+                modules[spec["module"]], _ = import_module(spec["module"], submission_dir,
+                                                           plan.get("substitute", {}))
+            continue
+        progress(f"step {step}")
+        writer = Writer(out_dir, step)
+        if spec["kind"] == "import":
+            if spec["module"] in skip:
+                continue
+            modules[spec["module"]], record = import_module(spec["module"], submission_dir,
+                                                            plan.get("substitute", {}))
+            writer.record(record)
+            continue
+        module = modules.get(spec["module"])
+        fn = getattr(module, spec["function"], None) if module is not None else None
+        if not callable(fn):
+            writer.record({"missing": True})
+            continue
+        first = start_call if step == start_step else 0
+        for call, call_spec in enumerate(spec["calls"]):
+            if call < first:
+                continue
+            progress(f"call {step} {call}")
+            run_call(fn, call_spec, spec["schema"], arrays, writer, call, submission_dir,
+                     spec.get("report_inputs", False))
+    progress("done")
+    return 0
+
+
+if __name__ == "__main__":
+    os._exit(main(sys.argv))
