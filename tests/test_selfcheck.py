@@ -16,8 +16,13 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from helpers_reference import (  # noqa: E402
-    SOLUTION_DIR, STUBS_DIR, STUDENT_FILES, load_module_from_path, load_reference_module)
+from helpers_reference import (
+    SOLUTION_DIR,
+    STUBS_DIR,
+    STUDENT_FILES,
+    load_module_from_path,
+    load_reference_module,
+)
 
 SELFCHECK = STUBS_DIR / "test_selfcheck.py"
 
@@ -29,12 +34,11 @@ def run_selfcheck(source_dir: Path, workdir: Path) -> subprocess.CompletedProces
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "PYTHON"))}
     env["PYTHONDONTWRITEBYTECODE"] = "1"
     return subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rN"],
-                          cwd=workdir, env=env, capture_output=True, text=True, timeout=300)
+                          check=False, cwd=workdir, env=env, capture_output=True, text=True, timeout=300)
 
 
 def counts(output: str) -> dict:
-    found = dict((word, int(n)) for n, word in re.findall(r"(\d+) (passed|failed|errors?|skipped)", output))
-    return found
+    return {word: int(n) for n, word in re.findall(r"(\d+) (passed|failed|errors?|skipped)", output)}
 
 
 @pytest.fixture(scope="module")
@@ -88,3 +92,29 @@ def test_stubs_and_reference_have_exactly_the_spec_signatures(filename):
     imports = [node for node in ast.parse((STUBS_DIR / filename).read_text()).body
                if isinstance(node, (ast.Import, ast.ImportFrom))]
     assert [ast.unparse(i) for i in imports] == ["import numpy as np"], f"{filename} should import only numpy"
+
+
+HANDOUT_SECTIONS = [
+    "## 1. Conventions and shapes",
+    "## 2. Activations and their derivatives",
+    "## 3. The forward pass",
+    "## 4. Backpropagation through time",
+    "## 5. The hidden-state Jacobian",
+    "## 6. Vanishing and exploding gradients: the gamma-lambda bound",
+    "## 7. Gradient-norm clipping",
+    "## 8. What to submit and how it is graded",
+    "## 9. Common mistakes",
+]
+
+
+def test_handout_has_the_stable_section_headings_and_anchors():
+    text = (STUBS_DIR / "handout.md").read_text(encoding="utf-8")
+    assert re.findall(r"^## .*$", text, flags=re.MULTILINE) == HANDOUT_SECTIONS
+    for n in range(1, len(HANDOUT_SECTIONS) + 1):
+        assert f'<a id="section-{n}"></a>\n{HANDOUT_SECTIONS[n - 1]}' in text
+
+
+def test_section_references_in_stubs_and_selfcheck_exist():
+    for name in STUDENT_FILES + (SELFCHECK.name,):
+        for ref in re.findall(r"handout section (\d+)", (STUBS_DIR / name).read_text()):
+            assert 1 <= int(ref) <= len(HANDOUT_SECTIONS), f"{name} points to a handout section {ref}"
