@@ -19,7 +19,7 @@ proven by ``sigmoid_tanh_form_residual``); np.tanh never overflows. That form is
 1e-16 in absolute terms but not relatively in the far negative tail (it returns 0 where the
 sigmoid is below ~1e-17), so compare with a small absolute tolerance there.
 """
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 import sympy as sp
@@ -87,7 +87,7 @@ def tanh_max_derivative():
     return max(d.subs(_x, c) for c in crit)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _activation_functions():
     sig = sigmoid_tanh_form(_x)
     return {
@@ -179,7 +179,7 @@ def jacobian_residual(H=3, activation="tanh"):
     return R.applyfunc(sp.expand)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _jacobian_function(H, activation):
     s = one_step_jacobian(H, activation, numeric_form=True)
     args = list(s["h_prev"]) + list(s["W_hh"]) + list(s["a"]) + list(s["b"])
@@ -241,7 +241,7 @@ def _flat(rows):
     return out
 
 
-@lru_cache(maxsize=None)
+@cache
 def _bptt_functions(N, T, D, H, O):
     m = unrolled_rnn(N, T, D, H, O)
     p_syms = [s for k in PARAM_NAMES for s in m["params"][k]]

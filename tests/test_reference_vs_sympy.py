@@ -12,7 +12,7 @@ import pytest
 import sympy as sp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from helpers_reference import load_derivations, load_reference_module  # noqa: E402
+from helpers_reference import load_derivations, load_reference_module
 
 D = load_derivations()
 ACT = load_reference_module("activations")
@@ -196,7 +196,7 @@ def test_reference_backward_matches_finite_differences(sizes):
     x, h0, params, dh, dy = small_case(100 + sum(sizes), sizes)
     h, _ = RNN.rnn_forward(x, h0, params)
     dx, dh0, grads = RNN.rnn_backward(dh, dy, x, h0, h, params)
-    f = lambda: loss(x, h0, params, dh, dy)  # noqa: E731
+    f = lambda: loss(x, h0, params, dh, dy)
     close(dx, numerical_gradient(f, x), "dx", rtol=1e-6, atol=1e-8)
     close(dh0, numerical_gradient(f, h0), "dh0", rtol=1e-6, atol=1e-8)
     for k in PARAM_NAMES:
