@@ -10,12 +10,12 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograder.checks import CallResult, Case, Check, all_checks, all_probes
+from autograder.checks import Case, Check, all_checks, all_probes
 from autograder.contract import BY_NAME, FUNCTIONS, MODULES
 from autograder.diagnosis import diagnose
-from autograder.points import POINTS
 from autograder.plan import build_plan, call_results
-from autograder.sandbox.runner import Limits, WorkerRun, run_plan
+from autograder.points import POINTS
+from autograder.sandbox.runner import Limits, run_plan
 from autograder.scoring import Outcome, score_check
 from autograder.submission import Staged, stage
 
@@ -44,12 +44,12 @@ def build_cases() -> dict[str, list[Case]]:
 
 
 def run_worker(staged: Staged, cases: dict[str, list[Case]], functions: set[str] | None = None,
-               substitute: dict[str, list[str]] | None = None, limits: Limits = Limits()):
+               substitute: dict[str, list[str]] | None = None, limits: Limits | None = None):
     """Run the probes of `functions` (all when None) in one confined worker run."""
     probes = [p for p in all_probes().values() if functions is None or p.function in functions]
     modules = [m for m in MODULES if m in staged.found]
     plan = build_plan(probes, cases, modules)
-    run = run_plan(plan.steps, plan.arrays, staged.dir, limits, substitute)
+    run = run_plan(plan.steps, plan.arrays, staged.dir, limits or Limits(), substitute)
     results = {p.id: call_results(plan, run, p, len(cases[p.id]), staged.problems.get(BY_NAME[p.function].module))
                for p in probes}
     return results, run
@@ -93,9 +93,10 @@ def add_diagnoses(outcomes: dict[str, Outcome], cases, results) -> None:
             outcome.diagnoses = diagnose(outcome, cases[probe], results[probe])
 
 
-def grade_submission(submission_dir: Path, limits: Limits = Limits()) -> Report:
+def grade_submission(submission_dir: Path, limits: Limits | None = None) -> Report:
     """Grade one submission folder; never raises for anything the submission does."""
     start = time.monotonic()
+    limits = limits or Limits()
     staged = stage(Path(submission_dir))
     try:
         cases = build_cases()

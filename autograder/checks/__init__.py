@@ -7,8 +7,9 @@ autograder/diagnosis/. Adding a check is one entry in the module of its student 
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 

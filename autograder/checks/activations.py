@@ -4,8 +4,18 @@ from __future__ import annotations
 import numpy as np
 
 from autograder import cases as C
-from autograder.checks import PASS, Case, CallResult, Check, Probe, Verdict, all_of, inputs_unchanged, matches
-from autograder.checks import warning_free
+from autograder.checks import (
+    PASS,
+    CallResult,
+    Case,
+    Check,
+    Probe,
+    Verdict,
+    all_of,
+    inputs_unchanged,
+    matches,
+    warning_free,
+)
 from autograder.reference import load as ref
 
 EXTREME = np.array([-1000.0, -800.0, -710.0, -100.0, -40.0, -1.0, 0.0, 1.0, 40.0, 100.0, 710.0, 800.0, 1000.0])

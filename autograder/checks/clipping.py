@@ -4,8 +4,17 @@ from __future__ import annotations
 import numpy as np
 
 from autograder import cases as C
-from autograder.checks import Case, CallResult, Check, Probe, Verdict, all_of, inputs_unchanged, matches
-from autograder.checks import warning_free
+from autograder.checks import (
+    CallResult,
+    Case,
+    Check,
+    Probe,
+    Verdict,
+    all_of,
+    inputs_unchanged,
+    matches,
+    warning_free,
+)
 from autograder.contract import PARAM_KEYS
 from autograder.judge import PASS, compare
 from autograder.reference import load as ref

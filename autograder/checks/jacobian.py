@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from autograder import cases as C
-from autograder.checks import Case, CallResult, Check, Probe, Verdict, inputs_unchanged, matches
+from autograder.checks import CallResult, Case, Check, Probe, Verdict, inputs_unchanged, matches
 from autograder.judge import PASS, compare
 from autograder.reference import load as ref
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from autograder import cases as C
-from autograder.checks import Case, CallResult, Check, Probe, Verdict, inputs_unchanged, matches
+from autograder.checks import CallResult, Case, Check, Probe, Verdict, inputs_unchanged, matches
 from autograder.contract import PARAM_KEYS
 from autograder.judge import PASS
 from autograder.reference import load as ref

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from autograder.sandbox import confine
-from autograder.sandbox.wire import WireError, read_npy, read_records
+from autograder.sandbox.wire import WireError, read_blob, read_npy, read_records
 
 WORKER_SCRIPT = Path(__file__).with_name("worker.py")
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -137,7 +137,8 @@ def _supervise(job, steps, arrays, submission_dir, limits, substitute) -> Worker
         restarts += 1
     for s in range(len(steps)):
         try:
-            run.records[s] = [_load_arrays(r, box.out_dir) for r in read_records(box.out_dir / f"step_{s}.jsonl")]
+            blob = read_blob(box.out_dir / f"step_{s}.npys")
+            run.records[s] = [_load_arrays(r, blob) for r in read_records(box.out_dir / f"step_{s}.jsonl")]
         except WireError as exc:
             run.records[s] = []
             run.failures.setdefault(s, StepFailure(None, "crashed", f"unreadable answers: {exc}"))
@@ -147,16 +148,16 @@ def _supervise(job, steps, arrays, submission_dir, limits, substitute) -> Worker
     return run
 
 
-def _load_arrays(record, out_dir: Path):
-    """Replace every {"npy": name} in a record by {"array": float64 ndarray} (validated)."""
+def _load_arrays(record, blob: bytes):
+    """Replace every {"npy": offset} in a record by {"array": float64 ndarray} (validated)."""
     if isinstance(record, list):
-        return [_load_arrays(r, out_dir) for r in record]
+        return [_load_arrays(r, blob) for r in record]
     if not isinstance(record, dict):
         return record
-    loaded = {k: _load_arrays(v, out_dir) for k, v in record.items() if k != "npy"}
+    loaded = {k: _load_arrays(v, blob) for k, v in record.items() if k != "npy"}
     if "npy" in record:
         try:
-            loaded["array"] = read_npy(out_dir, record["npy"])
+            loaded["array"] = read_npy(blob, record["npy"])
         except WireError as exc:
             loaded["problem"] = f"the answer could not be read back ({exc})"
     return loaded

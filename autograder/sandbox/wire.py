@@ -1,13 +1,14 @@
 """Reading what the worker wrote: plain data only, validated before use.
 
 Nothing here unpickles, imports or calls anything the submission made. JSON lines are bounded
-in size, and .npy files must be little-endian float64, C or Fortran order, of a bounded size,
-with a header that NumPy parses as a literal; the data is read as raw bytes.
+in size; arrays are .npy segments appended to one file per step, each of which must be
+little-endian float64 (C or Fortran order) with a header that NumPy parses as a literal, and
+whose data lies inside the file; the data is read as raw bytes.
 """
 from __future__ import annotations
 
+import io
 import json
-import os
 from pathlib import Path
 
 import numpy as np
@@ -45,42 +46,49 @@ def read_records(path: Path) -> list[dict]:
     return records
 
 
-def read_npy(directory: Path, name: object) -> np.ndarray:
-    """A float64 array from DIRECTORY/NAME, refusing anything but a plain float64 .npy."""
-    if not isinstance(name, str) or os.sep in name or name.startswith(".") or not name.endswith(".npy"):
-        raise WireError(f"bad array file name {str(name)[:60]!r}")
-    path = directory / name
+def read_blob(path: Path) -> bytes:
+    """The whole array file of a step (bounded), or b"" when there is none."""
     try:
-        if path.is_symlink() or not path.is_file():
-            raise WireError(f"{name} is missing or not a regular file")
+        if path.is_symlink():
+            raise WireError(f"{path.name} is a symbolic link")
         size = path.stat().st_size
-    except OSError as exc:
-        raise WireError(f"{name}: {exc}") from None
+    except FileNotFoundError:
+        return b""
     if size > MAX_NPY_BYTES:
-        raise WireError(f"{name} is {size} bytes, over the {MAX_NPY_BYTES} limit")
-    with path.open("rb") as f:
-        try:
-            version = npy_format.read_magic(f)
-            if version not in ((1, 0), (2, 0)):
-                raise WireError(f"{name}: unsupported .npy version {version}")
-            header_start = f.tell()
-            reader = (npy_format.read_array_header_1_0 if version == (1, 0)
-                      else npy_format.read_array_header_2_0)
-            shape, fortran, dtype = reader(f, max_header_size=MAX_HEADER_BYTES)
-        except WireError:
-            raise
-        except Exception as exc:  # noqa: BLE001 - any malformed header is a protocol error
-            raise WireError(f"{name}: malformed .npy header ({type(exc).__name__})") from None
-        if f.tell() - header_start > MAX_HEADER_BYTES:
-            raise WireError(f"{name}: header too large")
-        if dtype != np.dtype("<f8"):
-            raise WireError(f"{name}: dtype {dtype}, expected float64")
-        if not all(isinstance(d, int) and d >= 0 for d in shape) or len(shape) > 8:
-            raise WireError(f"{name}: bad shape {shape}")
-        count = int(np.prod(shape, dtype=np.int64)) if shape else 1
-        nbytes = count * 8
-        if f.tell() + nbytes != size:
-            raise WireError(f"{name}: {size} bytes do not match shape {shape}")
-        data = f.read(nbytes)
-    arr = np.frombuffer(data, dtype="<f8", count=count).astype(np.float64)
+        raise WireError(f"{path.name} is {size} bytes, over the {MAX_NPY_BYTES} limit")
+    return path.read_bytes()
+
+
+def read_npy(blob: bytes, offset: object) -> np.ndarray:
+    """The float64 array stored as a .npy segment at OFFSET of BLOB, refusing anything else.
+
+    The segment must be a version 1.0/2.0 .npy with a literal header of at most 4 kB,
+    dtype little-endian float64 and a shape whose data fits inside the blob.
+    """
+    if not isinstance(offset, int) or isinstance(offset, bool) or not 0 <= offset < len(blob):
+        raise WireError(f"bad array offset {str(offset)[:40]!r}")
+    f = io.BytesIO(blob)
+    f.seek(offset)
+    try:
+        version = npy_format.read_magic(f)
+        if version not in ((1, 0), (2, 0)):
+            raise WireError(f"unsupported .npy version {version}")
+        header_start = f.tell()
+        reader = npy_format.read_array_header_1_0 if version == (1, 0) else npy_format.read_array_header_2_0
+        shape, fortran, dtype = reader(f, max_header_size=MAX_HEADER_BYTES)
+    except WireError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any malformed header is a protocol error
+        raise WireError(f"malformed .npy header ({type(exc).__name__})") from None
+    if f.tell() - header_start > MAX_HEADER_BYTES:
+        raise WireError("header too large")
+    if dtype != np.dtype("<f8"):
+        raise WireError(f"dtype {dtype}, expected float64")
+    if len(shape) > 8 or not all(isinstance(d, int) and d >= 0 for d in shape):
+        raise WireError(f"bad shape {shape}")
+    count = int(np.prod(shape, dtype=np.int64)) if shape else 1
+    start = f.tell()
+    if start + count * 8 > len(blob):
+        raise WireError(f"shape {shape} runs past the end of the data")
+    arr = np.frombuffer(blob, dtype="<f8", count=count, offset=start).astype(np.float64)
     return arr.reshape(shape, order="F" if fortran else "C")

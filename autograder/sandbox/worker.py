@@ -97,22 +97,30 @@ def describe_exception(exc, submission_dir):
 
 
 class Writer:
-    """Writes one step's records (JSON lines) and arrays into OUT_DIR."""
+    """Writes one step's records (JSON lines) and arrays (.npy segments in one file) into OUT_DIR.
+
+    Both files stay open for the step and are flushed after every call, so that the answers of
+    the calls before one that hangs or kills the worker survive.
+    """
 
     def __init__(self, out_dir, step):
-        self.out_dir, self.step = out_dir, step
-        self.path = os.path.join(out_dir, f"step_{step}.jsonl")
+        self.records = _open(os.path.join(out_dir, f"step_{step}.jsonl"), "a", encoding="utf-8")
+        self.arrays = _open(os.path.join(out_dir, f"step_{step}.npys"), "ab")
 
-    def array(self, call, leaf, value):
-        name = f"s{self.step}_c{call}_l{leaf}.npy"
-        with _open(os.path.join(self.out_dir, name), "wb") as f:
-            _np_save(f, value, allow_pickle=False)
-        return name
+    def array(self, value):
+        """Append VALUE as one .npy segment; return its byte offset."""
+        offset = self.arrays.tell()
+        _np_save(self.arrays, value, allow_pickle=False)
+        return offset
 
     def record(self, record):
-        line = _json_dumps(record, allow_nan=True) + "\n"
-        with _open(self.path, "a", encoding="utf-8") as f:
-            f.write(line)
+        self.arrays.flush()
+        self.records.write(_json_dumps(record, allow_nan=True) + "\n")
+        self.records.flush()
+
+    def close(self):
+        self.arrays.close()
+        self.records.close()
 
 
 def to_float_array(value):
@@ -182,7 +190,7 @@ def flatten(value, schema, path, leaves, writer, call):
         if problem:
             record["problem"] = problem
         else:
-            record["npy"] = writer.array(call, len(leaves), arr)
+            record["npy"] = writer.array(arr)
     leaves.append(record)
 
 
@@ -208,7 +216,7 @@ def snapshot_inputs(args, kwargs, writer, call):
                 walk(v, f"{path}[{text(k, 40)!r}]")
         elif isinstance(obj, _ndarray):
             arr, problem = to_float_array(obj)
-            saved.append({"path": path, "npy": writer.array(call, 1000 + len(saved), arr)} if arr is not None
+            saved.append({"path": path, "npy": writer.array(arr)} if arr is not None
                          else {"path": path, "problem": problem})
 
     for i, a in enumerate(args):
@@ -281,18 +289,20 @@ def main(argv):
                                                            plan.get("substitute", {}))
             continue
         progress(f"step {step}")
+        if spec["kind"] == "import" and spec["module"] in skip:
+            continue
         writer = Writer(out_dir, step)
         if spec["kind"] == "import":
-            if spec["module"] in skip:
-                continue
             modules[spec["module"]], record = import_module(spec["module"], submission_dir,
                                                             plan.get("substitute", {}))
             writer.record(record)
+            writer.close()
             continue
         module = modules.get(spec["module"])
         fn = getattr(module, spec["function"], None) if module is not None else None
         if not callable(fn):
             writer.record({"missing": True})
+            writer.close()
             continue
         first = start_call if step == start_step else 0
         for call, call_spec in enumerate(spec["calls"]):
@@ -301,6 +311,7 @@ def main(argv):
             progress(f"call {step} {call}")
             run_call(fn, call_spec, spec["schema"], arrays, writer, call, submission_dir,
                      spec.get("report_inputs", False))
+        writer.close()
     progress("done")
     return 0
 
