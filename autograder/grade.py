@@ -120,7 +120,8 @@ def failed_report(error: BaseException) -> Report:
     outcomes = []
     for check in all_checks():
         o = Outcome(check, float(POINTS[check.id]), 0.0, 0, 1)
-        o.problem = "The grader could not grade this submission because of an internal error. Please tell your instructor."
+        o.problem = ("The grader could not grade this submission because of an internal error. "
+                     "Please tell your instructor.")
         outcomes.append(o)
     tb = "".join(traceback.format_exception(error))
     return Report(outcomes, notes=["Internal grader error: your instructor has the details."], log=[tb])

@@ -146,7 +146,7 @@ def regime_cases() -> list[Case]:
             g = C.rng(f"regime/{i}/{activation}")
             H = int(g.integers(2, 5))
             base = non_normal(g, H) if i != 1 else C.non_symmetric(g, H)
-            for side, value in (("below", 1 - margin), ("above", 1 + margin)):
+            for value in (1 - margin, 1 + margin):
                 W = with_gamma_lambda(base, value, activation)
                 out.append(Case((W,), {"activation": activation},
                                 label=f"H={H}, gamma*lambda_1 = {value:g}, activation={activation!r}",

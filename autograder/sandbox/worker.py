@@ -158,7 +158,8 @@ def flatten(value, schema, path, leaves, writer, call):
             items = list(value)
         else:
             if not isinstance(value, dict):
-                problem = f"expected a dict with keys {', '.join(names)}, got {type_name(value) if value is not None else 'None'}"
+                got = type_name(value) if value is not None else "None"
+                problem = f"expected a dict with keys {', '.join(names)}, got {got}"
                 for n in names:
                     leaves.append({"path": f"{path}[{n!r}]", "problem": problem})
                 return
