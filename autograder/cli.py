@@ -28,6 +28,18 @@ def cmd_grade(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_batch(args: argparse.Namespace) -> int:
+    from autograder.batch import grade_all
+    from autograder.report import terminal_summary
+
+    out = Path(args.out)
+    graded = grade_all(args.submissions, out)
+    for name, report in graded:
+        print(terminal_summary(report, name, verbose=args.verbose))
+    print(f"\n{len(graded)} submissions graded; results in {out}/<name>/results.json, grades in {out / 'grades.csv'}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m autograder",
                                      description="Autograder for the RNN / BPTT assignment.")
@@ -38,9 +50,17 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--quiet", action="store_true", help="print nothing on success")
     g.add_argument("--verbose", "-v", action="store_true", help="print every failed test's feedback")
     g.set_defaults(run=cmd_grade)
+    b = sub.add_parser("batch", help="grade many submissions (folders, or class folders of them)")
+    b.add_argument("submissions", nargs="+", help="submission folders, or folders whose sub-folders are submissions")
+    b.add_argument("--out", default="results", help="output folder (default: results)")
+    b.add_argument("--verbose", "-v", action="store_true", help="print every failed test's feedback")
+    b.set_defaults(run=cmd_batch)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return args.run(args)
+    try:
+        return args.run(args)
+    except BrokenPipeError:  # output piped into `head` and the like
+        return 0

@@ -56,7 +56,19 @@ def run_worker(staged: Staged, cases: dict[str, list[Case]], functions: set[str]
 
 
 def judge_all(checks: list[Check], cases, results) -> dict[str, Outcome]:
-    return {c.id: score_check(c, cases[c.probe], results[c.probe]) for c in checks if c.probe in results}
+    outcomes = {c.id: score_check(c, cases[c.probe], results[c.probe]) for c in checks if c.probe in results}
+    apply_gates(outcomes)
+    return outcomes
+
+
+def apply_gates(outcomes: dict[str, Outcome]) -> None:
+    """A property (inputs untouched, range...) earns nothing until the function computes a right value."""
+    for outcome in outcomes.values():
+        gate = outcomes.get(outcome.check.gated_by or "")
+        if gate is not None and gate.passed == 0 and outcome.score > 0:
+            outcome.score = 0.0
+            outcome.notes.append(f"No credit yet: this property counts once {outcome.check.function} gives a right "
+                                 f"answer in at least one case of \"{gate.check.title}\".")
 
 
 def substitute_helpers(staged: Staged, cases, outcomes: dict[str, Outcome], limits: Limits) -> list[str]:

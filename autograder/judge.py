@@ -73,8 +73,13 @@ def compare(leaf: dict | None, expected: np.ndarray, name: str) -> Verdict:
 def describe_difference(got: np.ndarray, expected: np.ndarray, name: str, bad: np.ndarray) -> str:
     rel = np.abs(got - expected) / np.maximum(np.abs(expected), 1e-12)
     if expected.size <= SHOW_FULL:
-        return (f"{name} has the wrong values.\n  expected: {show(expected)}\n  got:      {show(got)}"
-                f"\n  ({int(bad.sum())} of {bad.size} entries differ)")
+        if expected.ndim <= 1:
+            return (f"{name} has the wrong values ({int(bad.sum())} of {bad.size} entries differ).\n"
+                    f"  expected: {show(expected)}\n  got:      {show(got)}")
+        indent = "\n    "
+        return (f"{name} has the wrong values ({int(bad.sum())} of {bad.size} entries differ).\n"
+                f"  expected:{indent}{show(expected).replace(chr(10), indent)}\n"
+                f"  got:{indent}{show(got).replace(chr(10), indent)}")
     order = np.argsort(-np.where(bad, np.abs(got - expected), -1.0), axis=None)[:3]
     lines = [f"{name} of shape {expected.shape}: {int(bad.sum())} of {bad.size} entries differ; the largest:"]
     for flat in order:

@@ -14,7 +14,9 @@ def terminal_summary(report: Report, title: str, verbose: bool = False) -> str:
     for note in report.notes:
         lines.append(f"  ! {note}")
     failed = [o for o in report.outcomes if o.score < o.max_score]
-    if failed:
+    if len(failed) > 12 and not verbose:
+        lines.append(f"  {len(failed)} tests failed (run `grade` with -v, or read the results file, for details)")
+    elif failed:
         lines.append("  failed tests:")
         for o in failed:
             codes = f"  [{', '.join(c for c, _ in o.diagnoses)}]" if o.diagnoses else ""

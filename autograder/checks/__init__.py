@@ -64,6 +64,7 @@ class Check:
     probe: str           # id of the probe whose answers it judges
     judge: Judge
     expects_exception: bool = False   # a raised exception is judged, not a failure
+    gated_by: str | None = None       # a property earns credit only once this value check passes a case
 
     @property
     def name(self) -> str:

@@ -130,7 +130,8 @@ CHECKS = [
     Check("rnn_forward.y", "rnn_forward", "outputs y match the reference", "rnn_forward.cases",
           matches("y", _forward_expected(1))),
     Check("rnn_forward.inputs", "rnn_forward", "does not modify its inputs", "rnn_forward.cases",
-          inputs_unchanged(("x", "h0", "params"))),
+          inputs_unchanged(("x", "h0", "params")),
+          gated_by="rnn_forward.h"),
     *[Check(f"rnn_backward.{name}", "rnn_backward", f"{GRAD_LABELS[name]} matches the reference",
             "rnn_backward.cases", matches(GRAD_PATHS[name], _grad(name), GRAD_LABELS[name]))
       for name in BACKWARD_POINTS_ORDER],
@@ -138,5 +139,6 @@ CHECKS = [
           "all gradients agree with central finite differences", "rnn_backward.finite_differences",
           agrees_with_finite_differences),
     Check("rnn_backward.inputs", "rnn_backward", "does not modify its inputs", "rnn_backward.cases",
-          inputs_unchanged(("dh", "dy", "x", "h0", "h", "params"))),
+          inputs_unchanged(("dh", "dy", "x", "h0", "h", "params")),
+          gated_by="rnn_backward.W_hy"),
 ]
