@@ -35,7 +35,11 @@ def cmd_batch(args: argparse.Namespace) -> int:
     out = Path(args.out)
     graded = grade_all(args.submissions, out)
     for name, report in graded:
-        print(terminal_summary(report, name, verbose=args.verbose))
+        print(terminal_summary(report, name, verbose=args.verbose) + "\n")
+    width = max(len(name) for name, _ in graded)
+    print("Scores:")
+    for name, report in graded:
+        print(f"  {name:<{width}}  {report.score:>7g} / {report.max_score:g}")
     print(f"\n{len(graded)} submissions graded; results in {out}/<name>/results.json, grades in {out / 'grades.csv'}")
     return 0
 
