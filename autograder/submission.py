@@ -1,19 +1,67 @@
-"""Find the student's files in an uploaded folder and stage a clean copy for the worker.
+"""Find the student's files in an upload and stage a clean copy for the worker.
 
-The worker never sees the upload itself: it gets a fresh directory holding the Python files
-of the folder where the expected modules live. File-level problems (missing file, ...) are
-reported per module, so that each affected function can say what is wrong.
+The worker never sees the upload itself: it gets a fresh directory holding <module>.py for
+every expected module found, plus the student's own helper modules. Small stages:
+
+- unpack:    a .zip upload (or, when no file of the assignment is found otherwise, the .zip
+             files inside the uploaded folder) is unpacked into a temporary folder, safely
+             (no absolute or ".." paths, no links, bounded sizes).
+- survey:    the upload's files, skipping junk: __MACOSX, dotfiles (AppleDouble "._x.py"),
+             __pycache__, virtual environments, site-packages.
+- locate:    the file of each module. What is graded, in order of preference:
+               1. the exact name, rnn.py;
+               2. the name in another case, RNN.py (a note asks to rename it);
+               3. the name plus a copy suffix that a browser or file manager adds:
+                  "rnn (1).py", "rnn(2).py", "rnn-1.py", "rnn 2.py", "rnn copy.py",
+                  "rnn - Copy.py", "rnn - Copy (2).py" (a note asks to rename it).
+             Other look-alikes (rnn_final.py, my_rnn.py, rnn.ipynb, rnn.py.txt) are never
+             graded, because the student may have meant something else by them; the message
+             for the missing file names them and says to rename or export. Files are looked
+             for in the folder that holds most of the expected files (the upload itself, or a
+             zipped folder inside it), then anywhere else. Several equally good candidates with
+             different contents are ambiguous: that module is not graded, and the message lists
+             them and says which name to keep.
+- normalise: the bytes Python is to read. UTF-8 BOM and CRLF/CR line ends are accepted
+             silently (Python accepts them too). A PEP 263 coding line is honoured. Bytes that
+             are not UTF-8 (a Windows editor's é or ’, anywhere in the file) are read as
+             Windows-1252 characters, and a note says so; UTF-16 files are converted, with a
+             note. Tabs are left alone: inconsistent tabs and spaces are Python's own TabError,
+             reported as a syntax error of that file. A notebook saved as .py, an empty file,
+             and an oversized file are problems of that module.
+- stage:     the modules under their expected names, and every other importable .py file and
+             package (a folder with __init__.py) beside them, so that a student's own helper
+             module works as it did on their machine.
 """
 from __future__ import annotations
 
+import codecs
+import io
+import os
+import re
 import shutil
+import stat
 import tempfile
+import tokenize
+import zipfile
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from autograder.contract import MODULES, functions_in
 
-MAX_FILE_BYTES = 1 << 20
+MAX_FILE_BYTES = 1 << 20          # largest source file read (bytes)
+MAX_ENTRIES = 5000                # files and folders looked at in one upload
+MAX_DEPTH = 8                     # folder depth searched
+MAX_UNPACKED_BYTES = 32 << 20     # total bytes unpacked from zip files
+MAX_ZIPS = 3                      # zip files inside a folder that are unpacked
+MAX_LISTED = 6                    # names listed in one message
+
+JUNK_DIRS = {"__macosx", "__pycache__", "site-packages", "node_modules"}
+STUBS_DIR = Path(__file__).resolve().parent.parent / "assignments" / "rnn_bptt"
+
+# " (1)", "(1)", "-1", " 1", " copy", " copy 2", " - copy", " - copy (2)": what browsers and file
+# managers append to a file name when a copy is made or a download already exists.
+COPY_SUFFIX = re.compile(r"(?:\s*\(\d{1,3}\)|-\d{1,3}| \d{1,3}| copy(?: \d{1,3})?| - copy(?: \(\d{1,3}\))?)",
+                         re.IGNORECASE)
 
 
 @dataclass
@@ -29,29 +77,448 @@ class Staged:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
+@dataclass(frozen=True)
+class Upload:
+    """The files of an upload worth looking at, by relative posix path as the student knows it
+    (a file inside an uploaded folder's zip is "hw.zip/hw/rnn.py")."""
+
+    files: dict[str, Path]
+    packages: frozenset[str]          # relative folders holding an __init__.py
+
+
+@dataclass(frozen=True)
+class Candidate:
+    rel: str        # relative path in the upload
+    tier: int       # 0 exact name, 1 other case, 2 copy suffix
+
+    @property
+    def folder(self) -> str:
+        return self.rel.rpartition("/")[0]
+
+    @property
+    def depth(self) -> int:
+        return self.rel.count("/")
+
+
 def expected_signatures(module: str) -> str:
     return ", ".join(f.signature for f in functions_in(module))
 
 
+def quoted(names) -> str:
+    """'a.py, "b (1).py" and c.py' (names with spaces in quotes), at most MAX_LISTED of them."""
+    names = [f'"{n}"' if " " in n else n for n in names]
+    if len(names) > MAX_LISTED:
+        names = names[:MAX_LISTED] + [f"{len(names) - MAX_LISTED} more"]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1] if names else ""
+
+
+# ---- unpack -------------------------------------------------------------------------------------
+def _safe_member_path(name: str) -> PurePosixPath | None:
+    parts = [p for p in name.replace("\\", "/").split("/") if p not in ("", ".")]
+    if not parts or any(p == ".." for p in parts) or re.match(r"^[A-Za-z]:$", parts[0]):
+        return None
+    return PurePosixPath(*parts)
+
+
+def unpack_zip(archive: Path, into: Path, budget: list[int]) -> str | None:
+    """Unpack the regular files of ARCHIVE into INTO; return a problem or None."""
+    try:
+        with zipfile.ZipFile(archive) as zf:
+            members = zf.infolist()[:MAX_ENTRIES]
+            for info in members:
+                rel = _safe_member_path(info.filename)
+                mode = (info.external_attr >> 16) & 0o170000
+                if rel is None or info.is_dir() or mode == stat.S_IFLNK or info.file_size > MAX_FILE_BYTES:
+                    continue
+                if budget[0] < info.file_size:
+                    break
+                with zf.open(info) as src:
+                    data = src.read(MAX_FILE_BYTES + 1)
+                if len(data) > MAX_FILE_BYTES:
+                    continue
+                budget[0] -= len(data)
+                target = into.joinpath(*rel.parts)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, RuntimeError, NotImplementedError, OSError, EOFError,
+            ValueError) as exc:
+        reason = "it is password-protected" if "encrypted" in str(exc) else "it is damaged or not a zip file"
+        return f"{archive.name} could not be unpacked: {reason}. Upload the .py files themselves, or a plain zip."
+    return None
+
+
+# ---- survey -------------------------------------------------------------------------------------
+def _is_junk_dir(path: Path) -> bool:
+    name = path.name
+    return (name.startswith(".") or name.lower() in JUNK_DIRS or name.lower().startswith("venv")
+            or (path / "pyvenv.cfg").exists())
+
+
+def survey(root: Path, prefix: str = "") -> Upload:
+    """Every non-junk regular file under ROOT (bounded in count and depth), by PREFIX/relative path.
+
+    Links are skipped, so nothing outside the upload is ever read.
+    """
+    files: dict[str, Path] = {}
+    packages = set()
+    pending = [(root, prefix)]
+    seen = 0
+    while pending:
+        folder, rel = pending.pop(0)
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            continue
+        for entry in entries:
+            seen += 1
+            if seen > MAX_ENTRIES:
+                return Upload(files, frozenset(packages))
+            child_rel = f"{rel}/{entry.name}" if rel else entry.name
+            try:
+                if entry.is_symlink():
+                    continue
+                if entry.is_dir():
+                    if not _is_junk_dir(Path(entry.path)) and child_rel.count("/") < MAX_DEPTH:
+                        pending.append((Path(entry.path), child_rel))
+                elif entry.is_file() and not entry.name.startswith((".", "~$")):
+                    files[child_rel] = Path(entry.path)
+                    if entry.name == "__init__.py":
+                        packages.add(rel)
+            except OSError:
+                continue
+    return Upload(files, frozenset(packages))
+
+
+# ---- locate -------------------------------------------------------------------------------------
+def name_tier(filename: str, module: str) -> int | None:
+    """0: exactly module.py; 1: module.py in another case; 2: module.py plus a copy suffix."""
+    stem, dot, ext = filename.rpartition(".")
+    if not dot or ext.lower() != "py":
+        return None
+    if stem == module and ext == "py":
+        return 0
+    if stem.lower() == module:
+        return 1
+    if stem.lower().startswith(module) and COPY_SUFFIX.fullmatch(stem[len(module):]):
+        return 2
+    return None
+
+
+def candidates(upload: Upload, module: str) -> list[Candidate]:
+    out = []
+    for rel in upload.files:
+        tier = name_tier(PurePosixPath(rel).name, module)
+        if tier is not None:
+            out.append(Candidate(rel, tier))
+    return out
+
+
+def home_folders(found: dict[str, list[Candidate]]) -> set[str]:
+    """The folder(s) holding the most expected modules; the shallowest ones on a tie."""
+    count: dict[str, int] = {}
+    for cands in found.values():
+        for folder in {c.folder for c in cands}:
+            count[folder] = count.get(folder, 0) + 1
+    if not count:
+        return set()
+    best = max(count.values())
+    top = [f for f, n in count.items() if n == best]
+    shallowest = min(f.count("/") + (f != "") for f in top)
+    return {f for f in top if f.count("/") + (f != "") == shallowest}
+
+
+def look_alikes(upload: Upload, module: str) -> list[str]:
+    """Files that may be the module under a name that is not graded (rnn_final.py, rnn.ipynb)."""
+    out = []
+    for rel in upload.files:
+        name = PurePosixPath(rel).name
+        if module in name.lower() and name_tier(name, module) is None:
+            out.append(rel)
+    return sorted(out)
+
+
+def defined_elsewhere(upload: Upload, module: str, texts: dict[str, str]) -> list[str]:
+    """'rnn_forward is defined in hw.py' for the module's functions found in other .py files."""
+    out = []
+    for fn in functions_in(module):
+        pattern = re.compile(rf"^\s*def\s+{fn.name}\s*\(", re.MULTILINE)
+        where = [rel for rel, text in texts.items() if pattern.search(text)]
+        if where:
+            out.append(f"{fn.name} is defined in {quoted(where[:2])}")
+    return out
+
+
+def missing_message(upload: Upload, module: str, texts: dict[str, str], has_any: bool) -> str:
+    lines = [f"{module}.py was not found in your submission. It should define "
+             f"{expected_signatures(module)}."]
+    hints = []
+    for rel in look_alikes(upload, module):
+        if rel.lower().endswith(".ipynb"):
+            hints.append(f"{rel} is a notebook: the grader runs .py files only. Export it (in Jupyter: File > "
+                         f"Download as > Python (.py)), name it {module}.py and keep only the functions.")
+        else:
+            hints.append(f"{rel} may be it, but the grader only grades files named exactly {module}.py "
+                         f"(or a download copy such as \"{module} (1).py\"): rename it to {module}.py.")
+    elsewhere = defined_elsewhere(upload, module, texts)
+    if elsewhere:
+        hints.append("; ".join(elsewhere) + f", but the grader looks for {'it' if len(elsewhere) == 1 else 'them'} "
+                     f"in {module}.py only: move {'it' if len(elsewhere) == 1 else 'them'} there.")
+    zips = [rel for rel in upload.files if rel.lower().endswith(".zip")]
+    if zips and has_any:
+        hints.append(f"The grader does not look inside {quoted(zips)} when other files of the assignment are "
+                     "uploaded beside it: upload the .py files themselves.")
+    lines += hints[:3]
+    if not hints and has_any:
+        lines.append(f"Upload {module}.py next to your other files.")
+    return " ".join(lines)
+
+
+# ---- normalise ----------------------------------------------------------------------------------
+def _cp1252_fallback(err: UnicodeDecodeError):
+    bad = err.object[err.start:err.end]
+    return "".join(bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in bad), err.end
+
+
+codecs.register_error("autograder-cp1252", _cp1252_fallback)
+
+
+def normalise(data: bytes, name: str) -> tuple[bytes | None, str | None, str | None]:
+    """(bytes for Python to read, a note, a problem): see the module docstring."""
+    note = None
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)) and b"\x00\x00" in data[:4]:
+        return None, None, f"{name} is saved as UTF-32, which Python cannot read: save it as UTF-8."
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            data = data.decode("utf-16").encode("utf-8")
+        except UnicodeError:
+            return None, None, f"{name} could not be read as UTF-16 text: save it as UTF-8 and upload it again."
+        note = f"{name} was saved as UTF-16 and was converted to UTF-8 for grading; save your files as UTF-8."
+    if b"\x00" in data:
+        return None, None, (f"{name} contains NUL bytes, so it is not a Python source file (a document or binary "
+                            f"saved under a .py name?). Upload the plain-text {name}.")
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError:
+        encoding = "utf-8"      # an unknown coding line: Python reports it as a syntax error
+    if encoding not in ("utf-8", "utf-8-sig"):
+        try:
+            data.decode(encoding)
+            return data, note, None        # a valid PEP 263 coding line: Python reads it as declared
+        except (UnicodeError, LookupError):
+            pass
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8):]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = data.decode("utf-8", errors="autograder-cp1252")
+        lines = sorted({i + 1 for i, line in enumerate(data.split(b"\n")) if not _is_utf8(line)})
+        where = ", ".join(str(n) for n in lines[:5]) + (", ..." if len(lines) > 5 else "")
+        note = (f"{name} is not valid UTF-8 (line{'s' if len(lines) > 1 else ''} {where}): those bytes were read "
+                "as Windows-1252 characters (such as é or ’). Save your files as UTF-8 so that they run as you "
+                "meant them.")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        return None, None, f"{name} is empty."
+    head = text.lstrip()[:2000]
+    if head.startswith("{") and '"cells"' in head and '"nbformat"' in text:
+        return None, None, (f"{name} is a Jupyter notebook saved under a .py name, not Python code. Export the "
+                            "code instead (in Jupyter: File > Download as > Python (.py)) and keep only the "
+                            "functions.")
+    return text.encode("utf-8"), note, None
+
+
+def _is_utf8(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            return None
+        with path.open("rb") as f:
+            return f.read(MAX_FILE_BYTES + 1)
+    except OSError:
+        return None
+
+
+def _stub_texts() -> dict[str, str]:
+    out = {}
+    for module in MODULES:
+        try:
+            out[module] = _canonical((STUBS_DIR / f"{module}.py").read_text(encoding="utf-8"))
+        except OSError:
+            pass
+    return out
+
+
+def _canonical(text: str) -> str:
+    return "\n".join(line.rstrip() for line in text.replace("\r\n", "\n").strip().splitlines())
+
+
+# ---- stage --------------------------------------------------------------------------------------
 def stage(upload: Path) -> Staged:
-    """Copy the submission's Python files into a new directory; record what is missing."""
+    """Copy the submission's Python files into a new directory; record what is missing or odd."""
     upload = Path(upload)
     staged = Staged(Path(tempfile.mkdtemp(prefix="rnn-submission-")))
-    if not upload.is_dir():
-        staged.notes.append(f"The submission folder {upload} does not exist or is not a folder.")
-        for module in MODULES:
-            staged.problems[module] = f"{module}.py was not found (no submission folder)."
-        return staged
-    for path in sorted(upload.glob("*.py")):
-        if path.is_file() and not path.is_symlink() and path.stat().st_size <= MAX_FILE_BYTES:
-            shutil.copyfile(path, staged.dir / path.name)
-    for module in MODULES:
-        if (staged.dir / f"{module}.py").is_file():
-            staged.found[module] = f"{module}.py"
-        else:
-            staged.problems[module] = (f"{module}.py is missing from the submission. Upload it in the top folder, "
-                                       f"with {expected_signatures(module)}.")
-    if not staged.found:
-        staged.notes.append("No file of the assignment was found: the submission is empty or the files are "
-                            f"named differently. Expected {', '.join(m + '.py' for m in MODULES)}.")
+    scratch = Path(tempfile.mkdtemp(prefix="rnn-unpack-"))
+    try:
+        files = find_files(staged, upload, scratch)
+        if files is not None:
+            locate_and_copy(staged, files)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
     return staged
+
+
+def _nothing_there(staged: Staged, message: str) -> None:
+    staged.notes.append(message)
+    for module in MODULES:
+        staged.problems[module] = f"{module}.py was not found. {message}"
+
+
+def find_files(staged: Staged, upload: Path, scratch: Path) -> Upload | None:
+    """The upload's files: a folder's, a zip's, or (when the folder has none of the expected files)
+    those of the zip files inside the folder. None when there is nothing to look at."""
+    budget = [MAX_UNPACKED_BYTES]
+    if upload.is_file() and zipfile.is_zipfile(upload):
+        problem = unpack_zip(upload, scratch / "zip", budget)
+        if problem:
+            _nothing_there(staged, problem)
+            return None
+        return survey(scratch / "zip")
+    if not upload.is_dir():
+        what = "is not a folder or a .zip file" if upload.exists() else "does not exist"
+        _nothing_there(staged, f"The submission {upload} {what}.")
+        return None
+    files = survey(upload)
+    if any(candidates(files, m) for m in MODULES):
+        return files
+    zips = sorted(rel for rel in files.files if rel.lower().endswith(".zip"))[:MAX_ZIPS]
+    inner: dict[str, Path] = {}
+    packages: set[str] = set()
+    for i, rel in enumerate(zips):
+        problem = unpack_zip(files.files[rel], scratch / f"z{i}", budget)
+        if problem:
+            staged.notes.append(problem)
+            continue
+        unpacked = survey(scratch / f"z{i}", prefix=rel)
+        inner.update(unpacked.files)
+        packages |= unpacked.packages
+    zipped = Upload(inner, frozenset(packages))
+    if any(candidates(zipped, m) for m in MODULES):
+        staged.notes.append(f"Your files were found inside {quoted(zips)} and graded from there.")
+        return zipped
+    return files
+
+
+def locate_and_copy(staged: Staged, upload: Upload) -> None:
+    """Choose each module's file (see the module docstring), normalise it and write it to staged.dir."""
+    found = {m: candidates(upload, m) for m in MODULES}
+    homes = home_folders(found)
+    chosen: dict[str, Candidate] = {}
+    texts: dict[str, str] = {}
+    for module in MODULES:
+        cands = found[module]
+        pool = [c for c in cands if c.folder in homes] or cands
+        if not pool:
+            texts = texts or _python_texts(upload)
+            staged.problems[module] = missing_message(upload, module, texts, any(found.values()))
+            continue
+        best_key = min((c.tier, c.depth) for c in pool)
+        ties = sorted((c for c in pool if (c.tier, c.depth) == best_key), key=lambda c: c.rel)
+        if len({_read(upload.files[c.rel]) for c in ties}) > 1:
+            why = "different folders" if len({c.folder for c in ties}) > 1 else "the same folder"
+            staged.problems[module] = (
+                f"{module}.py was not graded: the grader found {quoted(c.rel for c in ties)} in {why}, with "
+                f"different contents, and cannot tell which one you mean. Keep only one of them, named {module}.py.")
+            continue
+        cand = ties[0]
+        data = _read(upload.files[cand.rel])
+        if data is None:
+            staged.problems[module] = (f"{cand.rel} is larger than {MAX_FILE_BYTES >> 20} MB or unreadable, so it "
+                                       "was not graded: a source file of this assignment is far smaller.")
+            continue
+        source, note, problem = normalise(data, cand.rel)
+        if problem:
+            staged.problems[module] = f"{problem} It should define {expected_signatures(module)}."
+            continue
+        if note:
+            staged.notes.append(note)
+        if cand.tier == 1:
+            staged.notes.append(f"{cand.rel} was graded as {module}.py. Name it exactly {module}.py (file names "
+                                "are case-sensitive on the grader).")
+        elif cand.tier == 2:
+            staged.notes.append(f'"{cand.rel}" was graded as {module}.py (the end of its name looks like a copy '
+                                f"or download suffix). Name it exactly {module}.py.")
+        (staged.dir / f"{module}.py").write_bytes(source)
+        staged.found[module] = cand.rel
+        chosen[module] = cand
+    folders = sorted({c.folder for c in chosen.values()}, key=lambda f: (f not in homes, f))
+    nested = [f"{f}/" for f in folders if f]
+    if nested:
+        staged.notes.append(f"Your files were found in {quoted(nested)}"
+                            + (" and in the top folder" if "" in folders else "") + " and graded from there.")
+    copy_helpers(staged, upload, folders)
+    summarise(staged, upload, any(found.values()))
+
+
+def _python_texts(upload: Upload) -> dict[str, str]:
+    texts = {}
+    for rel, path in sorted(upload.files.items()):
+        if rel.lower().endswith(".py") and len(texts) < 200:
+            data = _read(path)
+            if data is not None:
+                texts[rel] = data.decode("utf-8", errors="replace")
+    return texts
+
+
+def copy_helpers(staged: Staged, upload: Upload, folders: list[str]) -> None:
+    """Every importable .py file and package in the modules' folders, under its own name.
+
+    The expected modules' names are never used for a helper (a module not graded stays absent).
+    """
+    taken = {f"{m}.py" for m in MODULES} | set(MODULES)
+    chosen = set(staged.found.values())
+    for folder in folders:
+        prefix = f"{folder}/" if folder else ""
+        for rel, path in sorted(upload.files.items()):
+            inner = rel[len(prefix):] if rel.startswith(prefix) else ""
+            parts = inner.split("/")
+            if (not inner.endswith(".py") or parts[0] in taken or rel in chosen
+                    or not parts[-1][:-3].isidentifier()):
+                continue
+            if len(parts) > 1 and not (f"{prefix}{parts[0]}" in upload.packages
+                                       and all(p.isidentifier() for p in parts[:-1])):
+                continue
+            target = staged.dir / inner
+            data = _read(path)
+            if target.exists() or data is None:
+                continue
+            source, _, problem = normalise(data, inner)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data if problem or source is None else source)
+
+
+def summarise(staged: Staged, upload: Upload, any_candidate: bool) -> None:
+    """Whole-submission notes: nothing found at all; the stubs as handed out."""
+    if not any_candidate:
+        present = sorted(upload.files)
+        holds = f" The submission holds: {quoted(present)}." if present else " The submission holds no files."
+        staged.notes.insert(0, "No file of the assignment was found, so nothing could be graded: expected "
+                               f"{', '.join(m + '.py' for m in MODULES)}.{holds}")
+        return
+    stubs = _stub_texts()
+    unchanged = [m for m in staged.found if m in stubs
+                 and _canonical((staged.dir / f"{m}.py").read_text(encoding="utf-8")) == stubs[m]]
+    if unchanged and len(unchanged) == len(MODULES):
+        staged.notes.insert(0, "Your files are the stubs as handed out, unchanged: every function still raises "
+                               "NotImplementedError, so the score is 0. Implement the functions (see the "
+                               "handout), check them with test_selfcheck.py, and submit again.")
+    elif unchanged:
+        staged.notes.append(f"{quoted(m + '.py' for m in unchanged)} {'is' if len(unchanged) == 1 else 'are'} "
+                            "still the stub as handed out, unchanged: implement its functions.")
