@@ -1,0 +1,26 @@
+"""Bug: dh0 returned as zeros ("h0 is not a parameter"), though L depends on it."""
+import numpy as np
+
+BUG_FILE = "rnn"
+BUG_BREAKS = ("rnn_backward",)
+BUG_CODES = ("missing_initial_state_gradient",)
+
+
+def rnn_backward(dh, dy, x, h0, h, params):
+    W_xh, W_hh, W_hy = params["W_xh"], params["W_hh"], params["W_hy"]
+    N, T, _ = x.shape
+    grads = {k: np.zeros_like(v) for k, v in params.items()}
+    grads["W_hy"] = np.einsum("nth,nto->ho", h, dy)
+    grads["b_y"] = dy.sum(axis=(0, 1))
+    dx = np.zeros_like(x)
+    carry = np.zeros_like(h0)
+    for t in reversed(range(T)):
+        h_prev = h[:, t - 1] if t > 0 else h0
+        dz = (dh[:, t] + dy[:, t] @ W_hy.T + carry) * (1.0 - h[:, t] ** 2)
+        dx[:, t] = dz @ W_xh.T
+        grads["W_xh"] += x[:, t].T @ dz
+        grads["W_hh"] += h_prev.T @ dz
+        grads["b_h"] += dz.sum(axis=0)
+        carry = dz @ W_hh.T
+    dh0 = np.zeros_like(h0)
+    return dx, dh0, grads

@@ -1,0 +1,34 @@
+"""Correct variant (loops): Jacobians entry by entry, the product taken from the right."""
+import numpy as np
+
+
+def hidden_jacobian(h_t, W_hh, activation="tanh"):
+    H = h_t.shape[0]
+    J = np.zeros((H, H))
+    for i in range(H):
+        d = 1 - h_t[i] * h_t[i] if activation == "tanh" else h_t[i] * (1 - h_t[i])
+        for j in range(H):
+            J[i, j] = d * W_hh[j, i]
+    return J
+
+
+def jacobian_through_time(hs, W_hh, k, t, activation="tanh"):
+    J = np.identity(W_hh.shape[0])
+    for i in range(t, k, -1):        # J_t @ J_{t-1} @ ... @ J_{k+1}
+        J = J @ hidden_jacobian(hs[i], W_hh, activation)
+    return J
+
+
+def gradient_bound(W_hh, steps, activation="tanh"):
+    gamma = 0.25 if activation == "sigmoid" else 1.0
+    lam = np.sqrt(np.max(np.linalg.eigvalsh(W_hh.T @ W_hh)))
+    bound = 1.0
+    for _ in range(steps):
+        bound *= gamma * lam
+    return bound
+
+
+def classify_gradient_regime(W_hh, activation="tanh"):
+    if gradient_bound(W_hh, 1, activation) < 1:
+        return "vanishing"
+    return "may_explode"
