@@ -72,7 +72,14 @@ def type_name(value):
 
 
 def describe_exception(exc, submission_dir):
-    """Type, message and the innermost frame that lies in the submission."""
+    """Type, message and the innermost frame that lies in the submission (never raises)."""
+    try:
+        return _describe_exception(exc, submission_dir)
+    except BaseException:  # noqa: BLE001 - an exception object can misbehave in any attribute
+        return {"type": type_name(exc), "message": "<unprintable>", "mro": []}
+
+
+def _describe_exception(exc, submission_dir):
     where = None
     try:
         for frame in traceback.extract_tb(exc.__traceback__):
@@ -82,14 +89,15 @@ def describe_exception(exc, submission_dir):
                          "code": text(frame.line or "", 160)}
     except BaseException:  # noqa: BLE001
         where = None
-    info = {"type": type_name(exc), "message": text(exc),
+    # the staged folder's name is random: keep messages the same from one grading to the next
+    info = {"type": type_name(exc), "message": text(exc).replace(submission_dir + os.sep, ""),
             "mro": [text(getattr(c, "__name__", "?"), 60) for c in type(exc).__mro__][:12]}
     if isinstance(exc, SyntaxError):
-        info["line"] = exc.lineno if isinstance(exc.lineno, int) else None
+        info["line"] = exc.lineno if type(exc.lineno) is int else None
         info["message"] = text(exc.msg)
-        info["code"] = text((exc.text or "").strip(), 160)
-        info["file"] = text(os.path.basename(exc.filename or ""), 120)
-    if isinstance(exc, ImportError):
+        info["code"] = text(exc.text.strip() if type(exc.text) is str else "", 160)
+        info["file"] = text(os.path.basename(exc.filename) if type(exc.filename) is str else "", 120)
+    if isinstance(exc, ModuleNotFoundError):
         info["missing_module"] = text(getattr(exc, "name", None) or "", 120)
     if where:
         info["where"] = where
@@ -125,8 +133,11 @@ class Writer:
 
 def to_float_array(value):
     """(array, None) or (None, problem): np.asarray(value, float64), bounded, base class only."""
-    if isinstance(value, (str, bytes)) or value is None:
-        return None, f"got {type_name(value)}" if value is not None else "got None"
+    if value is None:
+        return None, "got None"
+    if isinstance(value, (str, bytes)):
+        kind = "string" if isinstance(value, str) else "bytes"
+        return None, f"got the {kind} {text(value, 40)!r} (text, not a number)"
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error")
@@ -140,7 +151,27 @@ def to_float_array(value):
     return np.array(arr, dtype=_float64, order="C", copy=True), None
 
 
-def flatten(value, schema, path, leaves, writer, call):
+def leaf_paths(schema, path):
+    """The paths of every expected output at or below PATH (as flatten names them)."""
+    kind = schema["kind"]
+    if kind == "tuple":
+        return [p for n, child in zip(schema["names"], schema["items"])
+                for p in leaf_paths(child, f"{path}.{n}" if path else n)]
+    if kind == "dict":
+        return [p for n, child in zip(schema["keys"], schema["items"]) for p in leaf_paths(child, f"{path}[{n!r}]")]
+    return [path or "output"]
+
+
+def what_it_is(value, top):
+    """'None (is a return statement missing?)', 'a tuple of 3 items', 'a value of type float'."""
+    if value is None:
+        return "None" + (" (is a `return` statement missing?)" if top else "")
+    if isinstance(value, (tuple, list)):
+        return f"a {type_name(value)} of {len(value)} item{'s' if len(value) != 1 else ''}"
+    return f"a value of type {type_name(value)}"
+
+
+def flatten(value, schema, path, leaves, writer, call, fname="the function"):
     """Walk the answer along the expected schema; append one leaf record per expected output."""
     kind = schema["kind"]
     if kind in ("tuple", "dict"):
@@ -149,19 +180,16 @@ def flatten(value, schema, path, leaves, writer, call):
         if kind == "tuple":
             ok = isinstance(value, (tuple, list)) and len(value) == len(names)
             if not ok:
-                got = (f"a {type_name(value)} of {len(value)} items" if isinstance(value, (tuple, list))
-                       else type_name(value) if value is not None else "None")
-                problem = f"expected a tuple of {len(names)} items ({', '.join(names)}), got {got}"
-                for n in names:
-                    leaves.append({"path": f"{path}.{n}" if path else n, "problem": problem})
+                problem = (f"{fname} should return a tuple of {len(names)} items ({', '.join(names)}); "
+                           f"it returned {what_it_is(value, not path)}")
+                leaves.extend({"path": p, "problem": problem} for p in leaf_paths(schema, path))
                 return
             items = list(value)
         else:
             if not isinstance(value, dict):
-                got = type_name(value) if value is not None else "None"
-                problem = f"expected a dict with keys {', '.join(names)}, got {got}"
-                for n in names:
-                    leaves.append({"path": f"{path}[{n!r}]", "problem": problem})
+                problem = (f"{path or 'the answer'} should be a dict with the keys {', '.join(names)}; "
+                           f"it is {what_it_is(value, not path)}")
+                leaves.extend({"path": p, "problem": problem} for p in leaf_paths(schema, path))
                 return
             try:
                 keys = [k for k in dict.keys(value)]
@@ -176,20 +204,24 @@ def flatten(value, schema, path, leaves, writer, call):
         for n, child, item in zip(names, children, items):
             sub = (f"{path}.{n}" if path else n) if kind == "tuple" else f"{path}[{n!r}]"
             if item is _MISSING:
-                leaves.append({"path": sub, "problem": f"the key {n!r} is missing"})
+                problem = f"the key {n!r} is missing from the dict {path or 'returned'}"
+                leaves.extend({"path": p, "problem": problem} for p in leaf_paths(child, sub))
             else:
-                flatten(item, child, sub, leaves, writer, call)
+                flatten(item, child, sub, leaves, writer, call, fname)
         return
     record = {"path": path or "output", "type": type_name(value)}
     if kind == "str":
         if isinstance(value, str):
             record["str"] = text(str.__str__(value), 80)
         else:
-            record["problem"] = f"expected a string, got {type_name(value) if value is not None else 'None'}"
+            record["problem"] = f"expected a string, got {what_it_is(value, not path)}"
     else:  # "array" or "scalar": the trusted judge checks shapes and values
         arr, problem = to_float_array(value)
         if problem:
-            record["problem"] = problem
+            wanted = "an array of numbers" if kind == "array" else "a number"
+            if value is None and not path:
+                problem += " (is a `return` statement missing?)"
+            record["problem"] = f"expected {wanted}, {problem}"
         else:
             record["npy"] = writer.array(arr)
     leaves.append(record)
@@ -227,7 +259,7 @@ def snapshot_inputs(args, kwargs, writer, call):
     return saved
 
 
-def run_call(fn, call_spec, schema, arrays, writer, call, submission_dir, report_inputs):
+def run_call(fn, call_spec, schema, arrays, writer, call, submission_dir, report_inputs, fname="the function"):
     args = [build_arg(a, arrays) for a in call_spec.get("args", [])]
     kwargs = {k: build_arg(v, arrays) for k, v in call_spec.get("kwargs", {}).items()}
     record = {"call": call}
@@ -245,11 +277,39 @@ def run_call(fn, call_spec, schema, arrays, writer, call, submission_dir, report
         record["raised"] = describe_exception(raised, submission_dir)
     else:
         leaves = []
-        flatten(value, schema, "", leaves, writer, call)
+        try:
+            flatten(value, schema, "", leaves, writer, call, fname)
+        except BaseException as exc:  # noqa: BLE001 - the answer's own methods (__len__, __array__...) raised
+            problem = (f"the answer of {fname} could not be read: it raised {type_name(exc)} "
+                       f"({text(exc, 160)}) when converted")
+            leaves = [{"path": p, "problem": problem} for p in leaf_paths(schema, "")]
         record["leaves"] = leaves
     if report_inputs:
         record["inputs_after"] = snapshot_inputs(args, kwargs, writer, call)
     writer.record(record)
+
+
+def lookup(module, name):
+    """module.name, or _MISSING when absent (a module-level __getattr__ may raise anything)."""
+    if module is None:
+        return _MISSING
+    try:
+        return getattr(module, name, _MISSING)
+    except BaseException:  # noqa: BLE001
+        return _MISSING
+
+
+def describe_missing(module, name, found):
+    """{"missing": True, ...}: what the module has instead of a callable NAME."""
+    record = {"missing": True}
+    if found is not _MISSING:
+        record["not_callable"] = type_name(found)
+    try:
+        record["names"] = sorted(text(k, 60) for k, v in dict.items(vars(module))
+                                 if type(k) is str and not k.startswith("_") and callable(v))[:60]
+    except BaseException:  # noqa: BLE001
+        pass
+    return record
 
 
 def import_module(name, submission_dir, substitutions):
@@ -300,9 +360,9 @@ def main(argv):
             writer.close()
             continue
         module = modules.get(spec["module"])
-        fn = getattr(module, spec["function"], None) if module is not None else None
+        fn = lookup(module, spec["function"])
         if not callable(fn):
-            writer.record({"missing": True})
+            writer.record(describe_missing(module, spec["function"], fn))
             writer.close()
             continue
         first = start_call if step == start_step else 0
@@ -311,7 +371,7 @@ def main(argv):
                 continue
             progress(f"call {step} {call}")
             run_call(fn, call_spec, spec["schema"], arrays, writer, call, submission_dir,
-                     spec.get("report_inputs", False))
+                     spec.get("report_inputs", False), spec["function"])
         writer.close()
     progress("done")
     return 0
