@@ -5,6 +5,7 @@ order of contract.FUNCTIONS). Arrays travel as named entries of one .npz file.
 """
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 
 import numpy as np
@@ -64,6 +65,46 @@ def _leaves(items: list) -> dict[str, dict]:
     return out
 
 
+def missing_function(fn, record: dict) -> str:
+    """Why FN could not be called, and what to write instead (from the worker's "missing" record)."""
+    head, _, returns = fn.signature.partition(" -> ")
+    define = f"def {head}:" + (f"   # returns {returns}" if returns else "")
+    if isinstance(record.get("not_callable"), str):
+        first = (f"{fn.filename} defines {fn.name}, but as a value of type {record['not_callable']}, not as a "
+                 "function (is the name reused for a variable?).")
+    else:
+        first = f"{fn.filename} has no function {fn.name}."
+    names = [n for n in record.get("names", []) if isinstance(n, str)][:60]
+    close = [n for n in names if n.lower() == fn.name.lower()] or difflib.get_close_matches(fn.name, names, 1, 0.75)
+    hint = f" Did you mean {close[0]}? Rename it to {fn.name}." if close else ""
+    return (f"{first}{hint} Define it at the top level of {fn.filename} (not indented inside another function "
+            f"or under `if __name__ == \"__main__\":`):\n    {define}")
+
+
+def import_stopped(fn, reason: str, detail: str) -> str:
+    """The import of FN's file timed out or crashed: the file's top-level code is to blame."""
+    if reason == "timeout":
+        what = f"running its top-level code did not finish ({detail})"
+    else:
+        what = f"the process stopped while running its top-level code ({detail})"
+    return (f"{fn.filename} could not be loaded: {what}. Code outside functions runs when the grader imports "
+            "the file: put tests, training loops and plots under `if __name__ == \"__main__\":`.")
+
+
+def skipped_after_failure(plan: Plan, run: WorkerRun, fn, failure) -> str:
+    """Why a case was not run: an earlier case of the same function hung or crashed the worker."""
+    first = failure if failure.call is not None and failure.reason in ("timeout", "crashed") else None
+    if first is None:
+        steps = [s for s, spec in enumerate(plan.steps) if spec.get("function") == fn.name]
+        first = next((run.failures[s] for s in steps
+                      if s in run.failures and run.failures[s].reason in ("timeout", "crashed")), None)
+    if first is None:
+        return f"not run: {failure.detail}"
+    what = "did not finish" if first.reason == "timeout" else "stopped the process running it"
+    return (f"not run: on an earlier case {fn.name} {what} ({first.detail}), so its remaining cases were "
+            "skipped. Fix that first.")
+
+
 def call_results(plan: Plan, run: WorkerRun, probe: Probe, n_cases: int,
                  module_problem: str | None) -> list[CallResult]:
     """One CallResult per case of the probe, whatever happened to the worker."""
@@ -73,16 +114,15 @@ def call_results(plan: Plan, run: WorkerRun, probe: Probe, n_cases: int,
     step = plan.probe_step[probe.id]
     import_failure = run.failures.get(plan.module_step[fn.module])
     if import_failure is not None:
-        detail = (f"importing {fn.filename} {'took too long' if import_failure.reason == 'timeout' else 'failed'}: "
-                  f"{import_failure.detail}")
+        detail = import_stopped(fn, import_failure.reason, import_failure.detail)
         return [CallResult("import_error", detail=detail) for _ in range(n_cases)]
     import_records = run.records.get(plan.module_step[fn.module], [])
     if import_records and "error" in import_records[0]:
         return [CallResult("import_error", raised=import_records[0]["error"]) for _ in range(n_cases)]
     records = run.records.get(step, [])
-    if any(r.get("missing") for r in records):
-        return [CallResult("missing", detail=f"{fn.filename} has no function {fn.signature}.")
-                for _ in range(n_cases)]
+    missing = next((r for r in records if r.get("missing")), None)
+    if missing is not None:
+        return [CallResult("missing", detail=missing_function(fn, missing)) for _ in range(n_cases)]
     by_call = {r["call"]: r for r in records if isinstance(r.get("call"), int)}
     failure = run.failures.get(step)
     out = []
@@ -92,8 +132,7 @@ def call_results(plan: Plan, run: WorkerRun, probe: Probe, n_cases: int,
             if failure is not None and failure.call == i:
                 out.append(CallResult(failure.reason, detail=failure.detail))
             elif failure is not None:
-                out.append(CallResult("not_run", detail=f"not run: an earlier case {failure.reason} "
-                                                        f"({failure.detail})"))
+                out.append(CallResult("not_run", detail=skipped_after_failure(plan, run, fn, failure)))
             else:
                 out.append(CallResult("not_run", detail="no answer came back from the worker"))
             continue
