@@ -46,36 +46,98 @@ def call_problem(check: Check, result: CallResult) -> Verdict | None:
     if result.status == "import_error" and result.raised:
         return Verdict(False, describe_import_error(fn.filename, result.raised))
     if result.status == "timeout":
-        return Verdict(False, f"{fn.name} did not finish: it {result.detail}. Look for an infinite loop "
-                              "or work that grows much faster than the input.")
+        return Verdict(False, f"{fn.name} did not finish: it {result.detail}, and was stopped. Look for an "
+                              "infinite loop (a while loop whose condition never changes, a recursion without "
+                              "a base case) or work that grows much faster than the input.")
     if result.status == "crashed":
-        return Verdict(False, f"{fn.name} stopped the process running it: {result.detail}. "
-                              "Do not call sys.exit/os._exit or start processes, and keep memory modest.")
+        hint = ("Do not call os._exit() or start processes, and keep memory modest"
+                + (" (a crash like this also comes from very deep recursion after sys.setrecursionlimit)"
+                   if "SIGSEGV" in result.detail else "") + ".")
+        return Verdict(False, f"{fn.name} stopped the process running it: {result.detail}. {hint}")
     return Verdict(False, result.detail)
 
 
-def describe_raise(function: str, raised: dict) -> str:
-    kind, message = raised.get("type", "an exception"), raised.get("message", "")
-    if kind == "NotImplementedError":
-        return f"{function} still raises NotImplementedError: it has not been implemented yet."
+def _text(value, limit: int = 400) -> str:
+    """A bounded string of a field the worker sent (plain data, but never trusted to be well formed)."""
+    s = value if isinstance(value, str) else "" if value is None else str(value)
+    return s if len(s) <= limit else s[: limit - 3] + "..."
+
+
+# What to do about an exception, by type (the student's code raised it, in a call or at import).
+RAISE_HINTS = {
+    "SystemExit": "Do not call sys.exit(), exit() or quit() in your files: return the result instead "
+                  "(or raise an exception for invalid input).",
+    "KeyboardInterrupt": "KeyboardInterrupt is meant for Ctrl-C: do not raise it in your functions.",
+    "RecursionError": "A function calls itself (directly or through another) without end: check the base "
+                      "case, or write a loop instead.",
+    "EOFError": "The grader types nothing at the keyboard: remove calls to input().",
+    "MemoryError": "The call needed more memory than the grader allows: avoid building huge arrays.",
+    "ModuleNotFoundError": "Only the Python standard library and NumPy are available to your code.",
+}
+
+
+def _line_of(raised: dict) -> str:
+    """' (rnn.py line 3: import torch)' from the innermost frame of the submission, or ''."""
     where = raised.get("where")
-    place = (f" at {where['file']} line {where['line']}, in {where['function']}"
-             + (f":\n    {where['code']}" if where.get("code") else "")) if isinstance(where, dict) else ""
-    return f"{function} raised {kind}: {message}{place}"
+    if not isinstance(where, dict):
+        return ""
+    code = _text(where.get("code"), 160)
+    return f" ({_text(where.get('file'), 120)} line {_text(where.get('line'), 12)}{': ' + code if code else ''})"
+
+
+def _place(raised: dict) -> str:
+    where = raised.get("where")
+    if not isinstance(where, dict):
+        return ""
+    code = _text(where.get("code"), 160)
+    return (f" at {_text(where.get('file'), 120)} line {_text(where.get('line'), 12)}, in "
+            f"{_text(where.get('function'), 80)}" + (f":\n    {code}" if code else ""))
+
+
+def _what_raised(raised: dict) -> str:
+    """'ValueError: bad shape at rnn.py line 12, in rnn_forward:\n    code' (no empty ': ')."""
+    kind, message = _text(raised.get("type") or "an exception", 120), _text(raised.get("message"))
+    if message == "<unprintable>":
+        return f"{kind} (its message could not be turned into text){_place(raised)}"
+    return f"{kind}{': ' + message if message else ''}{_place(raised)}"
+
+
+def describe_raise(function: str, raised: dict) -> str:
+    kind = _text(raised.get("type"), 120)
+    if kind == "NotImplementedError":
+        return (f"{function} still raises NotImplementedError{_place(raised)}\nIt has not been implemented "
+                "yet: replace that raise with your implementation.")
+    hint = RAISE_HINTS.get(kind, "")
+    if kind == "ModuleNotFoundError" and raised.get("missing_module"):
+        hint = (f"The module {_text(raised['missing_module'], 120)!r} is not available: only the Python "
+                "standard library and NumPy are, plus your own .py files uploaded beside the stubs.")
+    return f"{function} raised {_what_raised(raised)}" + (f"\n{hint}" if hint else "")
 
 
 def describe_import_error(filename: str, raised: dict) -> str:
-    kind = raised.get("type", "an exception")
-    if "SyntaxError" in raised.get("mro", []) or kind in ("SyntaxError", "IndentationError", "TabError"):
-        line = raised.get("line")
-        code = raised.get("code")
-        return (f"{filename} could not be loaded: {kind} on line {line}: {raised.get('message', '')}"
-                + (f"\n    {code}" if code else "") + "\nFix the syntax; until then none of its functions can run.")
+    kind = _text(raised.get("type") or "an exception", 120)
+    mro = raised.get("mro") if isinstance(raised.get("mro"), list) else []
+    if "SyntaxError" in mro or kind in ("SyntaxError", "IndentationError", "TabError"):
+        line, code = raised.get("line"), _text(raised.get("code"), 160)
+        other = _text(raised.get("file"), 120)
+        where = f" in {other} (which {filename} imports)" if other and other != filename else ""
+        at = f" on line {line}" if isinstance(line, int) else ""
+        fix = ("Indent with spaces only, 4 per level (most editors can convert tabs to spaces)."
+               if kind == "TabError" or "tab" in _text(raised.get("message")).lower() else "Fix the syntax.")
+        fix += " Until then none of its functions can run."
+        return (f"{filename} could not be loaded: {kind}{where}{at}: {_text(raised.get('message'))}"
+                + (f"\n    {code}" if code else "") + f"\n{fix}")
     if raised.get("missing_module"):
-        return (f"{filename} could not be loaded: it imports {raised['missing_module']!r}, which the grader does "
-                "not provide. Only the Python standard library and NumPy are available (and your own .py files "
-                "beside the stubs).")
-    return f"{filename} could not be loaded: " + describe_raise("importing it", raised).removeprefix("importing it ")
+        name = _text(raised["missing_module"], 120)
+        return (f"{filename} could not be loaded: it imports {name!r}, which the grader does not provide"
+                f"{_line_of(raised)}."
+                f"\nOnly the Python standard library and NumPy are available, plus your own .py files uploaded "
+                f"beside {filename}. If {name} is your own file, upload {name}.py too; if it is a package "
+                "(torch, tensorflow, scipy, pandas, matplotlib...), rewrite that part with NumPy or remove it.")
+    hint = "Remove the call to sys.exit(), exit() or quit()." if kind == "SystemExit" else RAISE_HINTS.get(kind, "")
+    return (f"{filename} could not be loaded: its top-level code raised {_what_raised(raised)}\n"
+            "Code outside functions runs when the grader imports the file: keep only definitions there, and "
+            "put tests and experiments under `if __name__ == \"__main__\":`." + (f" {hint}" if hint else ""))
 
 
 def score_check(check: Check, cases: list[Case], results: list[CallResult]) -> Outcome:
