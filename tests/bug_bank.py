@@ -18,6 +18,7 @@ import ast
 import json
 import multiprocessing
 import shutil
+import traceback
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -119,11 +120,18 @@ def correct_variants() -> list[Path]:
 
 # ---- grading ----------------------------------------------------------------------------------
 def grade_dir(path: str) -> dict:
-    """The Gradescope results of one submission folder, as a JSON round trip (what the CLI writes)."""
+    """The Gradescope results of one submission folder, as a JSON round trip (what the CLI writes).
+
+    If the grader itself raises, {"grader_error": traceback} instead, so that only the tests of
+    that submission fail, each showing the traceback.
+    """
     from autograder.grade import grade_submission
     from autograder.results import to_gradescope
 
-    return json.loads(json.dumps(to_gradescope(grade_submission(Path(path))), allow_nan=False))
+    try:
+        return json.loads(json.dumps(to_gradescope(grade_submission(Path(path))), allow_nan=False))
+    except Exception:  # noqa: BLE001 - reported by the tests that use this submission
+        return {"grader_error": traceback.format_exc()}
 
 
 def grade_many(paths: list[Path], workers: int = 2) -> list[dict]:

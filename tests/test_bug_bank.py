@@ -63,11 +63,21 @@ def submissions(tmp_path_factory) -> dict[str, Path]:
     return dirs
 
 
+class Graded(dict):
+    """key -> Gradescope results; a submission the grader crashed on fails the test that reads it."""
+
+    def __getitem__(self, key: str) -> dict:
+        results = super().__getitem__(key)
+        if "grader_error" in results:
+            pytest.fail(f"the grader raised on {key}:\n{results['grader_error']}")
+        return results
+
+
 @pytest.fixture(scope="module")
-def graded(submissions) -> dict[str, dict]:
+def graded(submissions) -> Graded:
     """Gradescope results of every submission above, each graded exactly once."""
     keys = list(submissions)
-    return dict(zip(keys, grade_many([submissions[k] for k in keys])))
+    return Graded(zip(keys, grade_many([submissions[k] for k in keys])))
 
 
 def describe(results: dict) -> str:
