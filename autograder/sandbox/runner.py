@@ -1,9 +1,12 @@
 """The trusted side of the worker: start it confined, watch it, restart it past a bad call.
 
 One worker normally runs the whole plan. A call that exceeds its CPU budget (or the wall-clock
-backstop), or a worker that dies, costs that call and the rest of that function: the runner
-records the failure, and starts a fresh worker at the next function. Nothing the worker prints
-is parsed; its output is only kept (truncated) for the instructor's log.
+backstop), prints a flood, fills the disk, or a worker that dies, costs that call and the rest
+of that function: the runner records the failure, kills every process of the worker
+(confine.Box.kill_all), and starts a fresh worker at the next function. Nothing the worker prints
+is parsed; its output is only kept (truncated) for the instructor's log. Budgets are CPU seconds
+of the worker process, so a slow or loaded machine gives the same verdicts; wall-clock limits
+are only generous backstops (for sleeping or blocked calls).
 """
 from __future__ import annotations
 
@@ -33,9 +36,14 @@ class Limits:
     call_cpu_seconds: float = 3.0        # per student call (or module import)
     wall_factor: float = 4.0             # wall-clock backstop = factor * CPU budget + 2 s
     startup_seconds: float = 20.0        # worker start (interpreter + NumPy), wall clock
-    submission_seconds: float = 120.0    # the whole submission, wall clock
-    memory_bytes: int = 1536 << 20       # address space of the worker
+    submission_seconds: float = 120.0    # the whole submission, wall clock (and CPU rlimit per process)
+    memory_bytes: int = 1536 << 20       # address space of the worker (lowered to what the container leaves)
     output_bytes: int = 10_000           # student stdout/stderr kept for the log
+    flood_bytes: int = 4 << 20           # output of one call past which the call is stopped
+    disk_bytes: int = 256 << 20          # files the worker may leave in out/ and tmp/
+    file_bytes: int = 64 << 20           # largest file the worker may write (RLIMIT_FSIZE)
+    open_files: int = 256                # RLIMIT_NOFILE
+    processes: int = 64                  # RLIMIT_NPROC of the worker's own uid (root only)
     max_restarts: int = 12
 
 
@@ -63,6 +71,7 @@ class _Progress:
     call: int | None = None
     cpu_at_start: float = 0.0
     wall_at_start: float = 0.0
+    printed: int = 0        # bytes of output since the current call started
     done: bool = False
 
 
@@ -90,14 +99,17 @@ def run_plan(steps: list[dict], arrays: dict[str, np.ndarray], submission_dir: P
     "calls", "report_inputs"}]; arrays: the input arrays the calls refer to by name.
     """
     job = Path(tempfile.mkdtemp(prefix="rnn-grade-"))
+    box = None
     try:
-        return _supervise(job, steps, arrays, submission_dir, limits, substitute or {})
+        box = confine.prepare(job, submission_dir, WORKER_SCRIPT, limits)
+        return _supervise(box, steps, arrays, limits, substitute or {})
     finally:
+        if box is not None:
+            box.close()
         shutil.rmtree(job, ignore_errors=True)
 
 
-def _supervise(job, steps, arrays, submission_dir, limits, substitute) -> WorkerRun:
-    box = confine.prepare(job, submission_dir, WORKER_SCRIPT, limits)
+def _supervise(box, steps, arrays, limits, substitute) -> WorkerRun:
     skip_modules: list[str] = []
     write_plan(box.plan_dir, steps, arrays, substitute=substitute, skip_modules=skip_modules)
     run = WorkerRun(out_dir=box.out_dir, log=list(box.log))
@@ -115,13 +127,16 @@ def _supervise(job, steps, arrays, submission_dir, limits, substitute) -> Worker
         write_plan(box.plan_dir, steps, arrays, substitute=substitute, skip_modules=skip_modules)
         proc, progress_r = box.spawn(start_step, start_call)
         state = _Progress(wall_at_start=time.monotonic())
-        verdict, dropped = _watch(proc, progress_r, state, limits, deadline, output, dropped)
+        verdict, dropped = _watch(box, proc, progress_r, state, limits, deadline, output, dropped)
         box.kill_all(proc)
         os.close(progress_r)
+        planted = box.seal_output()
+        if planted:
+            run.log.append(f"removed links/special files the worker planted in out/: {planted[:5]}")
         if state.done and verdict is None:
             break
         step = state.step if state.step is not None else start_step
-        reason, detail = verdict or ("crashed", _exit_description(proc.returncode))
+        reason, detail = verdict or ("crashed", _exit_description(box.returncode(proc)))
         run.failures[step] = StepFailure(state.call, reason, detail)
         run.log.append(f"worker {reason} at step {step} call {state.call}: {detail}")
         spec = steps[step]
@@ -163,10 +178,12 @@ def _load_arrays(record, blob: bytes):
     return loaded
 
 
-def _watch(proc, progress_r, state, limits, deadline, output, dropped):
+def _watch(box, proc, progress_r, state, limits, deadline, output, dropped):
     """Follow one worker until it exits or overruns; return (verdict or None, dropped bytes)."""
     pending = [b""]
     streams = [progress_r, proc.stdout.fileno()]
+    pid = box.worker_pid(proc)
+    next_disk_check = time.monotonic() + 0.25
 
     def pump(timeout: float) -> bool:
         nonlocal dropped
@@ -179,20 +196,28 @@ def _watch(proc, progress_r, state, limits, deadline, output, dropped):
                 *lines, rest = (pending[0] + chunk).split(b"\n")
                 pending[0] = rest[-256:]
                 for line in lines:
-                    _advance(state, line, proc.pid)
+                    _advance(state, line, pid)
             else:
                 keep = max(0, min(len(chunk), limits.output_bytes - len(output)))
                 output.extend(chunk[:keep])
                 dropped += len(chunk) - keep
+                state.printed += len(chunk)
         return bool(ready)
 
     while True:
         now = time.monotonic()
+        if state.printed > limits.flood_bytes:
+            return ("crashed", f"it printed more than {limits.flood_bytes >> 20} MB in one call (an output flood: "
+                               "remove print calls from loops)"), dropped
+        if now > next_disk_check:
+            next_disk_check = now + 0.25
+            if box.disk_usage(limits.disk_bytes) > limits.disk_bytes:
+                return ("crashed", f"it wrote more than {limits.disk_bytes >> 20} MB of files"), dropped
         if state.step is None:
             if now - state.wall_at_start > limits.startup_seconds:
                 return ("timeout", "the worker did not start"), dropped
         else:
-            cpu = _cpu_seconds(proc.pid) - state.cpu_at_start
+            cpu = _cpu_seconds(pid) - state.cpu_at_start
             wall = now - state.wall_at_start
             if cpu > limits.call_cpu_seconds:
                 return ("timeout", f"used more than {limits.call_cpu_seconds:g} s of CPU time"), dropped
@@ -205,7 +230,7 @@ def _watch(proc, progress_r, state, limits, deadline, output, dropped):
             for _ in range(100):   # drain what the worker wrote before it exited
                 if not streams or not pump(0):
                     break
-            return (None if state.done else ("crashed", _exit_description(proc.returncode))), dropped
+            return (None if state.done else ("crashed", _exit_description(box.returncode(proc)))), dropped
 
 
 def _advance(state: _Progress, line: bytes, pid: int) -> None:
@@ -224,6 +249,7 @@ def _advance(state: _Progress, line: bytes, pid: int) -> None:
         return
     state.cpu_at_start = _cpu_seconds(pid)
     state.wall_at_start = time.monotonic()
+    state.printed = 0
 
 
 def _exit_description(returncode: int | None) -> str:
