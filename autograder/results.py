@@ -8,6 +8,7 @@ from pathlib import Path
 
 from autograder.contract import FUNCTIONS
 from autograder.grade import Report
+from autograder.gradescope.settings import VISIBILITIES
 from autograder.scoring import feedback
 
 
@@ -19,17 +20,36 @@ def by_function(report: Report) -> list[tuple[str, float, float]]:
     return rows
 
 
-def summary_markdown(report: Report, greeting: str = "") -> str:
-    lines = [greeting] if greeting else []
-    lines.append(f"**Score: {report.score:g} / {report.max_score:g}**")
-    lines += ["", "| function | score |", "|---|---|"]
-    lines += [f"| `{name}` | {score:g} / {total:g} |" for name, score, total in by_function(report)]
+HELD_BACK = {
+    "after_due_date": "The results of the tests will be shown after the due date.",
+    "after_published": "The results of the tests will be shown when your instructor publishes the grades.",
+    "hidden": "The results of the tests are not shown to students.",
+}
+
+
+def summary_markdown(report: Report, greeting: str = "", visibility: str = "visible") -> str:
+    """The overall output: greeting, score by function (unless the tests' visibility holds them
+    back: then it would reveal them early), problems with the files."""
+    lines = [greeting, ""] if greeting else []
+    if visibility == "visible":
+        lines.append(f"**Score: {report.score:g} / {report.max_score:g}**")
+        lines += ["", "| function | score |", "|---|---|"]
+        lines += [f"| `{name}` | {score:g} / {total:g} |" for name, score, total in by_function(report)]
+    else:
+        lines.append(f"Your submission has been graded. {HELD_BACK[visibility]} Meanwhile, the public self-check "
+                     "(`pytest` in the folder of your files and test_selfcheck.py) catches the most common slips.")
     if report.notes:
         lines += ["", "**About your files:**", *[f"- {n}" for n in report.notes]]
     return "\n".join(lines)
 
 
-def to_gradescope(report: Report, visibility: str = "visible", greeting: str = "") -> dict:
+def to_gradescope(report: Report, visibility: str = "visible", greeting: str = "",
+                  results_visibility: str = "visible") -> dict:
+    """results.json. visibility: of every test (its name, score and feedback); results_visibility: of
+    the whole result (summary and total score)."""
+    for name, value in (("visibility", visibility), ("results_visibility", results_visibility)):
+        if value not in VISIBILITIES:
+            raise ValueError(f"{name} must be one of {', '.join(VISIBILITIES)}; got {value!r}")
     tests = []
     for o in report.outcomes:
         test = {"name": o.name, "score": o.score, "max_score": o.max_score,
@@ -41,9 +61,9 @@ def to_gradescope(report: Report, visibility: str = "visible", greeting: str = "
     return {
         "score": round(sum(t["score"] for t in tests), 4),
         "execution_time": report.execution_time,
-        "output": summary_markdown(report, greeting),
+        "output": summary_markdown(report, greeting, visibility),
         "output_format": "md",
-        "visibility": "visible",
+        "visibility": results_visibility,
         "stdout_visibility": "hidden",
         "tests": tests,
     }

@@ -1,0 +1,104 @@
+"""What run_autograder runs: grade the submission in Gradescope's layout and write results.json.
+
+Layout ("Autograder specifications"), all under AUTOGRADER_ROOT (default /autograder):
+source/ (the zip, unpacked), submission/ (the student's files), submission_metadata.json,
+results/results.json. stdout is the instructor's log: students never see it (stdout_visibility
+is hidden).
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+import resource
+import sys
+import time
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+
+import autograder
+from autograder.gradescope import metadata, settings
+from autograder.sandbox.runner import Limits
+
+DEFAULT_ROOT = "/autograder"
+
+# Gradescope's default container has 768 MB for everything. The trusted process peaks near 50 MB
+# and a worker near 35 MB; capping the worker's address space at 512 MB turns a runaway
+# submission into a MemoryError for that call instead of the container being killed.
+CONTAINER_LIMITS = dataclasses.replace(Limits(), memory_bytes=512 << 20)
+
+
+@dataclass(frozen=True)
+class Layout:
+    root: Path
+
+    @property
+    def source(self) -> Path:
+        return self.root / "source"
+
+    @property
+    def submission(self) -> Path:
+        return self.root / "submission"
+
+    @property
+    def metadata(self) -> Path:
+        return self.root / "submission_metadata.json"
+
+    @property
+    def results(self) -> Path:
+        return self.root / "results" / "results.json"
+
+
+def layout(root: str | Path | None = None) -> Layout:
+    return Layout(Path(root or os.environ.get("AUTOGRADER_ROOT") or DEFAULT_ROOT))
+
+
+def run(where: Layout) -> int:
+    """Grade where.submission into where.results. 0 when results.json was written, else 2."""
+    from autograder.grade import failed_report, grade_submission
+    from autograder.report import terminal_summary
+    from autograder.results import to_gradescope, write_atomically
+
+    log = [f"grader: {Path(autograder.__file__).parent}", f"python: {sys.version.split()[0]}"]
+    chosen, problem = settings.load(where.source / settings.SETTINGS_FILE)
+    info = metadata.read_metadata(where.metadata)
+    log += [m for m in (problem, info.problem) if m]
+    try:
+        report = grade_submission(where.submission, limits=CONTAINER_LIMITS)
+    except Exception as exc:  # noqa: BLE001 - results.json must be written whatever happens
+        traceback.print_exc()
+        report = failed_report(exc)
+    try:
+        write_atomically(where.results, to_gradescope(report, chosen.test_visibility, metadata.greeting(info),
+                                                      chosen.results_visibility))
+    except (OSError, ValueError) as exc:
+        print(f"run_autograder: could not write {where.results}: {exc}", file=sys.stderr)
+        return 2
+    print(terminal_summary(report, str(where.submission), verbose=True))
+    print("\n".join(["", "log:", *log, *report.log, peak_memory()]))
+    if report.student_output:
+        print("\nwhat the submission printed:\n" + report.student_output)
+    return 0
+
+
+def selftest() -> int:
+    """Grade the bundled reference solution; 0 only when it earns every point (setup.sh runs this)."""
+    from autograder.grade import grade_submission
+    from autograder.reference import reference_dir
+    from autograder.report import terminal_summary
+
+    start = time.monotonic()
+    report = grade_submission(reference_dir(), limits=CONTAINER_LIMITS)
+    print(terminal_summary(report, f"self-test: reference solution {reference_dir()}", verbose=True))
+    print(f"{time.monotonic() - start:.1f} s; {peak_memory()}")
+    if report.score != report.max_score:
+        print("self-test FAILED: the grader does not give the reference solution full marks in this "
+              "environment. Read the failed tests above; fix and rebuild the zip.", file=sys.stderr)
+        return 1
+    return 0
+
+
+def peak_memory() -> str:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return f"peak memory: grader {own:.0f} MB, largest worker {workers:.0f} MB"
