@@ -44,7 +44,18 @@ def cmd_batch(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_gradescope_zip(args: argparse.Namespace) -> int:
+    from autograder.gradescope.bundle import build_zip
+    from autograder.gradescope.settings import Settings
+
+    names = build_zip(Path(args.output), Settings(args.test_visibility, args.results_visibility))
+    print(f"{args.output}: {len(names)} files; upload it as the autograder (steps: docs/gradescope.md)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
+    from autograder.gradescope.settings import VISIBILITIES
+
     parser = argparse.ArgumentParser(prog="python -m autograder",
                                      description="Autograder for the RNN / BPTT assignment.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -59,6 +70,13 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--out", default="results", help="output folder (default: results)")
     b.add_argument("--verbose", "-v", action="store_true", help="print every failed test's feedback")
     b.set_defaults(run=cmd_batch)
+    z = sub.add_parser("gradescope-zip", help="build the autograder zip to upload to Gradescope")
+    z.add_argument("--output", default="autograder.zip", help="where to write the zip (default: autograder.zip)")
+    z.add_argument("--test-visibility", default="visible", choices=VISIBILITIES,
+                   help="when students see each test: name, score, feedback (default: visible)")
+    z.add_argument("--results-visibility", default="visible", choices=VISIBILITIES,
+                   help="when students see the whole result: summary, total score (default: visible)")
+    z.set_defaults(run=cmd_gradescope_zip)
     return parser
 
 

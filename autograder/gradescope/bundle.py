@@ -1,0 +1,78 @@
+"""Build the autograder zip to upload to Gradescope (`python -m autograder gradescope-zip`).
+
+The zip, unpacked by Gradescope into /autograder/source:
+    setup.sh, run_autograder       at the root, executable, LF line ends (templates/)
+    requirements.txt               the pinned dependencies setup.sh installs (templates/)
+    gradescope.json                the settings chosen at build time (settings.py)
+    fallback_results.json          a zero-score results.json that run_autograder copies if the grader fails
+    autograder/**.py               the grader
+    reference/solution/*.py        the reference solution the checks compare with
+Nothing else: no tests, no caches, no stubs. The same inputs give the same bytes (fixed dates, sorted).
+It is built from a checkout of the project: the reference solution lives beside the package.
+"""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import zipfile
+from pathlib import Path
+
+from autograder.gradescope.settings import SETTINGS_FILE, Settings
+
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+EXECUTABLE = ("setup.sh", "run_autograder")
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+
+
+def lf(data: bytes) -> bytes:
+    """LF line ends whatever the checkout did (a Windows checkout may have CRLF: bash rejects it)."""
+    return data.replace(b"\r\n", b"\n")
+
+
+def fallback_results() -> bytes:
+    """A valid zero-score results.json naming every test, for when the grader cannot run at all."""
+    from autograder.grade import failed_report
+    from autograder.results import to_gradescope
+
+    report = failed_report(RuntimeError("run_autograder: the grader stopped without writing results"))
+    return (json.dumps(to_gradescope(report), indent=2) + "\n").encode()
+
+
+def contents(chosen: Settings) -> dict[str, bytes]:
+    """Every file of the zip: archive name -> bytes."""
+    from autograder.reference import MODULES, reference_dir
+
+    files = {name: lf((TEMPLATES / name).read_bytes()) for name in (*EXECUTABLE, "requirements.txt")}
+    files[SETTINGS_FILE] = chosen.to_json().encode()
+    files["fallback_results.json"] = fallback_results()
+    for path in sorted(PACKAGE_DIR.rglob("*.py")):
+        if "__pycache__" not in path.parts:
+            files[path.relative_to(PACKAGE_DIR.parent).as_posix()] = lf(path.read_bytes())
+    solution = reference_dir()
+    for module in MODULES:
+        files[f"reference/solution/{module}.py"] = lf((solution / f"{module}.py").read_bytes())
+    return files
+
+
+def build_zip(output: Path, chosen: Settings | None = None) -> list[str]:
+    """Write the zip to OUTPUT (atomically); return the archive names in it."""
+    output = Path(output)
+    files = contents(chosen or Settings())
+    output.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=output.parent, prefix=".autograder-", suffix=".zip")
+    os.close(fd)
+    try:
+        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
+            for name in sorted(files):
+                info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+                info.create_system = 3   # Unix, so that unzip applies the permissions below
+                info.external_attr = (0o100755 if name in EXECUTABLE else 0o100644) << 16
+                info.compress_type = zipfile.ZIP_DEFLATED
+                zf.writestr(info, files[name])
+        os.replace(tmp, output)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return sorted(files)
