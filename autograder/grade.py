@@ -71,8 +71,10 @@ def apply_gates(outcomes: dict[str, Outcome]) -> None:
                                  f"answer in at least one case of \"{gate.check.title}\".")
 
 
-def substitute_helpers(staged: Staged, cases, outcomes: dict[str, Outcome], limits: Limits) -> list[str]:
-    """SPEC: grade a dependent function with the correct helper when the student's helper failed."""
+def substitute_helpers(staged: Staged, cases, outcomes: dict[str, Outcome], limits: Limits,
+                       results: dict | None = None) -> list[str]:
+    """SPEC: grade a dependent function with the correct helper when the student's helper failed.
+    The dependents' answers with the correct helper replace theirs in `results` (for diagnosis)."""
     checks = all_checks()
     faulty = {f.helper for f in FUNCTIONS if f.helper
               and any(not o.ok for o in outcomes.values() if o.check.function == f.helper)}
@@ -84,8 +86,10 @@ def substitute_helpers(staged: Staged, cases, outcomes: dict[str, Outcome], limi
     for name in sorted(dependents):
         fn = BY_NAME[name]
         substitute.setdefault(fn.module, []).append(fn.helper)
-    results, run = run_worker(staged, cases, dependents, substitute, limits)
-    redo = judge_all([c for c in checks if c.function in dependents], cases, results)
+    sub_results, run = run_worker(staged, cases, dependents, substitute, limits)
+    if results is not None:
+        results.update(sub_results)
+    redo = judge_all([c for c in checks if c.function in dependents], cases, sub_results)
     for cid, again in redo.items():
         own = outcomes[cid]
         helper = BY_NAME[own.check.function].helper
@@ -98,11 +102,12 @@ def substitute_helpers(staged: Staged, cases, outcomes: dict[str, Outcome], limi
     return [f"helper substitution run for {sorted(dependents)}: {run.log[-1]}"]
 
 
-def add_diagnoses(outcomes: dict[str, Outcome], cases, results) -> None:
-    for outcome in outcomes.values():
-        if not outcome.ok and not outcome.problem:
-            probe = outcome.check.probe
-            outcome.diagnoses = diagnose(outcome, cases[probe], results[probe])
+def add_diagnoses(outcomes: dict[str, Outcome], cases, results) -> list[str]:
+    """Name the misconceptions behind failing checks, per function (see autograder/diagnosis)."""
+    log: list[str] = []
+    for cid, found in diagnose(list(outcomes.values()), cases, results, log).items():
+        outcomes[cid].diagnoses = found
+    return log
 
 
 def grade_submission(submission_dir: Path, limits: Limits | None = None) -> Report:
@@ -116,8 +121,8 @@ def grade_submission(submission_dir: Path, limits: Limits | None = None) -> Repo
         checks = all_checks()
         outcomes = judge_all(checks, cases, results)
         log = list(run.log)
-        log += substitute_helpers(staged, cases, outcomes, limits)
-        add_diagnoses(outcomes, cases, results)
+        log += substitute_helpers(staged, cases, outcomes, limits, results)
+        log += add_diagnoses(outcomes, cases, results)
         report = Report([outcomes[c.id] for c in checks], notes=list(staged.notes), log=log,
                         student_output=run.output)
     finally:

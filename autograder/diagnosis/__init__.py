@@ -1,6 +1,7 @@
-"""Misconception diagnosis: name the mistake behind a failing check from the answers' behaviour.
+"""Misconception diagnosis: name the mistake behind failing checks from the answers' behaviour.
 
-diagnose(outcome, cases, results) -> [(code, sentence)] for a failing outcome.
+diagnose(outcomes, cases, results) -> {check id: [(code, sentence)]}, for failing checks only.
+Each student function is diagnosed as a whole (all its checks and probes at once).
 """
 from __future__ import annotations
 
@@ -8,5 +9,6 @@ from autograder.checks import CallResult, Case
 from autograder.scoring import Outcome
 
 
-def diagnose(outcome: Outcome, cases: list[Case], results: list[CallResult]) -> list[tuple[str, str]]:
-    return []
+def diagnose(outcomes: list[Outcome], cases: dict[str, list[Case]], results: dict[str, list[CallResult]],
+             log: list[str] | None = None) -> dict[str, list[tuple[str, str]]]:
+    return {}
