@@ -1,14 +1,35 @@
 """Misconception diagnosis: name the mistake behind failing checks from the answers' behaviour.
 
 diagnose(outcomes, cases, results) -> {check id: [(code, sentence)]}, for failing checks only.
-Each student function is diagnosed as a whole (all its checks and probes at once).
+Each student function is diagnosed as a whole (all its checks and probes at once), so one
+mistake gets one code, on every test it makes fail. The catalogue is registry.py's; how an
+explanation is chosen is explain.py's. Nothing here reads the student's source.
 """
 from __future__ import annotations
 
 from autograder.checks import CallResult, Case
+from autograder.diagnosis.explain import FunctionView, explain
+from autograder.diagnosis.registry import Misconception, catalogue, codes
 from autograder.scoring import Outcome
+
+__all__ = ["diagnose", "FunctionView", "Misconception", "catalogue", "codes"]
 
 
 def diagnose(outcomes: list[Outcome], cases: dict[str, list[Case]], results: dict[str, list[CallResult]],
              log: list[str] | None = None) -> dict[str, list[tuple[str, str]]]:
-    return {}
+    """Diagnoses for the failing outcomes. A diagnosis that breaks is logged and skipped: it
+    must never cost the student a grade."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    functions = dict.fromkeys(o.check.function for o in outcomes if not o.ok and not o.problem)
+    for function in functions:
+        own = {o.check.id: o for o in outcomes if o.check.function == function}
+        probes = {o.check.probe for o in own.values()}
+        if not probes <= results.keys():
+            continue
+        view = FunctionView(function, own, {p: cases[p] for p in probes}, {p: results[p] for p in probes})
+        try:
+            found.update(explain(view))
+        except Exception as exc:  # noqa: BLE001 - feedback is a bonus; the grade must be written
+            if log is not None:
+                log.append(f"diagnosis of {function} failed: {type(exc).__name__}: {exc}")
+    return found
