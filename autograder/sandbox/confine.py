@@ -156,6 +156,7 @@ class Box:
     protected: tuple[int, ...] = ()
     installer: seccomp.Installer | None = None
     log: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)             # problems met after prepare()
     worker_pids: dict[int, int] = field(default_factory=dict)   # Popen pid -> worker's host pid
 
     # -- starting ------------------------------------------------------------------------------
@@ -202,9 +203,11 @@ class Box:
         os.close(w)
         return r
 
-    def _bwrap_argv(self, info_fd: int, filter_fd: int) -> list[str]:
-        argv = [self.bwrap, "--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent", "--new-session",
-                "--as-pid-1", "--cap-drop", "ALL", "--hostname", "sandbox", "--info-fd", str(info_fd)]
+    def _bwrap_argv(self, info_fd: int, filter_fd: int, extra: tuple[str, ...] = ()) -> list[str]:
+        argv = [self.bwrap, "--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent",
+                "--new-session", "--as-pid-1", "--cap-drop", "ALL", "--hostname", "sandbox"]
+        if info_fd >= 0:
+            argv += ["--info-fd", str(info_fd)]
         if filter_fd >= 0:
             argv += ["--seccomp", str(filter_fd)]
         for top in TOP_LEVEL:
@@ -221,7 +224,8 @@ class Box:
                  "--ro-bind", str(self.plan_dir), str(INSIDE / "plan"),
                  "--ro-bind", str(self.submission_dir), str(INSIDE / "submission"),
                  "--bind", str(self.out_dir), str(INSIDE / "out"),
-                 "--bind", str(self.tmp_dir), "/tmp", "--chdir", "/tmp"]
+                 "--bind", str(self.tmp_dir), "/tmp", "--chdir", "/tmp", *extra,
+                 "--remount-ro", "/", "--remount-ro", "/dev"]   # bwrap's tmpfs root and /dev: memory, not disk
         return argv
 
     def _child_setup(self) -> None:
@@ -413,18 +417,22 @@ def _choose_mode(box: Box, h: Host, wanted: str) -> tuple[str, str | None]:
 
 
 def _bwrap_problem(box: Box, bwrap: str) -> str | None:
-    """Can bubblewrap build this sandbox here (as this uid)? None when it can."""
-    key = (bwrap, box.slot.uid if box.slot else os.geteuid(), str(box.runtime.root))
+    """Can bubblewrap build this sandbox here (as the worker's uid)? None when it can.
+
+    Checked once per process (namespaces may be forbidden at run time even where they worked when
+    the image was built), by running /bin/true, or Python when there is no true, in the sandbox."""
+    key = (bwrap, box.slot is not None, str(box.runtime.root))
     if key not in _bwrap_checked:
         probe = Box(box.job, box.plan_dir, box.out_dir, box.tmp_dir, box.submission_dir, box.worker_script,
                     box.limits, "namespaces", box.runtime, box.memory_bytes, slot=box.slot, bwrap=bwrap)
-        argv = probe._bwrap_argv(-1, -1)
-        argv.remove("--info-fd")
-        argv.remove("-1")
+        true = next((t for t in ("/usr/bin/true", "/bin/true") if os.access(t, os.X_OK)), None)
+        if true:
+            argv = probe._bwrap_argv(-1, -1, ("--ro-bind", true, "/grade/true")) + ["--", "/grade/true"]
+        else:
+            argv = probe._bwrap_argv(-1, -1) + ["--", str(box.runtime.python), "-I", "-S", "-c", "pass"]
         try:
-            out = subprocess.run(argv + ["--", str(box.runtime.python), "-I", "-S", "-c", "pass"],
-                                 env=dict(SAFE_ENV, **box.runtime.env), cwd=box.tmp_dir, capture_output=True,
-                                 timeout=30, preexec_fn=probe._child_setup)
+            out = subprocess.run(argv, env=dict(SAFE_ENV, **box.runtime.env), cwd=box.tmp_dir,
+                                 capture_output=True, timeout=30, preexec_fn=probe._child_setup)
             _bwrap_checked[key] = None if out.returncode == 0 else (
                 f"bubblewrap cannot create the sandbox here: {out.stderr.decode(errors='replace').strip()[:300]}")
         except (OSError, subprocess.SubprocessError) as exc:

@@ -67,32 +67,61 @@ def processes_of_uid(uid: int, include_zombies: bool = False) -> list[int]:
     return found
 
 
-def kill_uid(uid: int, rounds: int = 50) -> int:
-    """SIGKILL every process of UID (root only); reap those that were our children.
+def kill_uid(uid: int) -> None:
+    """SIGKILL every process of UID (root only); reap those that were re-parented to us.
 
-    Returns how many processes of UID were alive at the start."""
-    seen = processes_of_uid(uid)
-    if not seen:
-        return 0
-    first = len(seen)
-    for _ in range(rounds):
-        pid = os.fork()
-        if pid == 0:  # helper: become UID, kill everything UID can signal (all of UID's processes)
-            try:
-                os.setresuid(uid, uid, uid)
-                os.kill(-1, signal.SIGKILL)
-            except BaseException:  # noqa: BLE001
-                os._exit(1)
-            os._exit(0)
-        os.waitpid(pid, 0)
-        reap(seen)
-        alive = processes_of_uid(uid)
-        if not alive:
-            break
-        seen = sorted(set(seen) | set(alive))
-        time.sleep(0.002)
-    reap(processes_of_uid(uid, include_zombies=True))
-    return first
+    A helper becomes UID and calls kill(-1, SIGKILL): the kernel signals every process UID may
+    signal (all of UID's, in any session or namespace) while holding the task-list lock, and a
+    fork racing with it fails, so one call leaves no survivor (a second one is for good measure).
+    The dying processes need no more CPU from us; the zombies among our own children are reaped."""
+    pid = os.fork()
+    if pid == 0:  # the helper
+        try:
+            os.setresuid(uid, uid, uid)
+            for _ in range(2):
+                try:
+                    os.kill(-1, signal.SIGKILL)
+                except ProcessLookupError:
+                    break
+        except BaseException:  # noqa: BLE001
+            os._exit(1)
+        os._exit(0)
+    os.waitpid(pid, 0)
+    reap_children_of_uid(uid)
+
+
+def our_children() -> list[int]:
+    """This process's children (all threads), from /proc."""
+    pids: list[int] = []
+    try:
+        tasks = os.listdir("/proc/self/task")
+    except OSError:
+        return pids
+    for tid in tasks:
+        try:
+            with open(f"/proc/self/task/{tid}/children", "rb") as f:
+                pids += [int(p) for p in f.read().split()]
+        except (OSError, ValueError):
+            continue
+    return pids
+
+
+def reap_children_of_uid(uid: int) -> None:
+    """Wait for those of our children that belong to UID and have exited (orphans we adopted)."""
+    for _ in range(200):
+        zombies = []
+        pending = False
+        for pid in our_children():
+            st = _status(pid)
+            if str(uid) in st.get("Uid", "").split()[:2]:
+                if st.get("State", "").startswith("Z"):
+                    zombies.append(pid)
+                else:
+                    pending = True      # SIGKILLed, not yet exited
+        reap(zombies)
+        if not pending:
+            return
+        time.sleep(0.001)
 
 
 def _children_map() -> dict[int, list[int]]:

@@ -159,6 +159,7 @@ def _supervise(box, steps, arrays, limits, substitute) -> WorkerRun:
             run.failures.setdefault(s, StepFailure(None, "crashed", f"unreadable answers: {exc}"))
     text = output.decode("utf-8", "replace")
     run.output = text + (f"\n[... {dropped} more bytes of output dropped]" if dropped else "")
+    run.log += box.warnings
     run.log.append(f"worker restarts: {restarts}")
     return run
 
