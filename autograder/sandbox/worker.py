@@ -336,6 +336,7 @@ def main(argv):
     skip = set(plan.get("skip_modules", []))
 
     def progress(msg):
+        flush_output()
         try:
             _os_write(progress_fd, (msg + "\n").encode())
         except OSError:
@@ -377,5 +378,16 @@ def main(argv):
     return 0
 
 
+def flush_output():
+    """Push what the submission printed so far into the pipe (os._exit below does not flush)."""
+    for stream in (sys.__stdout__, sys.__stderr__):
+        try:
+            stream.flush()
+        except BaseException:  # noqa: BLE001 - a closed or replaced stream only loses the log
+            pass
+
+
 if __name__ == "__main__":
-    os._exit(main(sys.argv))
+    status = main(sys.argv)
+    flush_output()
+    os._exit(status)
