@@ -514,7 +514,7 @@ def summarise(staged: Staged, upload: Upload, any_candidate: bool) -> None:
         return
     stubs = _stub_texts()
     unchanged = [m for m in staged.found if m in stubs
-                 and _canonical((staged.dir / f"{m}.py").read_text(encoding="utf-8")) == stubs[m]]
+                 and _canonical((staged.dir / f"{m}.py").read_bytes().decode("utf-8", "replace")) == stubs[m]]
     if unchanged and len(unchanged) == len(MODULES):
         staged.notes.insert(0, "Your files are the stubs as handed out, unchanged: every function still raises "
                                "NotImplementedError, so the score is 0. Implement the functions (see the "
