@@ -1,0 +1,26 @@
+"""jacobian.py with gradient_bound misspelled (gradient_bund); classify_gradient_regime still calls
+gradient_bound, as the student meant. (clipping.py is left out of this submission altogether.)"""
+import numpy as np
+
+
+def hidden_jacobian(h_t, W_hh, activation="tanh"):
+    d = 1.0 - h_t ** 2 if activation == "tanh" else h_t * (1.0 - h_t)
+    return d[:, None] * W_hh.T
+
+
+def jacobian_through_time(hs, W_hh, k, t, activation="tanh"):
+    J = np.eye(W_hh.shape[0])
+    for i in range(k + 1, t + 1):
+        J = hidden_jacobian(hs[i], W_hh, activation) @ J
+    return J
+
+
+def gradient_bund(W_hh, steps, activation="tanh"):
+    if steps == 0:
+        return 1.0
+    gamma = 1.0 if activation == "tanh" else 0.25
+    return float((gamma * np.linalg.norm(W_hh, 2)) ** steps)
+
+
+def classify_gradient_regime(W_hh, activation="tanh"):
+    return "vanishing" if gradient_bound(W_hh, 1, activation) < 1.0 else "may_explode"  # noqa: F821
