@@ -293,17 +293,20 @@ class Box:
         self.worker_pids.pop(proc.pid, None)
 
     def seal_output(self) -> list[str]:
-        """After the worker is gone: out/ keeps only regular, singly linked files (no symlinks or
-        hard links planted to make the grader read something else). Returns what was removed."""
+        """After the worker is gone: out/ keeps only regular, singly linked files (of the worker's
+        uid, when it has its own), so that no symlink or hard link planted by the submission makes
+        the grader read something else. Returns the names removed."""
+        entries = [(e, e.stat(follow_symlinks=False)) for e in os.scandir(self.out_dir)]
         removed = []
-        for entry in os.scandir(self.out_dir):
-            st = entry.stat(follow_symlinks=False)
-            if not stat.S_ISREG(st.st_mode) or st.st_nlink != 1:
-                removed.append(entry.name)
-                if entry.is_dir(follow_symlinks=False):
-                    shutil.rmtree(entry.path, ignore_errors=True)
-                else:
-                    os.unlink(entry.path)
+        for entry, st in entries:          # all stat()ed first: removing one link changes the others
+            foreign = self.slot is not None and st.st_uid != self.slot.uid
+            if stat.S_ISREG(st.st_mode) and st.st_nlink == 1 and not foreign:
+                continue
+            removed.append(entry.name)
+            if stat.S_ISDIR(st.st_mode):
+                shutil.rmtree(entry.path, ignore_errors=True)
+            else:
+                os.unlink(entry.path)
         return removed
 
     def disk_usage(self, cap: int) -> int:

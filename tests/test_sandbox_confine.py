@@ -1,0 +1,305 @@
+"""The confinement mechanisms one by one (the attack suite tests them together, end to end).
+
+Each mechanism is exercised in a throwaway child process of the test, so that nothing the
+filters forbid leaks into pytest itself: the seccomp program (against libseccomp's syscall
+tables, then live), Landlock, the Python runtime view, mode selection and its log, and the
+box's own promises (a setsid daemon dies with the worker, planted links are removed from out/).
+"""
+from __future__ import annotations
+
+import ctypes
+import errno
+import json
+import os
+import select
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+from autograder.sandbox import confine, landlock, procs, runtime, seccomp
+from autograder.sandbox.runner import WORKER_SCRIPT, Limits
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def in_child(body) -> dict:
+    """Run BODY() in a forked child; return the dict it returns (as JSON through a pipe)."""
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(r)
+        try:
+            result = body()
+        except BaseException as exc:  # noqa: BLE001
+            result = {"error": f"{type(exc).__name__}: {exc}"}
+        os.write(w, json.dumps(result).encode())
+        os._exit(0)
+    os.close(w)
+    data = b""
+    while chunk := os.read(r, 65536):
+        data += chunk
+    os.close(r)
+    os.waitpid(pid, 0)
+    return json.loads(data or b'{"error": "the child died"}')
+
+
+def errno_of(call) -> int:
+    try:
+        call()
+    except OSError as exc:
+        return exc.errno
+    return 0
+
+
+# ---- seccomp ------------------------------------------------------------------------------------
+@pytest.mark.parametrize("arch", sorted(seccomp._SYSCALLS))
+def test_seccomp_syscall_numbers_agree_with_libseccomp(arch):
+    sc = pytest.importorskip("pyseccomp", reason="pyseccomp (extra 'sandbox') has libseccomp's syscall tables")
+    token = {"x86_64": sc.Arch.X86_64, "aarch64": sc.Arch.AARCH64}[arch]
+    wrong = {name: (nr, sc.resolve_syscall(token, name)) for name, nr in seccomp.syscall_numbers(arch).items()
+             if sc.resolve_syscall(token, name) != nr}
+    assert not wrong, f"{arch}: ours vs libseccomp's: {wrong}"
+
+
+@pytest.mark.skipif(seccomp.architecture() is None, reason="no seccomp syscall table for this machine")
+def test_seccomp_filter_refuses_what_it_lists_and_allows_ordinary_work():
+    parent = os.getpid()
+
+    def body():
+        import socket
+
+        import numpy as np
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        seccomp.Installer(seccomp.build((parent, -os.getpgrp()))).install()
+        out = {
+            "socket": errno_of(lambda: socket.socket()),
+            "socketpair": errno_of(lambda: socket.socketpair()),
+            "kill_parent": errno_of(lambda: os.kill(parent, 0)),
+            "kill_group": errno_of(lambda: os.killpg(os.getpgrp(), 0)),
+            "kill_everyone": errno_of(lambda: os.kill(-1, 0)),
+            "kill_self": errno_of(lambda: os.kill(os.getpid(), 0)),
+            "unshare_user": ctypes.get_errno() if libc.unshare(0x10000000) != 0 else 0,
+            "ptrace": ctypes.get_errno() if libc.ptrace(16, parent, 0, 0) != 0 else 0,   # PTRACE_ATTACH
+        }
+        pid = os.fork()          # plain fork (clone without namespace flags) still works
+        if pid == 0:
+            os._exit(7)
+        out["fork_status"] = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+        out["numpy"] = float(np.linalg.norm(np.ones((3, 3)) @ np.ones(3)))
+        out["filters"] = procs.seccomp_filters()
+        return out
+
+    got = in_child(body)
+    assert got.get("error") is None, got
+    for name in ("socket", "socketpair", "kill_parent", "kill_group", "kill_everyone", "unshare_user", "ptrace"):
+        assert got[name] == errno.EPERM, (name, got)
+    assert got["kill_self"] == 0 and got["fork_status"] == 7, got
+    assert abs(got["numpy"] - 27 ** 0.5) < 1e-9, got
+    assert got["filters"] >= procs.seccomp_filters() + 1
+
+
+def test_seccomp_program_rejects_foreign_architecture_first():
+    prog = seccomp.build(arch="x86_64")
+    first = [prog[i:i + 8] for i in range(0, 24, 8)]
+    import struct
+    code, _, _, k = struct.unpack("=HBBI", first[0])
+    assert (code, k) == (0x20, 4), "the program must load the architecture before anything else"
+    code, jt, jf, k = struct.unpack("=HBBI", first[1])
+    assert k == 0xC000003E
+    code, _, _, k = struct.unpack("=HBBI", first[2])
+    assert k == seccomp.RET_KILL_PROCESS
+
+
+# ---- Landlock -----------------------------------------------------------------------------------
+@pytest.mark.skipif(landlock.abi_version() == 0, reason="this kernel has no Landlock")
+def test_landlock_allows_only_the_listed_trees(tmp_path):
+    allowed, writable, secret = tmp_path / "allowed", tmp_path / "writable", tmp_path / "secret"
+    for d in (allowed, writable, secret):
+        d.mkdir()
+    (allowed / "a.txt").write_text("a")
+    (secret / "s.txt").write_text("s")
+    abi = landlock.abi_version()
+    ruleset = landlock.Ruleset([str(allowed)], [str(writable)], abi)
+    parent = os.getpid()
+
+    def body():
+        ruleset.restrict()
+        return {
+            "read_allowed": errno_of(lambda: open(allowed / "a.txt").read()),
+            "read_secret": errno_of(lambda: open(secret / "s.txt").read()),
+            "write_allowed": errno_of(lambda: open(allowed / "new.txt", "w").close()),
+            "write_writable": errno_of(lambda: open(writable / "new.txt", "w").close()),
+            "list_root": errno_of(lambda: os.listdir("/")),
+            "signal_parent": errno_of(lambda: os.kill(parent, 0)),
+        }
+
+    try:
+        got = in_child(body)
+    finally:
+        ruleset.close()
+    assert got.get("error") is None, got
+    assert got["read_allowed"] == 0 and got["write_writable"] == 0, got
+    assert got["read_secret"] == errno.EACCES and got["write_allowed"] == errno.EACCES, got
+    assert got["list_root"] == errno.EACCES, got
+    if abi >= 6:
+        assert got["signal_parent"] == errno.EPERM, got
+
+
+# ---- the Python view ----------------------------------------------------------------------------
+def test_runtime_view_has_the_stdlib_and_numpy_and_nothing_of_site_packages():
+    rt = runtime.ensure()
+    code = ("import json, sys, numpy\nmods = {}\nfor m in ('hypothesis', 'autograder', 'sympy', 'pytest'):\n"
+            "    try:\n        __import__(m); mods[m] = True\n    except ImportError:\n        mods[m] = False\n"
+            "print(json.dumps({'prefix': sys.prefix, 'numpy': numpy.__file__, 'mods': mods}))")
+    out = subprocess.run([str(rt.python), "-I", "-c", code], env={"PATH": "/usr/bin:/bin", **rt.env},
+                         capture_output=True, text=True, timeout=60, cwd=tempfile.gettempdir())
+    assert out.returncode == 0, out.stderr
+    info = json.loads(out.stdout)
+    assert info["prefix"] == str(rt.root)
+    assert info["numpy"].startswith(str(rt.root))
+    assert not any(info["mods"].values()), info["mods"]
+    st = rt.root.stat()
+    assert st.st_uid == os.geteuid() and not st.st_mode & 0o022, "the view must not be writable by others"
+
+
+# ---- modes and the log --------------------------------------------------------------------------
+def test_unknown_sandbox_mode_is_refused(monkeypatch):
+    monkeypatch.setenv(confine.MODE_ENV, "off")
+    with pytest.raises(confine.SandboxError, match="auto, namespaces or fallback"):
+        confine.requested_mode()
+
+
+def _box(tmp_path, monkeypatch, mode: str, script: Path) -> confine.Box:
+    monkeypatch.setenv(confine.MODE_ENV, mode)
+    sub = Path(tempfile.mkdtemp(prefix="rnn-test-sub-"))
+    job = Path(tempfile.mkdtemp(prefix="rnn-test-job-"))
+    return confine.prepare(job, sub, script, Limits())
+
+
+def _run(box: confine.Box) -> tuple[int | None, str]:
+    """Start the box's script, wait for it to exit, keep what it printed, then kill_all."""
+    proc, progress = box.spawn(0, 0)
+    fd, out = proc.stdout.fileno(), b""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], 0.05)
+        chunk = os.read(fd, 65536) if ready else b""
+        out += chunk
+        if proc.poll() is not None and not chunk:
+            break
+    box.kill_all(proc)
+    os.close(progress)
+    return box.returncode(proc), out.decode(errors="replace")
+
+
+DAEMON = r'''
+import os, sys, time
+r, w = os.pipe()
+if os.fork() == 0:
+    os.setsid()
+    if os.fork() == 0:
+        os.write(w, str(os.getpid()).encode() + b"\n")
+        # a detached daemon: it would rewrite files after the grader is gone
+        for _ in range(600):
+            time.sleep(0.1)
+        os._exit(0)
+    os._exit(0)
+line = os.read(r, 64)
+print("daemon", int(line), flush=True)
+print("uid", os.getuid(), flush=True)
+sys.exit(3)
+'''
+
+
+@pytest.mark.parametrize("mode", ["namespaces", "fallback"])
+def test_worker_is_confined_logged_and_its_setsid_daemon_dies(tmp_path, monkeypatch, mode):
+    if mode == "namespaces" and not confine.host().bwrap:
+        pytest.skip("bubblewrap is not installed")
+    script = tmp_path / "daemon.py"
+    script.write_text(DAEMON)
+    box = _box(tmp_path, monkeypatch, mode, script)
+    try:
+        assert box.mode == mode, box.log
+        log = "\n".join(box.log)
+        assert ("namespaces via" in log) if mode == "namespaces" else ("FALLBACK" in log), log
+        assert "seccomp: filter active" in log or "UNAVAILABLE" in log
+        rc, out = _run(box)
+        assert rc == 3, (rc, out)
+        lines = dict(line.split() for line in out.splitlines() if line.split()[:1] in (["daemon"], ["uid"]))
+        if box.slot is not None:
+            assert int(lines["uid"]) == box.slot.uid != 0, out
+            left = procs.processes_of_uid(box.slot.uid)
+        elif mode == "fallback":       # the daemon's pid is a real one: it must be gone
+            left = [int(lines["daemon"])] if Path(f"/proc/{lines['daemon']}").exists() and \
+                not procs._status(int(lines["daemon"])).get("State", "Z").startswith("Z") else []
+        else:                          # its own pid namespace died with the worker
+            left = [p for p in procs._pids() if str(box.job) in _cmdline(p)]
+        assert left == [], f"still running after kill_all: {left}"
+    finally:
+        box.close()
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def test_planted_links_are_removed_from_out_before_the_grader_reads(tmp_path, monkeypatch):
+    box = _box(tmp_path, monkeypatch, "fallback", WORKER_SCRIPT)
+    try:
+        (box.out_dir / "step_0.jsonl").symlink_to(ROOT / "reference" / "solution" / "rnn.py")
+        (box.out_dir / "s0_c0_l0.npy").write_bytes(b"x")
+        os.link(box.out_dir / "s0_c0_l0.npy", box.out_dir / "s0_c0_l1.npy")
+        (box.out_dir / "ok.jsonl").write_text("{}\n")
+        (box.out_dir / "sub").mkdir()
+        if box.slot is not None:        # what the worker wrote is its uid's; anything else is planted
+            for name in ("ok.jsonl", "s0_c0_l0.npy"):
+                os.chown(box.out_dir / name, box.slot.uid, box.slot.gid)
+        removed = box.seal_output()
+        assert sorted(removed) == ["s0_c0_l0.npy", "s0_c0_l1.npy", "step_0.jsonl", "sub"]
+        assert sorted(os.listdir(box.out_dir)) == ["ok.jsonl"]
+    finally:
+        box.close()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="uid slots exist only when the grader runs as root")
+def test_job_files_are_readable_by_the_slot_group_only(tmp_path, monkeypatch):
+    box = _box(tmp_path, monkeypatch, "fallback", WORKER_SCRIPT)
+    try:
+        for path in (box.job, box.plan_dir, box.submission_dir):
+            st = path.stat()
+            assert (st.st_uid, st.st_gid) == (0, box.slot.gid) and st.st_mode & 0o777 == 0o750, path
+        for path in (box.out_dir, box.tmp_dir):
+            st = path.stat()
+            assert (st.st_uid, st.st_mode & 0o777) == (box.slot.uid, 0o700), path
+        assert box.slot.uid not in (0, os.getuid())
+    finally:
+        box.close()
+
+
+def test_memory_budget_never_exceeds_what_the_container_leaves(monkeypatch):
+    monkeypatch.setattr(confine, "container_memory_left", lambda: 700 << 20)
+    budget, note = confine._memory_budget(1536 << 20)
+    assert budget == (700 - 64) << 20 and "700 MiB" in note
+    monkeypatch.setattr(confine, "container_memory_left", lambda: None)
+    assert confine._memory_budget(1536 << 20)[0] == 1536 << 20
+
+
+def test_sandbox_is_reported_in_the_grade_log():
+    from autograder.grade import grade_submission
+
+    report = grade_submission(ROOT / "reference" / "solution")
+    assert report.score == 100
+    assert any(line.startswith("sandbox: ") for line in report.log), report.log
+    assert not any(line.startswith("WARNING") for line in report.log), report.log
+
+
+if __name__ == "__main__":
+    sys.exit(pytest.main([__file__, "-q"]))
