@@ -12,6 +12,7 @@ import errno
 import json
 import os
 import select
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -303,3 +304,64 @@ def test_sandbox_is_reported_in_the_grade_log():
 
 if __name__ == "__main__":
     sys.exit(pytest.main([__file__, "-q"]))
+
+
+# ---- without root ---------------------------------------------------------------------------------
+GRADE_AND_LOG = """
+import json, sys
+from pathlib import Path
+from autograder.grade import grade_submission
+r = grade_submission(Path(sys.argv[1]))
+print(json.dumps({"score": r.score, "log": r.log}))
+"""
+
+
+@pytest.fixture(scope="module")
+def unprivileged_env():
+    """A copy of the grader and its pure-Python dependencies that user nobody can read, and the
+    Python view (NumPy included) to run it with: what a student running the grader locally has."""
+    if os.geteuid() != 0 or not shutil.which("setpriv"):
+        pytest.skip("needs root and util-linux's setpriv to become an unprivileged user")
+    import importlib.util
+
+    top = Path(tempfile.mkdtemp(prefix="rnn-nonroot-"))
+    site, repo, home = top / "site", top / "repo", top / "home"
+    for name in ("hypothesis", "_hypothesis_globals", "attr", "attrs", "sortedcontainers", "exceptiongroup"):
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.origin is None:
+            continue
+        origin = Path(spec.origin)
+        if origin.name == "__init__.py":
+            shutil.copytree(origin.parent, site / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            site.mkdir(exist_ok=True)
+            shutil.copy(origin, site / origin.name)
+    for part in ("autograder", "reference"):
+        shutil.copytree(ROOT / part, repo / part, ignore=shutil.ignore_patterns("__pycache__"))
+    home.mkdir()
+    for directory, _dirs, files in os.walk(top):
+        os.chmod(directory, 0o755)
+        for f in files:
+            os.chmod(os.path.join(directory, f), 0o644)
+    os.chown(home, 65534, 65534)
+    rt = runtime.ensure()
+    env = {"HOME": str(home), "PATH": "/usr/bin:/bin", "PYTHONPATH": f"{repo}:{site}", **rt.env}
+    yield top, repo, env, rt
+    shutil.rmtree(top, ignore_errors=True)
+
+
+@pytest.mark.parametrize("mode", ["auto", "fallback"])
+def test_the_grader_works_without_root(unprivileged_env, mode):
+    top, repo, env, rt = unprivileged_env
+    out = subprocess.run(["setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups", "--",
+                          str(rt.python), "-c", GRADE_AND_LOG, str(repo / "reference" / "solution")],
+                         env={**env, confine.MODE_ENV: mode}, cwd=top, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-3000:]
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    log = "\n".join(result["log"])
+    assert result["score"] == 100, log
+    assert "not root: no uid drop possible" in log
+    if mode == "fallback" or not confine.host().bwrap:
+        assert "FALLBACK" in log and "by seccomp marker" in log, log
+    else:
+        assert "namespaces via" in log, log

@@ -65,6 +65,7 @@ SYSTEM_READ = ("/usr/lib", "/usr/lib64", "/usr/lib32", "/etc/ld.so.cache", "/etc
                "/usr/share/zoneinfo")
 TOP_LEVEL = ("/lib", "/lib64", "/lib32", "/libx32", "/bin", "/sbin")
 INSIDE = Path("/grade")                                    # where the job appears in namespaces mode
+INSIDE_PYTHON = Path("/python")                            # and the runtime view
 MIN_MEMORY = 256 << 20
 
 PR_SET_PDEATHSIG = 1
@@ -162,7 +163,10 @@ class Box:
     # -- starting ------------------------------------------------------------------------------
     def spawn(self, start_step: int, start_call: int) -> tuple[subprocess.Popen, int]:
         progress_r, progress_w = os.pipe()
-        env = dict(SAFE_ENV, **self.runtime.env)
+        python, env = self.runtime.python, dict(SAFE_ENV, **self.runtime.env)
+        if self.mode == "namespaces":
+            python = INSIDE_PYTHON / self.runtime.python.relative_to(self.runtime.root)
+            env["LD_LIBRARY_PATH"] = str(INSIDE_PYTHON / "lib")
         env.update({k: os.environ[k] for k in PASSED_ENV if k in os.environ})
         pass_fds = [progress_w]
         close_after = [progress_w]
@@ -174,7 +178,7 @@ class Box:
             where = {"worker": self.worker_script, "plan": self.plan_dir, "out": self.out_dir,
                      "submission": self.submission_dir, "tmp": self.tmp_dir}
         env.update(HOME=str(where["tmp"]), TMPDIR=str(where["tmp"]))
-        command = [str(self.runtime.python), "-I", str(where["worker"]), str(where["plan"]), str(where["out"]),
+        command = [str(python), "-I", str(where["worker"]), str(where["plan"]), str(where["out"]),
                    str(where["submission"]), str(progress_w), str(start_step), str(start_call)]
         if self.mode == "namespaces":
             info_r, info_w = os.pipe()
@@ -218,7 +222,7 @@ class Box:
         for path in SYSTEM_READ:
             if os.path.exists(path):
                 argv += ["--ro-bind", path, path]
-        argv += ["--ro-bind", str(self.runtime.root), str(self.runtime.root),
+        argv += ["--ro-bind", str(self.runtime.root), str(INSIDE_PYTHON),
                  "--proc", "/proc", "--dev", "/dev",
                  "--ro-bind", str(self.worker_script), str(INSIDE / "worker.py"),
                  "--ro-bind", str(self.plan_dir), str(INSIDE / "plan"),
@@ -432,9 +436,10 @@ def _bwrap_problem(box: Box, bwrap: str) -> str | None:
         if true:
             argv = probe._bwrap_argv(-1, -1, ("--ro-bind", true, "/grade/true")) + ["--", "/grade/true"]
         else:
-            argv = probe._bwrap_argv(-1, -1) + ["--", str(box.runtime.python), "-I", "-S", "-c", "pass"]
+            argv = probe._bwrap_argv(-1, -1) + ["--", str(INSIDE_PYTHON / "bin" / "python3"), "-I", "-S", "-c",
+                                                "pass"]
         try:
-            out = subprocess.run(argv, env=dict(SAFE_ENV, **box.runtime.env), cwd=box.tmp_dir,
+            out = subprocess.run(argv, env=dict(SAFE_ENV, LD_LIBRARY_PATH=str(INSIDE_PYTHON / "lib")), cwd=box.tmp_dir,
                                  capture_output=True, timeout=30, preexec_fn=probe._child_setup)
             _bwrap_checked[key] = None if out.returncode == 0 else (
                 f"bubblewrap cannot create the sandbox here: {out.stderr.decode(errors='replace').strip()[:300]}")
@@ -502,9 +507,9 @@ def _describe(box: Box, h: Host, why_not: str | None, memory_note: str) -> None:
            f"{', created now' if box.slot.created else ''}), no supplementary groups" if box.slot
            else f"as the grader's own uid {os.geteuid()} (not root: no uid drop possible)")
     if box.mode == "namespaces":
-        box.log.append(f"sandbox: namespaces via {h.bwrap_version or 'bubblewrap'} (user, pid, net, ipc, uts, cgroup; "
-                       "private read-only mount tree: Python runtime view, system libraries, plan, submission; "
-                       f"writable: out/, /tmp) {who}")
+        box.log.append(f"sandbox: namespaces via {h.bwrap_version or 'bubblewrap'} (user, pid, net, ipc, uts, "
+                       "cgroup; private read-only mount tree: Python runtime view at /python, system libraries, "
+                       f"plan, submission; writable: out/, /tmp) {who}")
     else:
         box.log.append(f"sandbox: FALLBACK without namespaces ({why_not}) {who}")
         box.log.append("landlock: " + (f"ABI {h.landlock_abi} (files allow-listed"

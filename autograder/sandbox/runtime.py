@@ -99,10 +99,11 @@ def _build(view: Path) -> None:
     if not (target / "lib-dynload").exists() and os.path.isdir(os.path.join(dynload, "lib-dynload")):
         shutil.copytree(os.path.join(dynload, "lib-dynload"), target / "lib-dynload", copy_function=_link_or_copy)
     npdir = _numpy_dir()
-    shutil.copytree(npdir, target / "numpy", copy_function=_link_or_copy, symlinks=False,
-                    ignore=shutil.ignore_patterns("tests"))
+    if not (target / "numpy").exists():       # (it is there already when this Python is itself a view)
+        shutil.copytree(npdir, target / "numpy", copy_function=_link_or_copy, symlinks=False,
+                        ignore=shutil.ignore_patterns("tests"))
     libs = npdir.parent / "numpy.libs"
-    if libs.is_dir():
+    if libs.is_dir() and not (target / "numpy.libs").exists():
         shutil.copytree(libs, target / "numpy.libs", copy_function=_link_or_copy)
     for d, _dirs, _files in os.walk(view):
         os.chmod(d, 0o755)
