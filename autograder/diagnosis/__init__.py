@@ -8,7 +8,7 @@ explanation is chosen is explain.py's. Nothing here reads the student's source.
 from __future__ import annotations
 
 from autograder.checks import CallResult, Case
-from autograder.diagnosis.explain import FunctionView, explain
+from autograder.diagnosis.explain import FunctionView, explanation
 from autograder.diagnosis.registry import Misconception, catalogue, codes
 from autograder.scoring import Outcome
 
@@ -28,7 +28,7 @@ def diagnose(outcomes: list[Outcome], cases: dict[str, list[Case]], results: dic
             continue
         view = FunctionView(function, own, {p: cases[p] for p in probes}, {p: results[p] for p in probes})
         try:
-            found.update(explain(view))
+            found.update(explanation(view))
         except Exception as exc:  # noqa: BLE001 - feedback is a bonus; the grade must be written
             if log is not None:
                 log.append(f"diagnosis of {function} failed: {type(exc).__name__}: {exc}")

@@ -2,12 +2,12 @@
 
 For one student function, with all its checks' outcomes and all its probes' cases and answers:
 
-1. A cell is one output (leaf path) of one probe, over all the probe's valid cases (those the
-   reference accepts; invalid inputs are left to detectors). The student deviates in a cell when
-   some answer there differs from the reference's (grader's tolerance).
+1. A cell is one output (leaf path) of one probe, over all the probe's valid cases: those the
+   reference accepts (invalid inputs are left to detectors) and where the student gave a usable
+   answer (finite numbers or a string; a crash or a nan already shows in the check's message).
 2. An entry's model explains the cells where it deviates from the reference, provided the
-   student reproduces the model's answers on every valid case of every one of them; otherwise it
-   explains nothing. Cells where the model coincides with the reference (H = 1 hides a
+   student reproduces the model's answers on every valid case of every one of them (grader's
+   tolerance); otherwise it explains nothing. Cells where the model coincides with the reference (H = 1 hides a
    transpose...) say nothing either way, so a second, independent mistake in another output does
    not hide the first.
 3. The explanation is a smallest set of models covering the student's explained cells, chosen
@@ -21,6 +21,8 @@ The result maps check id -> [(code, sentence)], for failing checks only.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from autograder.checks import CallResult, Case
 from autograder.contract import BY_NAME
@@ -64,6 +66,13 @@ class FunctionView:
 Cell = tuple[str, str]      # (probe id, leaf path): one output of one probe, over all its cases
 
 
+def usable(leaf: dict | None) -> bool:
+    """A string, or an array of finite numbers."""
+    if leaf is None:
+        return False
+    return "str" in leaf or (isinstance(leaf.get("array"), np.ndarray) and bool(np.all(np.isfinite(leaf["array"]))))
+
+
 def model_cells(entry: Misconception, view: FunctionView) -> set[Cell]:
     """The cells the entry's model explains: all those where it deviates from the reference, when
     the student reproduces it on every valid case of every one of them; otherwise none."""
@@ -78,8 +87,11 @@ def model_cells(entry: Misconception, view: FunctionView) -> set[Cell]:
             if answer.status != "ok":
                 return set()
             for path, expected in ref.leaves.items():
+                mine = student.leaf(path) if student.status == "ok" else None
+                if not usable(mine):
+                    continue               # no answer to compare: the check's own message says why
                 leaf = answer.leaf(path)
-                reproduced = student.status == "ok" and agree(student.leaf(path), leaf)
+                reproduced = agree(mine, leaf)
                 if not agree(leaf, expected):
                     if not reproduced:
                         return set()       # the common, early way out
@@ -89,7 +101,7 @@ def model_cells(entry: Misconception, view: FunctionView) -> set[Cell]:
     return set() if deviating & differing else deviating
 
 
-def explain(view: FunctionView) -> dict[str, list[tuple[str, str]]]:
+def explanation(view: FunctionView) -> dict[str, list[tuple[str, str]]]:
     """check id -> [(code, sentence)] for the failing checks that catalogue entries explain."""
     failing = view.failing
     if not failing:

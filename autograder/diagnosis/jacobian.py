@@ -40,6 +40,7 @@ DIAGONALS = {
     "squared": (lambda h: _tanh_prime(h) ** 2, _sigmoid_prime),
     "squared_both": (lambda h: _tanh_prime(h) ** 2, lambda h: _sigmoid_prime(h) ** 2),
     "of_state": (lambda h: 1.0 - np.tanh(h) ** 2, lambda h: _sigmoid(h) * (1.0 - _sigmoid(h))),
+    "of_state_tanh": (lambda h: 1.0 - np.tanh(h) ** 2, _sigmoid_prime),
     "always_tanh": (_tanh_prime, _tanh_prime),
     "always_sigmoid": (_sigmoid_prime, _sigmoid_prime),
 }
@@ -127,11 +128,15 @@ ONE_STEP = [
         <Jdiag> looks like phi' squared, (1 - h_t**2)**2 or (h_t * (1 - h_t))**2 (a
         slip printed in deck 000). The derivative enters once: J = diag(phi'(z_t)) @ W_hh.T
         (handout §5.1)."""),
-    ("derivative_applied_to_state", "", {"diagonal": "of_state"}, ("tanh", "sigmoid"), """
+    ("derivative_applied_to_state", "both", {"diagonal": "of_state"}, ("tanh", "sigmoid"), """
         <Jdiag> looks like the derivative taken at the state, 1 - tanh(h_t)**2 (or
         sigma(h_t) * (1 - sigma(h_t))), e.g. tanh_derivative(h_t). Given the state h_t = phi(z_t),
         phi'(z_t) is 1 - h_t**2 for tanh and h_t * (1 - h_t) for the sigmoid (handout §2.4 and
         §5.1)."""),
+    ("derivative_applied_to_state", "tanh", {"diagonal": "of_state_tanh"}, ("tanh",), """
+        <Jdiag> (tanh) looks like 1 - tanh(h_t)**2, the derivative taken at the state (e.g.
+        tanh_derivative(h_t)). Given the state h_t = tanh(z_t), tanh'(z_t) = 1 - h_t**2
+        (handout §2.4 and §5.1)."""),
     ("ignores_activation_argument", "always tanh", {"diagonal": "always_tanh"}, ("sigmoid",), """
         <J> seems to ignore the activation argument: with activation="sigmoid" the
         diagonal is h_t * (1 - h_t), not tanh's 1 - h_t**2 (handout §5.1)."""),
