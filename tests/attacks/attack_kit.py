@@ -1,0 +1,150 @@
+"""Shared by the attack submissions (copied into each one as attack_kit.py).
+
+Every attack is an oracle: the attacked function returns the correct answer (from the copy of the
+reference solution that travels with the submission, ref_<module>.py) only when its exploit
+worked, and a wrong answer otherwise. So "the attacked function scores 0" means "the exploit
+failed", and a sandbox hole shows up as points. The test substitutes the @...@ placeholders.
+Every process an attack starts renames itself to TOKEN (/proc/PID/comm), so the test can check
+that nothing is left running.
+"""
+import ctypes
+import os
+
+TOKEN = "@TOKEN@"                 # at most 15 characters: a process name
+REPO = "@REPO@"                   # the grader's checkout (reference, checks)
+RESULTS = "@RESULTS@"             # where the grader writes this submission's results
+SECRET_NAME = "RNN_ATTACK_SECRET"  # set in the grader's environment by the test
+SEARCH_ROOTS = [p for p in "@SEARCH_ROOTS@".split(",") if p]   # where to look for copies of the reference
+
+
+def mark():
+    """Name this process TOKEN, so that a survivor can be found in /proc."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(15, ctypes.c_char_p(TOKEN.encode()), 0, 0, 0)   # PR_SET_NAME
+    except Exception:  # noqa: BLE001
+        pass
+
+
+def wrong(answer):
+    """A plausible but wrong answer of the same structure."""
+    import numpy as np
+    if isinstance(answer, tuple):
+        return tuple(wrong(a) for a in answer)
+    if isinstance(answer, dict):
+        return {k: wrong(v) for k, v in answer.items()}
+    if isinstance(answer, str):
+        return "may_explode" if answer == "vanishing" else "vanishing"
+    return np.asarray(answer, dtype=float) + 1.0
+
+
+def oracle(won, function, *args, **kwargs):
+    """FUNCTION(*ARGS) if the exploit worked; else a wrong answer, and no exception where the
+    reference raises one (clip_grad_norm's ValueError is graded too)."""
+    if won:
+        return function(*args, **kwargs)
+    try:
+        return wrong(function(*args, **kwargs))
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def readable(path):
+    try:
+        with open(path, "rb") as f:
+            return len(f.read(64)) > 0
+    except OSError:
+        return False
+
+
+def writable_file(path):
+    """True when PATH can be opened for writing (nothing is written, contents and mtime unchanged)."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND)
+    except OSError:
+        return False
+    os.close(fd)
+    return True
+
+
+def creatable_in(directory):
+    """True when a new file can be created in DIRECTORY (it is removed again)."""
+    path = os.path.join(directory, f".attack-{TOKEN}-{os.getpid()}")
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    except OSError:
+        return False
+    os.close(fd)
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+    return True
+
+
+def pids():
+    try:
+        return [int(p) for p in os.listdir("/proc") if p.isdigit()]
+    except OSError:
+        return []
+
+
+def cmdlines():
+    """(pid, argv) of every process whose command line this process can read."""
+    out = []
+    for pid in pids():
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                out.append((pid, f.read().split(b"\0")))
+        except OSError:
+            pass
+    return out
+
+
+def ancestors():
+    """The pids above this process, nearest first (the worker, the grader, ...), up to and including
+    the grader (the process whose command line has --results). Attacks aim at these only, so that
+    on a machine with no sandbox at all they cannot hurt anyone else's processes."""
+    chain, pid = [], os.getpid()
+    for _ in range(8):
+        try:
+            with open(f"/proc/{pid}/stat", "rb") as f:
+                pid = int(f.read().rsplit(b")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            break
+        if pid <= 1:
+            break
+        chain.append(pid)
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                if b"--results" in f.read():
+                    break
+        except OSError:
+            break
+    return chain
+
+
+def results_paths():
+    """RESULTS, plus the --results path on the command line of an ancestor (the grader)."""
+    found = {RESULTS}
+    for pid in ancestors():
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                argv = f.read().split(b"\0")
+        except OSError:
+            continue
+        for i, arg in enumerate(argv[:-1]):
+            if arg == b"--results":
+                found.add(argv[i + 1].decode(errors="replace"))
+    return found
+
+
+_ONCE = {}
+
+
+def once(key, attempt):
+    """Run ATTEMPT on the first call only (an attack per call would just slow the suite down); later
+    calls reuse its result."""
+    if key not in _ONCE:
+        _ONCE[key] = attempt()
+    return _ONCE[key]

@@ -1,0 +1,20 @@
+"""Attack: tanh_derivative writes forged worker messages (progress lines claiming the run is done,
+JSON records claiming full marks) into every file descriptor it inherited, then answers wrongly."""
+import json
+import os
+
+import attack_kit as kit
+import ref_activations
+from ref_activations import *  # noqa: F401,F403
+
+FORGED = (b"done\nstep 999\ncall 999 0\ndone\n"
+          + json.dumps({"call": 0, "leaves": [{"path": "output", "passed": True}], "score": 100}).encode() + b"\n")
+
+
+def tanh_derivative(x):
+    for fd in range(0, 1024):
+        try:
+            os.write(fd, FORGED)
+        except OSError:
+            pass
+    return kit.wrong(ref_activations.tanh_derivative(x))

@@ -1,0 +1,137 @@
+"""Build attack submissions and grade them with the real command line, as Gradescope would.
+
+An attack submission is the reference solution with some modules replaced by the files of
+tests/attacks/<name>/, plus attack_kit.py and a copy of each reference module as ref_<module>.py
+(the oracle the attacks answer from when an exploit works). Placeholders @TOKEN@, @REPO@ and
+@RESULTS@ are filled in. Every process an attack starts names itself TOKEN.
+"""
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from autograder.contract import FUNCTIONS
+
+REPO = Path(__file__).resolve().parents[2]
+ATTACKS = Path(__file__).resolve().parent
+SOLUTION = REPO / "reference" / "solution"
+MODULES = ("activations", "rnn", "jacobian", "clipping")
+TOKEN = "rnnatk" + secrets.token_hex(4)          # 14 characters: fits in /proc/PID/comm
+SECRET_ENV = {"RNN_ATTACK_SECRET": "secret-" + TOKEN}
+GRADE_TIMEOUT = 300                               # seconds: far above any budget; a hang fails the test
+
+
+@dataclass
+class Graded:
+    name: str
+    returncode: int
+    results_path: Path
+    results_bytes: bytes          # the results file right after the grader exited
+    stdout: str
+    stderr: str
+    seconds: float
+
+    @property
+    def results(self) -> dict:
+        return json.loads(self.results_bytes)
+
+    def by_function(self) -> dict[str, tuple[float, float]]:
+        """function -> (score, max_score), from the test names "function: ..."."""
+        out: dict[str, list[float]] = {f.name: [0.0, 0.0] for f in FUNCTIONS}
+        for test in self.results["tests"]:
+            fn = test["name"].split(":", 1)[0]
+            out[fn][0] += test["score"]
+            out[fn][1] += test["max_score"]
+        return {k: (round(v[0], 4), round(v[1], 4)) for k, v in out.items()}
+
+
+SEARCH_ROOTS = "/,/work,/autograder,/tmp,/opt,/root,/home,/srv"   # where read_secrets looks for copies
+
+
+def fill(text: str, results: Path, search_roots: str = SEARCH_ROOTS) -> str:
+    return (text.replace("@TOKEN@", TOKEN).replace("@REPO@", str(REPO)).replace("@RESULTS@", str(results))
+            .replace("@SEARCH_ROOTS@", search_roots))
+
+
+def build(name: str, workdir: Path, search_roots: str = SEARCH_ROOTS) -> tuple[Path, Path]:
+    """Lay out the submission NAME in WORKDIR; return (submission dir, results path).
+
+    NAME is one attack (a folder of tests/attacks/), or several joined by "+" whose modules do not
+    overlap (one grade for several attacks); any other name gives the plain reference.
+    SEARCH_ROOTS: the folders read_secrets searches for any copy of the reference ("" for none)."""
+    sub = workdir / name / "submission"
+    results = workdir / name / "results" / "results.json"
+    sub.mkdir(parents=True)
+    results.parent.mkdir(parents=True)
+    for module in MODULES:
+        source = (SOLUTION / f"{module}.py").read_text()
+        (sub / f"{module}.py").write_text(source)
+        (sub / f"ref_{module}.py").write_text(source)
+    (sub / "attack_kit.py").write_text(fill((ATTACKS / "attack_kit.py").read_text(), results, search_roots))
+    seen: set[str] = set()
+    for part in name.split("+"):
+        overlay = ATTACKS / part
+        for path in sorted(overlay.glob("*.py")) if overlay.is_dir() else []:
+            assert path.name not in seen, f"{name}: two attacks replace {path.name}"
+            seen.add(path.name)
+            (sub / path.name).write_text(fill(path.read_text(), results, search_roots))
+    return sub, results
+
+
+def grade(name: str, sub: Path, results: Path, wrapper: list[str] | None = None,
+          extra_env: dict[str, str] | None = None, python_args: tuple[str, ...] = ("-m", "autograder")) -> Graded:
+    """Run `python -m autograder grade SUB --results RESULTS` (optionally under WRAPPER, or with other
+    PYTHON_ARGS in place of `-m autograder` that take the same command line)."""
+    env = dict(os.environ, **SECRET_ENV, **(extra_env or {}))
+    argv = [*(wrapper or []), sys.executable, *python_args, "grade", str(sub), "--results", str(results), "--quiet"]
+    start = time.monotonic()
+    # its own session, as under Gradescope's harness: an attack on the grader's process group must not
+    # reach pytest
+    proc = subprocess.run(argv, cwd=results.parent, env=env, stdin=subprocess.DEVNULL, capture_output=True,
+                          timeout=GRADE_TIMEOUT, start_new_session=True)
+    seconds = time.monotonic() - start
+    data = results.read_bytes() if results.is_file() else b""
+    return Graded(name, proc.returncode, results, data, proc.stdout.decode(errors="replace")[-4000:],
+                  proc.stderr.decode(errors="replace")[-4000:], seconds)
+
+
+def survivors() -> list[tuple[int, str]]:
+    """(pid, comm) of every process named TOKEN, i.e. started by an attack and still alive."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/comm") as f:
+                comm = f.read().strip()
+            with open(f"/proc/{entry}/stat", "rb") as f:
+                state = f.read().rsplit(b")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if comm == TOKEN and state != b"Z":
+            found.append((int(entry), comm))
+    return found
+
+
+def check_results_file(g: Graded) -> dict:
+    """The results file is a valid Gradescope file whose score is the sum of its tests (100 max)."""
+    assert g.returncode == 0, f"{g.name}: grader exited {g.returncode}\n{g.stderr}"
+    assert g.results_bytes, f"{g.name}: no results file was written\n{g.stderr}"
+    data = g.results
+    tests = data["tests"]
+    assert tests and all({"name", "score", "max_score"} <= set(t) for t in tests)
+    assert abs(data["score"] - sum(t["score"] for t in tests)) < 1e-6
+    assert abs(sum(t["max_score"] for t in tests) - 100) < 1e-6
+    assert 0 <= data["score"] <= 100
+    return data
+
+
+def cleanup(workdir: Path) -> None:
+    shutil.rmtree(workdir, ignore_errors=True)
