@@ -76,8 +76,9 @@ def missing_function(fn, record: dict) -> str:
         first = f"{fn.filename} has no function {fn.name}."
     names = [n for n in record.get("names", []) if isinstance(n, str)][:60]
     close = [n for n in names if n.lower() == fn.name.lower()] or difflib.get_close_matches(fn.name, names, 1, 0.75)
-    hint = f" Did you mean {close[0]}? Rename it to {fn.name}." if close else ""
-    return (f"{first}{hint} Define it at the top level of {fn.filename} (not indented inside another function "
+    if close:
+        return f"{first} Did you mean {close[0]}? Rename it to {fn.name}:\n    {define}"
+    return (f"{first} Define it at the top level of {fn.filename} (not indented inside another function "
             f"or under `if __name__ == \"__main__\":`):\n    {define}")
 
 
