@@ -173,14 +173,16 @@ def survey(root: Path, prefix: str = "") -> Upload:
             seen += 1
             if seen > MAX_ENTRIES:
                 return Upload(files, frozenset(packages))
-            child_rel = f"{rel}/{entry.name}" if rel else entry.name
+            # a name that is not valid UTF-8 is shown with U+FFFD (and is never an importable module)
+            name = entry.name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+            child_rel = f"{rel}/{name}" if rel else name
             try:
                 if entry.is_symlink():
                     continue
                 if entry.is_dir():
                     if not _is_junk_dir(Path(entry.path)) and child_rel.count("/") < MAX_DEPTH:
                         pending.append((Path(entry.path), child_rel))
-                elif entry.is_file() and not entry.name.startswith((".", "~$")):
+                elif entry.is_file() and not name.startswith((".", "~$")):
                     files[child_rel] = Path(entry.path)
                     if entry.name == "__init__.py":
                         packages.add(rel)
