@@ -274,7 +274,7 @@ def test_missing_file_and_missing_function_cost_only_themselves(graded):
                     "clip_grad_norm(grads, max_norm) -> (clipped, total_norm)")
     assert "clipping.py was not found" in results["output"]
     every_test_says(results, "gradient_bound", "jacobian.py has no function gradient_bound",
-                    "Did you mean gradient_bund? Rename it to gradient_bound.",
+                    "Did you mean gradient_bund? Rename it to gradient_bound:",
                     'def gradient_bound(W_hh, steps, activation="tanh"):')
     # classify_gradient_regime calls the missing gradient_bound: graded with a correct one, and told so
     assert "Graded with a correct gradient_bound in place of yours" in feedback_of(results,
@@ -631,3 +631,13 @@ def test_worker_reports_missing_module_only_for_modules(worker, tmp_path):
         import no_such_package_for_the_grader  # noqa: F401
     except ImportError as exc:
         assert worker.describe_exception(exc, str(tmp_path))["missing_module"] == "no_such_package_for_the_grader"
+
+
+def test_a_file_name_that_is_not_utf8_does_not_break_staging(tmp_path):
+    upload = reference_copy(tmp_path / "upload")
+    os.close(os.open(bytes(upload) + b"/r\xe9sum\xe9.py", os.O_CREAT | os.O_WRONLY))
+    (upload / "rnn.py").unlink()
+    found, problems, notes, files = staged_copy_of(tmp_path, upload)
+    assert "rnn" not in found and "r\ufffdsum\ufffd.py" not in files
+    json.dumps([problems, notes]).encode("utf-8")      # printable and writable as they are
+    "".join(problems.values()).encode("utf-8")
