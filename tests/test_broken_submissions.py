@@ -138,6 +138,14 @@ def build_encodings(dest: Path) -> Path:
     return dest
 
 
+def build_top_level_code(dest: Path) -> Path:
+    """rnn.py trains at import time (never finishes); clip_grad_norm ends the process with os._exit."""
+    reference_copy(dest)
+    append_to(dest / "rnn.py", "\n\nfor epoch in range(10**12):\n    loss = epoch * 0.5\n")
+    append_to(dest / "clipping.py", "\n\ndef clip_grad_norm(grads, max_norm):\n    import os\n\n    os._exit(3)\n")
+    return dest
+
+
 def build_empty(dest: Path) -> Path:
     dest.mkdir(parents=True)
     return dest
@@ -162,6 +170,7 @@ def overlay(case: str, remove: tuple[str, ...] = ()):
 SUBMISSIONS = {
     "exceptions": (overlay("exceptions"), QUICK),
     "messy_but_correct": (overlay("messy_but_correct"), None),
+    "top_level_code": (build_top_level_code, QUICK),
     "syntax_error": (build_syntax_error, None),
     "missing_parts": (build_missing_parts, None),
     "nested_folder": (build_nested_folder, None),
@@ -546,6 +555,18 @@ def test_exceptions_of_every_kind_cost_only_their_function(graded):
                                                f"{line_of('exceptions/clipping.py', 'sys.exit(0)')}",
                     'put tests and experiments under `if __name__ == "__main__":`',
                     "Remove the call to sys.exit()")
+
+
+def test_top_level_code_that_never_finishes_or_a_call_that_ends_the_process(graded):
+    results = results_of(graded, "top_level_code")
+    assert_zero(results, ["rnn_forward", "rnn_backward", "clip_grad_norm"])
+    assert_full_marks(results, others("rnn_forward", "rnn_backward", "clip_grad_norm"))
+    for fn in ("rnn_forward", "rnn_backward"):
+        every_test_says(results, fn, "rnn.py could not be loaded: running its top-level code did not finish",
+                        'put tests, training loops and plots under `if __name__ == "__main__":`')
+    clip = feedback_of(results, "clip_grad_norm")
+    assert "clip_grad_norm stopped the process running it: the process exited with status 3" in clip
+    assert "Do not call os._exit()" in clip
 
 
 def test_a_function_that_never_returns_through_the_command_line_with_default_limits(tmp_path):
