@@ -138,8 +138,11 @@ def unpack_zip(archive: Path, into: Path, budget: list[int]) -> str | None:
                     continue
                 budget[0] -= len(data)
                 target = into.joinpath(*rel.parts)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(data)
+                try:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    target.write_bytes(data)
+                except OSError:     # a name used both as a file and as a folder: keep the first
+                    continue
     except (zipfile.BadZipFile, zipfile.LargeZipFile, RuntimeError, NotImplementedError, OSError, EOFError,
             ValueError) as exc:
         reason = "it is password-protected" if "encrypted" in str(exc) else "it is damaged or not a zip file"

@@ -324,6 +324,8 @@ def test_a_zip_upload_of_a_folder_is_unpacked_safely(tmp_path):
     entries["__MACOSX/hw3/._rnn.py"] = b"\x00\x05\x16\x07junk"
     entries["../escape.py"] = b"x = 1\n"
     entries["/abs/escape.py"] = b"x = 1\n"
+    entries["notes"] = b"a file..."
+    entries["notes/todo.py"] = b"...and a folder of the same name"
     upload = make_zip(tmp_path / "hw3.zip", entries)
     found, problems, notes, files = staged_copy_of(tmp_path, upload)
     assert found == {m: f"hw3/{m}.py" for m in MODULES}
