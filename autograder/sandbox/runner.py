@@ -42,8 +42,8 @@ class Limits:
     flood_bytes: int = 4 << 20           # output of one call past which the call is stopped
     disk_bytes: int = 256 << 20          # files the worker may leave in out/ and tmp/
     file_bytes: int = 64 << 20           # largest file the worker may write (RLIMIT_FSIZE)
-    open_files: int = 256                # RLIMIT_NOFILE
-    processes: int = 64                  # RLIMIT_NPROC of the worker's own uid (root only)
+    open_files: int = 128                # RLIMIT_NOFILE
+    processes: int = 32                  # RLIMIT_NPROC of the worker's own uid (root only; threads count)
     max_restarts: int = 12
 
 

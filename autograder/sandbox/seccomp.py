@@ -15,6 +15,8 @@ What it denies (EPERM unless noted), and why:
   no new namespaces (a way around the other limits); clone3 answers ENOSYS, so that libc falls
   back to clone, whose flags the filter can see;
 - ioctl TIOCSTI / TIOCLINUX: no typing commands into a terminal;
+- shmget, msgget, semget, mq_open, memfd_create, memfd_secret: no memory that outlives the
+  worker (SysV IPC objects, message queues) or escapes its address-space limit (memfds);
 - bpf, perf_event_open, userfaultfd, keyctl/add_key/request_key, kexec and module loading,
   open_by_handle_at: kernel attack surface that a numerical function never needs.
 Another architecture than the one the filter was built for (i386 or x32 calls from a 64-bit
@@ -61,6 +63,7 @@ _SYSCALLS = {
         "bpf": 321, "perf_event_open": 298, "userfaultfd": 323, "keyctl": 250, "add_key": 248,
         "request_key": 249, "kexec_load": 246, "kexec_file_load": 320, "init_module": 175,
         "finit_module": 313, "delete_module": 176, "open_by_handle_at": 304,
+        "shmget": 29, "msgget": 68, "semget": 64, "mq_open": 240, "memfd_create": 319, "memfd_secret": 447,
     }),
     "aarch64": (0xC00000B7, {
         "socket": 198, "socketpair": 199, "ptrace": 117, "process_vm_readv": 270, "process_vm_writev": 271,
@@ -73,6 +76,7 @@ _SYSCALLS = {
         "bpf": 280, "perf_event_open": 241, "userfaultfd": 282, "keyctl": 219, "add_key": 217,
         "request_key": 218, "kexec_load": 104, "kexec_file_load": 294, "init_module": 105,
         "finit_module": 273, "delete_module": 106, "open_by_handle_at": 265,
+        "shmget": 194, "msgget": 186, "semget": 190, "mq_open": 180, "memfd_create": 279, "memfd_secret": 447,
     }),
 }
 
@@ -82,7 +86,7 @@ DENIED = ("socket", "socketpair", "io_uring_setup", "io_uring_enter", "io_uring_
           "fsopen", "fsconfig", "fsmount", "fspick", "mount_setattr",
           "bpf", "perf_event_open", "userfaultfd", "keyctl", "add_key", "request_key",
           "kexec_load", "kexec_file_load", "init_module", "finit_module", "delete_module",
-          "open_by_handle_at")
+          "open_by_handle_at", "shmget", "msgget", "semget", "mq_open", "memfd_create", "memfd_secret")
 SIGNAL_TARGET_ARG0 = ("kill", "tgkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo", "pidfd_open")
 
 

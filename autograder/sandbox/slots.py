@@ -27,7 +27,7 @@ from autograder.sandbox import procs
 BASE_UID = 64100
 SLOTS = 32
 LOCK_DIR = Path(os.environ.get("RNN_AUTOGRADER_SLOTS", "/opt/rnn-autograder/slots"))
-SHARED_TMP = ("/tmp", "/var/tmp", "/dev/shm")
+SHARED_TMP = ("/tmp", "/var/tmp", "/dev/shm", "/run/lock", "/var/crash")   # world-writable on Debian/Ubuntu
 
 
 @dataclass
