@@ -127,7 +127,7 @@ def _supervise(box, steps, arrays, limits, substitute) -> WorkerRun:
         write_plan(box.plan_dir, steps, arrays, substitute=substitute, skip_modules=skip_modules)
         proc, progress_r = box.spawn(start_step, start_call)
         state = _Progress(wall_at_start=time.monotonic())
-        verdict, dropped = _watch(box, proc, progress_r, state, limits, deadline, output, dropped)
+        verdict, dropped = _watch(box, proc, progress_r, state, limits, deadline, output, dropped, len(steps))
         box.kill_all(proc)
         os.close(progress_r)
         planted = box.seal_output()
@@ -179,7 +179,7 @@ def _load_arrays(record, blob: bytes):
     return loaded
 
 
-def _watch(box, proc, progress_r, state, limits, deadline, output, dropped):
+def _watch(box, proc, progress_r, state, limits, deadline, output, dropped, n_steps):
     """Follow one worker until it exits or overruns; return (verdict or None, dropped bytes)."""
     pending = [b""]
     streams = [progress_r, proc.stdout.fileno()]
@@ -197,7 +197,7 @@ def _watch(box, proc, progress_r, state, limits, deadline, output, dropped):
                 *lines, rest = (pending[0] + chunk).split(b"\n")
                 pending[0] = rest[-256:]
                 for line in lines:
-                    _advance(state, line, pid)
+                    _advance(state, line, pid, n_steps)
             else:
                 keep = max(0, min(len(chunk), limits.output_bytes - len(output)))
                 output.extend(chunk[:keep])
@@ -234,20 +234,28 @@ def _watch(box, proc, progress_r, state, limits, deadline, output, dropped):
             return (None if state.done else ("crashed", _exit_description(box.returncode(proc)))), dropped
 
 
-def _advance(state: _Progress, line: bytes, pid: int) -> None:
+def _advance(state: _Progress, line: bytes, pid: int, n_steps: int) -> None:
+    """Follow a progress line. The student's code can write on this pipe too, so a line counts only
+    if it names an existing step and moves forward: a forged line can neither make the runner blame
+    a step that does not exist nor restart the CPU budget of the call that is running."""
     parts = line.decode("ascii", "replace").split()
     try:
-        if parts[0] == "step":
-            state.step, state.call = int(parts[1]), None
-        elif parts[0] == "call":
-            state.step, state.call = int(parts[1]), int(parts[2])
-        elif parts[0] == "done":
+        if parts[0] == "done":
             state.done = True
             return
+        if parts[0] == "step":
+            step, call = int(parts[1]), None
+        elif parts[0] == "call":
+            step, call = int(parts[1]), int(parts[2])
         else:
             return
     except (IndexError, ValueError):
         return
+    here = (-1, -1) if state.step is None else (state.step, -1 if state.call is None else state.call)
+    there = (step, -1 if call is None else call)
+    if not 0 <= step < n_steps or (call is not None and call < 0) or there <= here:
+        return
+    state.step, state.call = step, call
     state.cpu_at_start = _cpu_seconds(pid)
     state.wall_at_start = time.monotonic()
     state.printed = 0
