@@ -38,7 +38,14 @@ BROKEN_DIR = TESTS_DIR / "broken"
 REFERENCE_DIR = REPO_ROOT / "reference" / "solution"
 STUBS_DIR = REPO_ROOT / "assignments" / "rnn_bptt"
 FUNCTION_NAMES = [f.name for f in FUNCTIONS]
-QUICK = Limits(call_cpu_seconds=0.5, wall_factor=2.0)    # "never returns" costs 0.5 s of CPU, not 3 s
+# "never returns" costs 0.5 s of CPU, not 3 s (the wall-clock backstop stays far, for a loaded machine)
+QUICK = Limits(call_cpu_seconds=0.5, wall_factor=12.0)
+
+
+def stopped(fn: str, limits: Limits) -> re.Pattern:
+    """The timeout message: the CPU budget, or on a heavily loaded machine the wall-clock backstop."""
+    return re.compile(rf"{fn} did not finish: it (used more than {limits.call_cpu_seconds:g} s of CPU time|"
+                      rf"ran for more than \d+ s), and was stopped")
 
 # Text a student must never see: the grader's own tracebacks and paths, temporary folder names.
 GRADER_INTERNALS = ("Traceback (most recent call last)", "autograder/", "rnn-submission-", "rnn-unpack-",
@@ -550,7 +557,7 @@ def test_exceptions_of_every_kind_cost_only_their_function(graded):
                                                 "cannot turn into float64 numbers (lazy answer)", titled="Jacobian")
     every_test_says(results, "jacobian_through_time", "raised EOFError", "remove calls to input()")
     gradient_bound = feedback_of(results, "gradient_bound")
-    assert "gradient_bound did not finish: it used more than 0.5 s of CPU time" in gradient_bound
+    assert stopped("gradient_bound", QUICK).search(gradient_bound)
     assert "so its remaining cases were skipped" in gradient_bound
     every_test_says(results, "clip_grad_norm", "clipping.py could not be loaded: its top-level code raised "
                                                "SystemExit: 0 at clipping.py line "
@@ -583,8 +590,7 @@ def test_a_function_that_never_returns_through_the_command_line_with_default_lim
     results = json.loads(results_path.read_text())
     assert_zero(results, ["tanh_derivative"])
     assert_full_marks(results, others("tanh_derivative"))
-    assert (f"tanh_derivative did not finish: it used more than {Limits().call_cpu_seconds:g} s of CPU time"
-            in feedback_of(results, "tanh_derivative"))
+    assert stopped("tanh_derivative", Limits()).search(feedback_of(results, "tanh_derivative"))
     for internal in GRADER_INTERNALS:
         assert internal not in json.dumps(results)
 
