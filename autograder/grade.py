@@ -128,8 +128,19 @@ def grade_submission(submission_dir: Path, limits: Limits | None = None) -> Repo
     finally:
         staged.cleanup()
     report.notes += [problem for problem in staged.problems.values()]
+    report.notes += import_problems(report.outcomes)
     report.execution_time = round(time.monotonic() - start, 3)
     return report
+
+
+def import_problems(outcomes: list[Outcome]) -> list[str]:
+    """SPEC: a file that could not be loaded is reported in the overall output too, once per file."""
+    notes: dict[str, str] = {}
+    for o in outcomes:
+        module = BY_NAME[o.check.function].module
+        if o.import_failed and module not in notes:
+            notes[module] = o.problem
+    return list(notes.values())
 
 
 def failed_report(error: BaseException) -> Report:

@@ -24,6 +24,7 @@ class Outcome:
     notes: list[str] = field(default_factory=list)          # e.g. helper substitution
     diagnoses: list[tuple[str, str]] = field(default_factory=list)   # (code, sentence)
     problem: str = ""       # a file/function-level problem that explains everything
+    import_failed: bool = False   # the problem is that the function's file could not be imported
 
     @property
     def name(self) -> str:
@@ -157,6 +158,7 @@ def score_check(check: Check, cases: list[Case], results: list[CallResult]) -> O
     shared = {r.status for r in results}
     if results and shared <= {"missing", "import_error"} and outcome.failures:
         outcome.problem = outcome.failures[0][1].message
+        outcome.import_failed = "import_error" in shared
     return outcome
 
 

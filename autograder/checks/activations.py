@@ -16,6 +16,7 @@ from autograder.checks import (
     matches,
     warning_free,
 )
+from autograder.judge import compare
 from autograder.reference import load as ref
 
 EXTREME = np.array([-1000.0, -800.0, -710.0, -100.0, -40.0, -1.0, 0.0, 1.0, 40.0, 100.0, 710.0, 800.0, 1000.0])
@@ -45,14 +46,17 @@ def symmetric_inputs(name: str) -> list[Case]:
 
 
 def extreme_inputs() -> list[Case]:
-    return [Case((EXTREME.copy(),), label="x with |x| up to 1000")]
+    """Far-out values (where naive formulas overflow or clamp) next to moderate ones."""
+    mixed = np.array([[-1000.0, -3.0, 0.5], [2.0, 750.0, -45.0]])
+    return [Case((EXTREME.copy(),), label="x with |x| up to 1000"),
+            Case((mixed,), label="x of shape (2, 3) with |x| up to 1000")]
 
 
 def in_unit_interval(case: Case, result: CallResult) -> Verdict:
     leaf = result.leaf("output")
     got = leaf.get("array") if leaf else None
     if not isinstance(got, np.ndarray) or got.shape != np.shape(case.args[0]):
-        return Verdict(False, "no array of the input's shape came back")
+        return compare(leaf, np.zeros(np.shape(case.args[0])), "sigmoid(x)")
     x = case.args[0]
     if np.any(got < 0) or np.any(got > 1) or not np.all(np.isfinite(got)):
         return Verdict(False, "sigmoid(x) must lie in [0, 1], but some values are outside")
@@ -67,7 +71,7 @@ def even_and_at_most_quarter(case: Case, result: CallResult) -> Verdict:
     got = leaf.get("array") if leaf else None
     n = np.shape(case.args[0])[0] // 2
     if not isinstance(got, np.ndarray) or got.shape != (2 * n,) or not np.all(np.isfinite(got)):
-        return Verdict(False, "no finite array of the input's shape came back")
+        return compare(leaf, np.zeros(2 * n), "sigmoid_derivative(x)")
     if np.any(got > 0.25 + 1e-12) or np.any(got < 0):
         return Verdict(False, f"sigma'(x) lies in [0, 1/4], but the largest value returned is {got.max():.6g}")
     if not np.allclose(got[:n], got[n:], rtol=1e-7, atol=1e-12):
@@ -98,7 +102,7 @@ CHECKS = [
           gated_by="sigmoid.values"),
     Check("sigmoid.extreme", "sigmoid", "finite, warning-free and right at |x| up to 1000", "sigmoid.extreme",
           all_of(warning_free, matches("output", _expected("sigmoid"), "sigmoid(x)"))),
-    Check("sigmoid.inputs", "sigmoid", "does not modify its input", "sigmoid.moderate", inputs_unchanged(("x",)),
+    Check("sigmoid.inputs", "sigmoid", "does not modify its input", "sigmoid.extreme", inputs_unchanged(("x",)),
           gated_by="sigmoid.values"),
     Check("sigmoid_derivative.values", "sigmoid_derivative", "values match sigma(x)(1 - sigma(x))",
           "sigmoid_derivative.moderate", matches("output", _expected("sigmoid_derivative"), "sigmoid_derivative(x)")),
@@ -109,14 +113,14 @@ CHECKS = [
           "sigmoid_derivative.extreme",
           all_of(warning_free, matches("output", _expected("sigmoid_derivative"), "sigmoid_derivative(x)"))),
     Check("sigmoid_derivative.inputs", "sigmoid_derivative", "does not modify its input",
-          "sigmoid_derivative.moderate", inputs_unchanged(("x",)),
+          "sigmoid_derivative.extreme", inputs_unchanged(("x",)),
           gated_by="sigmoid_derivative.values"),
     Check("tanh_derivative.values", "tanh_derivative", "values match 1 - tanh(x)**2", "tanh_derivative.moderate",
           matches("output", _expected("tanh_derivative"), "tanh_derivative(x)")),
     Check("tanh_derivative.extreme", "tanh_derivative", "finite, warning-free and right at |x| up to 1000",
           "tanh_derivative.extreme",
           all_of(warning_free, matches("output", _expected("tanh_derivative"), "tanh_derivative(x)"))),
-    Check("tanh_derivative.inputs", "tanh_derivative", "does not modify its input", "tanh_derivative.moderate",
+    Check("tanh_derivative.inputs", "tanh_derivative", "does not modify its input", "tanh_derivative.extreme",
           inputs_unchanged(("x",)),
           gated_by="tanh_derivative.values"),
 ]

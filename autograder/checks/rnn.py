@@ -11,7 +11,7 @@ import numpy as np
 from autograder import cases as C
 from autograder.checks import CallResult, Case, Check, Probe, Verdict, inputs_unchanged, matches
 from autograder.contract import PARAM_KEYS
-from autograder.judge import PASS
+from autograder.judge import PASS, compare
 from autograder.reference import load as ref
 
 FIXED_SIZES = [  # (N, T, D, H, O): generic sizes where every mistake shows
@@ -96,7 +96,7 @@ def agrees_with_finite_differences(case: Case, result: CallResult) -> Verdict:
         leaf = result.leaf(path)
         got = leaf.get("array") if leaf else None
         if not isinstance(got, np.ndarray) or got.shape != fd[name].shape or not np.all(np.isfinite(got)):
-            wrong.append(f"{GRAD_LABELS[name]} (no usable array)")
+            wrong.append(compare(leaf, fd[name], GRAD_LABELS[name]).message.split("\n")[0])
             continue
         scale = max(1e-6, float(np.abs(fd[name]).max()))
         err = float(np.abs(got - fd[name]).max())
