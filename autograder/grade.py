@@ -56,7 +56,8 @@ def run_worker(staged: Staged, cases: dict[str, list[Case]], functions: set[str]
 
 
 def judge_all(checks: list[Check], cases, results) -> dict[str, Outcome]:
-    outcomes = {c.id: score_check(c, cases[c.probe], results[c.probe]) for c in checks if c.probe in results}
+    outcomes = {c.id: score_check(c, [x for p in c.probes for x in cases[p]], [x for p in c.probes for x in results[p]])
+                for c in checks if all(p in results for p in c.probes)}
     apply_gates(outcomes)
     return outcomes
 

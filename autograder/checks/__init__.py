@@ -65,6 +65,11 @@ class Check:
     judge: Judge
     expects_exception: bool = False   # a raised exception is judged, not a failure
     gated_by: str | None = None       # a property earns credit only once this value check passes a case
+    extra_probes: tuple[str, ...] = ()   # further probes whose cases this check also judges
+
+    @property
+    def probes(self) -> tuple[str, ...]:
+        return (self.probe, *self.extra_probes)
 
     @property
     def name(self) -> str:
@@ -127,6 +132,10 @@ def inputs_unchanged(arg_names: tuple[str, ...]) -> Judge:
                 return Verdict(False, f"{label} could not be read back after the call")
             got = after["array"]
             if got.shape != original.shape or not np.array_equal(got, original, equal_nan=True):
+                if "[" in path:   # an entry of a dict argument: changed in place, or replaced in the dict
+                    return Verdict(False, f"{label} was changed by the call: the array was modified in place or "
+                                          "replaced in the dict you were given. Build and return a new dict "
+                                          "(e.g. {k: g * scale for k, g in grads.items()}) and leave the input alone.")
                 return Verdict(False, f"{label} was modified in place by the call. Work on a copy "
                                       "(e.g. x = x.copy(), or z = a + b instead of a += b).")
         return PASS
@@ -140,6 +149,11 @@ def _readable_path(path: str, arg_names: tuple[str, ...]) -> str:
         if head.isdigit() and int(head) < len(arg_names):
             return f"the input {arg_names[int(head)]}" + (f"[{rest}" if rest else "")
     return f"the input {path}"
+
+
+def other_probes(probes: list[Probe], function: str, main: str) -> tuple[str, ...]:
+    """The ids of every probe of `function` but `main` (for checks that look at all calls)."""
+    return tuple(p.id for p in probes if p.function == function and p.id != main)
 
 
 def all_checks() -> list[Check]:

@@ -14,6 +14,7 @@ from autograder.checks import (
     all_of,
     inputs_unchanged,
     matches,
+    other_probes,
     warning_free,
 )
 from autograder.judge import compare
@@ -103,7 +104,9 @@ CHECKS = [
     Check("sigmoid.extreme", "sigmoid", "finite, warning-free and right at |x| up to 1000", "sigmoid.extreme",
           all_of(warning_free, matches("output", _expected("sigmoid"), "sigmoid(x)"))),
     Check("sigmoid.inputs", "sigmoid", "does not modify its input", "sigmoid.extreme", inputs_unchanged(("x",)),
-          gated_by="sigmoid.values"),
+          gated_by="sigmoid.values",
+          extra_probes=other_probes(PROBES, "sigmoid", "sigmoid.extreme"),
+          expects_exception=True),
     Check("sigmoid_derivative.values", "sigmoid_derivative", "values match sigma(x)(1 - sigma(x))",
           "sigmoid_derivative.moderate", matches("output", _expected("sigmoid_derivative"), "sigmoid_derivative(x)")),
     Check("sigmoid_derivative.shape_of_curve", "sigmoid_derivative", "even in x and never above 1/4",
@@ -114,7 +117,9 @@ CHECKS = [
           all_of(warning_free, matches("output", _expected("sigmoid_derivative"), "sigmoid_derivative(x)"))),
     Check("sigmoid_derivative.inputs", "sigmoid_derivative", "does not modify its input",
           "sigmoid_derivative.extreme", inputs_unchanged(("x",)),
-          gated_by="sigmoid_derivative.values"),
+          gated_by="sigmoid_derivative.values",
+          extra_probes=other_probes(PROBES, "sigmoid_derivative", "sigmoid_derivative.extreme"),
+          expects_exception=True),
     Check("tanh_derivative.values", "tanh_derivative", "values match 1 - tanh(x)**2", "tanh_derivative.moderate",
           matches("output", _expected("tanh_derivative"), "tanh_derivative(x)")),
     Check("tanh_derivative.extreme", "tanh_derivative", "finite, warning-free and right at |x| up to 1000",
@@ -122,5 +127,7 @@ CHECKS = [
           all_of(warning_free, matches("output", _expected("tanh_derivative"), "tanh_derivative(x)"))),
     Check("tanh_derivative.inputs", "tanh_derivative", "does not modify its input", "tanh_derivative.extreme",
           inputs_unchanged(("x",)),
-          gated_by="tanh_derivative.values"),
+          gated_by="tanh_derivative.values",
+          extra_probes=other_probes(PROBES, "tanh_derivative", "tanh_derivative.extreme"),
+          expects_exception=True),
 ]

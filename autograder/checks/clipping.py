@@ -13,6 +13,7 @@ from autograder.checks import (
     all_of,
     inputs_unchanged,
     matches,
+    other_probes,
     warning_free,
 )
 from autograder.contract import PARAM_KEYS
@@ -95,9 +96,9 @@ def raises_value_error(case: Case, result: CallResult) -> Verdict:
 
 PROBES = [
     Probe("clip_grad_norm.above", "clip_grad_norm", above_cases),
-    Probe("clip_grad_norm.below", "clip_grad_norm", below_cases, report_inputs=False),
-    Probe("clip_grad_norm.zero", "clip_grad_norm", zero_cases, report_inputs=False),
-    Probe("clip_grad_norm.invalid", "clip_grad_norm", invalid_cases, report_inputs=False),
+    Probe("clip_grad_norm.below", "clip_grad_norm", below_cases),
+    Probe("clip_grad_norm.zero", "clip_grad_norm", zero_cases),
+    Probe("clip_grad_norm.invalid", "clip_grad_norm", invalid_cases),
 ]
 
 CHECKS = [
@@ -114,5 +115,7 @@ CHECKS = [
           "clip_grad_norm.invalid", raises_value_error, expects_exception=True),
     Check("clip_grad_norm.inputs", "clip_grad_norm", "does not modify its inputs", "clip_grad_norm.above",
           inputs_unchanged(("grads", "max_norm")),
-          gated_by="clip_grad_norm.total_norm"),
+          gated_by="clip_grad_norm.total_norm",
+          extra_probes=other_probes(PROBES, "clip_grad_norm", "clip_grad_norm.above"),
+          expects_exception=True),
 ]

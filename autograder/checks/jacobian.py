@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from autograder import cases as C
-from autograder.checks import CallResult, Case, Check, Probe, Verdict, inputs_unchanged, matches
+from autograder.checks import CallResult, Case, Check, Probe, Verdict, inputs_unchanged, matches, other_probes
 from autograder.judge import PASS, compare
 from autograder.reference import load as ref
 
@@ -179,10 +179,10 @@ PROBES = [
     Probe("jacobian_through_time.tanh", "jacobian_through_time", lambda: through_time_cases("tanh")),
     Probe("jacobian_through_time.sigmoid", "jacobian_through_time", lambda: through_time_cases("sigmoid")),
     Probe("jacobian_through_time.identity", "jacobian_through_time",
-          lambda: through_time_cases("tanh", True) + through_time_cases("sigmoid", True)[:2], report_inputs=False),
+          lambda: through_time_cases("tanh", True) + through_time_cases("sigmoid", True)[:2]),
     Probe("gradient_bound.values", "gradient_bound", bound_value_cases),
-    Probe("gradient_bound.holds", "gradient_bound", bound_holds_cases, report_inputs=False),
-    Probe("gradient_bound.tight", "gradient_bound", bound_tight_cases, report_inputs=False),
+    Probe("gradient_bound.holds", "gradient_bound", bound_holds_cases),
+    Probe("gradient_bound.tight", "gradient_bound", bound_tight_cases),
     Probe("classify_gradient_regime.sides", "classify_gradient_regime", regime_cases),
 ]
 
@@ -194,7 +194,9 @@ CHECKS = [
           "hidden_jacobian.sigmoid", matches("output", _ref("hidden_jacobian"), "J")),
     Check("hidden_jacobian.inputs", "hidden_jacobian", "does not modify its inputs", "hidden_jacobian.tanh",
           inputs_unchanged(("h_t", "W_hh")),
-          gated_by="hidden_jacobian.tanh"),
+          gated_by="hidden_jacobian.tanh",
+          extra_probes=other_probes(PROBES, "hidden_jacobian", "hidden_jacobian.tanh"),
+          expects_exception=True),
     Check("jacobian_through_time.tanh", "jacobian_through_time", "dh_t/dh_k = J_t @ ... @ J_{k+1} (tanh)",
           "jacobian_through_time.tanh", matches("output", _ref("jacobian_through_time"), "dh_t/dh_k")),
     Check("jacobian_through_time.sigmoid", "jacobian_through_time", "dh_t/dh_k = J_t @ ... @ J_{k+1} (sigmoid)",
@@ -203,7 +205,9 @@ CHECKS = [
           "jacobian_through_time.identity", matches("output", _ref("jacobian_through_time"), "dh_t/dh_k")),
     Check("jacobian_through_time.inputs", "jacobian_through_time", "does not modify its inputs",
           "jacobian_through_time.tanh", inputs_unchanged(("hs", "W_hh")),
-          gated_by="jacobian_through_time.tanh"),
+          gated_by="jacobian_through_time.tanh",
+          extra_probes=other_probes(PROBES, "jacobian_through_time", "jacobian_through_time.tanh"),
+          expects_exception=True),
     Check("gradient_bound.values", "gradient_bound", "equals (gamma * lambda_1)**steps",
           "gradient_bound.values", matches("output", _ref("gradient_bound"), "the bound")),
     Check("gradient_bound.holds", "gradient_bound", "bounds the true norm of Jacobian products",
@@ -212,10 +216,14 @@ CHECKS = [
           "gradient_bound.tight", bound_tight),
     Check("gradient_bound.inputs", "gradient_bound", "does not modify its inputs", "gradient_bound.values",
           inputs_unchanged(("W_hh",)),
-          gated_by="gradient_bound.values"),
+          gated_by="gradient_bound.values",
+          extra_probes=other_probes(PROBES, "gradient_bound", "gradient_bound.values"),
+          expects_exception=True),
     Check("classify_gradient_regime.sides", "classify_gradient_regime",
           "right on both sides of gamma * lambda_1 = 1", "classify_gradient_regime.sides", regime_right),
     Check("classify_gradient_regime.inputs", "classify_gradient_regime", "does not modify its inputs",
           "classify_gradient_regime.sides", inputs_unchanged(("W_hh",)),
-          gated_by="classify_gradient_regime.sides"),
+          gated_by="classify_gradient_regime.sides",
+          extra_probes=other_probes(PROBES, "classify_gradient_regime", "classify_gradient_regime.sides"),
+          expects_exception=True),
 ]

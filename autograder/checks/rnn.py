@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from autograder import cases as C
-from autograder.checks import CallResult, Case, Check, Probe, Verdict, inputs_unchanged, matches
+from autograder.checks import CallResult, Case, Check, Probe, Verdict, inputs_unchanged, matches, other_probes
 from autograder.contract import PARAM_KEYS
 from autograder.judge import PASS, compare
 from autograder.reference import load as ref
@@ -119,7 +119,7 @@ def _forward_expected(index: int):
 PROBES = [
     Probe("rnn_forward.cases", "rnn_forward", lambda: [forward_case(*s) for s in _sizes(12)]),
     Probe("rnn_backward.cases", "rnn_backward", lambda: [backward_case(*s) for s in _sizes(12)]),
-    Probe("rnn_backward.finite_differences", "rnn_backward", fd_cases, report_inputs=False),
+    Probe("rnn_backward.finite_differences", "rnn_backward", fd_cases),
 ]
 
 BACKWARD_POINTS_ORDER = ("dx", "dh0", "W_xh", "W_hh", "b_h", "W_hy", "b_y")
@@ -131,7 +131,9 @@ CHECKS = [
           matches("y", _forward_expected(1))),
     Check("rnn_forward.inputs", "rnn_forward", "does not modify its inputs", "rnn_forward.cases",
           inputs_unchanged(("x", "h0", "params")),
-          gated_by="rnn_forward.h"),
+          gated_by="rnn_forward.h",
+          extra_probes=other_probes(PROBES, "rnn_forward", "rnn_forward.cases"),
+          expects_exception=True),
     *[Check(f"rnn_backward.{name}", "rnn_backward", f"{GRAD_LABELS[name]} matches the reference",
             "rnn_backward.cases", matches(GRAD_PATHS[name], _grad(name), GRAD_LABELS[name]))
       for name in BACKWARD_POINTS_ORDER],
@@ -140,5 +142,7 @@ CHECKS = [
           agrees_with_finite_differences),
     Check("rnn_backward.inputs", "rnn_backward", "does not modify its inputs", "rnn_backward.cases",
           inputs_unchanged(("dh", "dy", "x", "h0", "h", "params")),
-          gated_by="rnn_backward.W_hy"),
+          gated_by="rnn_backward.W_hy",
+          extra_probes=other_probes(PROBES, "rnn_backward", "rnn_backward.cases"),
+          expects_exception=True),
 ]
