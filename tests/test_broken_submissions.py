@@ -43,9 +43,9 @@ QUICK = Limits(call_cpu_seconds=0.5, wall_factor=12.0)
 
 
 def stopped(fn: str, limits: Limits) -> re.Pattern:
-    """The timeout message: the CPU budget, or on a heavily loaded machine the wall-clock backstop."""
-    return re.compile(rf"{fn} did not finish: it (used more than {limits.call_cpu_seconds:g} s of CPU time|"
-                      rf"ran for more than \d+ s), and was stopped")
+    """The timeout message: one wording whichever limit (CPU budget or wall-clock backstop) tripped."""
+    return re.compile(rf"{fn} did not finish: it went past its time limit \({limits.call_cpu_seconds:g} s of CPU "
+                      rf"time for one call\), and was stopped")
 
 # Text a student must never see: the grader's own tracebacks and paths, temporary folder names.
 GRADER_INTERNALS = ("Traceback (most recent call last)", "autograder/", "rnn-submission-", "rnn-unpack-",

@@ -220,10 +220,10 @@ def _watch(box, proc, progress_r, state, limits, deadline, output, dropped, n_st
         else:
             cpu = _cpu_seconds(pid) - state.cpu_at_start
             wall = now - state.wall_at_start
-            if cpu > limits.call_cpu_seconds:
-                return ("timeout", f"used more than {limits.call_cpu_seconds:g} s of CPU time"), dropped
-            if wall > limits.wall_factor * limits.call_cpu_seconds + 2:
-                return ("timeout", f"ran for more than {wall:.0f} s"), dropped
+            # One wording for both limits, so that machine load cannot change the feedback.
+            if cpu > limits.call_cpu_seconds or wall > limits.wall_factor * limits.call_cpu_seconds + 2:
+                return ("timeout", f"went past its time limit ({limits.call_cpu_seconds:g} s of CPU time "
+                                   "for one call)"), dropped
         if now > deadline:
             return ("timeout", "the submission's total time ran out"), dropped
         pump(0.05)
