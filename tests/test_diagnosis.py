@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from pathlib import Path
 
@@ -56,7 +57,20 @@ def cases():
 
 
 def probes_of(function: str) -> list[str]:
-    return sorted({c.probe for c in CHECKS if c.function == function})
+    return sorted({p for c in CHECKS if c.function == function for p in check_probes(c)})
+
+
+def check_probes(check) -> tuple[str, ...]:
+    return getattr(check, "probes", (check.probe,))
+
+
+def judged(check, cases, results) -> tuple[list, list]:
+    """The cases a check judges and the answers to them (a check may read several probes)."""
+    return ([c for p in check_probes(check) for c in cases[p]], [r for p in check_probes(check) for r in results[p]])
+
+
+def outcomes_of(function: str, cases, results) -> list:
+    return [score_check(c, *judged(c, cases, results)) for c in CHECKS if c.function == function]
 
 
 def run_in_process(cases, function: str, fn) -> dict:
@@ -81,7 +95,7 @@ def answers_of(cases):
 def grade_in_process(cases, function: str, fn, results: dict | None = None):
     """The function's outcomes (real checks) and diagnoses, without a worker."""
     results = results or run_in_process(cases, function, fn)
-    outcomes = [score_check(c, cases[c.probe], results[c.probe]) for c in CHECKS if c.function == function]
+    outcomes = outcomes_of(function, cases, results)
     log: list[str] = []
     found = diagnose(outcomes, cases, results, log)
     assert log == []
@@ -146,7 +160,7 @@ def test_models_without_a_mistake_are_the_reference(cases, function):
 def failed_checks(cases, function: str, results: dict) -> set[str]:
     failed = set()
     for check in (c for c in CHECKS if c.function == function):
-        for case, result in zip(cases[check.probe], results[check.probe]):
+        for case, result in zip(*judged(check, cases, results)):
             verdict = call_problem(check, result) or check.judge(case, result)
             if not verdict.passed:
                 failed.add(check.id)
@@ -192,6 +206,10 @@ def stable_sigmoid(x):
 def sigmoid_where_both_branches(x):
     x = np.asarray(x, dtype=float)
     return np.where(x >= 0, 1 / (1 + np.exp(-x)), np.exp(x) / (1 + np.exp(x)))
+
+
+def sigmoid_math_exp(x):       # math.exp raises OverflowError where np.exp would warn
+    return np.vectorize(lambda v: 1.0 / (1.0 + math.exp(-v)))(np.asarray(x, dtype=float))
 
 
 def sigmoid_flipped(x):
@@ -422,6 +440,8 @@ def student_clip(grads, max_norm, bug=None):
         scale = max_norm / total
     elif bug == "unguarded":
         scale = min(1.0, max_norm / total)
+    elif bug == "python_float":
+        scale = min(1.0, max_norm / float(total))
     else:
         scale = max_norm / total if total > max_norm else 1.0
     clipped = {k: g * scale for k, g in grads.items()}
@@ -439,6 +459,7 @@ def with_bug(fn, bug):
 
 BUGGY = [  # (function, student code, the one code it should receive)
     ("sigmoid", sigmoid_where_both_branches, "sigmoid_overflow"),
+    ("sigmoid", sigmoid_math_exp, "sigmoid_overflow"),
     ("sigmoid", sigmoid_flipped, "sigmoid_sign_flip"),
     ("sigmoid", sigmoid_in_place, "mutates_input"),
     ("sigmoid_derivative", sigmoid_derivative_plus, "sigmoid_derivative_sign"),
@@ -488,6 +509,7 @@ BUGGY = [  # (function, student code, the one code it should receive)
     *[("clip_grad_norm", with_bug(student_clip, bug), code) for bug, code in [
         ("elementwise", "elementwise_clipping"), ("per_tensor", "per_tensor_clipping"),
         ("always", "rescales_small_gradients"), ("no_sqrt", "squared_norm"), ("unguarded", "zero_norm_division"),
+        ("python_float", "zero_norm_division"),
         ("l1", "wrong_norm"), ("no_validation", "missing_validation"), ("assert", "wrong_exception_type"),
         ("in_place", "mutates_input"), ("reports_after", "norm_after_clipping")]],
 ]
@@ -609,7 +631,7 @@ def test_a_diagnosis_that_breaks_is_logged_and_never_breaks_grading(cases, monke
     import autograder.diagnosis as package
 
     results = run_in_process(cases, "tanh_derivative", tanh_derivative_of_preactivation)
-    outcomes = [score_check(c, cases[c.probe], results[c.probe]) for c in CHECKS if c.function == "tanh_derivative"]
+    outcomes = outcomes_of("tanh_derivative", cases, results)
     monkeypatch.setattr(package, "explanation", lambda view: 1 / 0)
     log: list[str] = []
     assert diagnose(outcomes, cases, results, log) == {}
@@ -619,7 +641,7 @@ def test_a_diagnosis_that_breaks_is_logged_and_never_breaks_grading(cases, monke
 def test_the_same_answers_get_the_same_diagnoses(cases):
     fn = with_bug(student_backward, "mean_b_y")
     results = run_in_process(cases, "rnn_backward", fn)
-    outcomes = [score_check(c, cases[c.probe], results[c.probe]) for c in CHECKS if c.function == "rnn_backward"]
+    outcomes = outcomes_of("rnn_backward", cases, results)
     first = diagnose(outcomes, cases, results)
     assert first and diagnose(outcomes, cases, results) == first == grade_in_process(cases, "rnn_backward", fn)[1]
 

@@ -23,7 +23,7 @@ def diagnose(outcomes: list[Outcome], cases: dict[str, list[Case]], results: dic
     functions = dict.fromkeys(o.check.function for o in outcomes if not o.ok and not o.problem)
     for function in functions:
         own = {o.check.id: o for o in outcomes if o.check.function == function}
-        probes = {o.check.probe for o in own.values()}
+        probes = {p for o in own.values() for p in getattr(o.check, "probes", (o.check.probe,))}
         if not probes <= results.keys():
             continue
         view = FunctionView(function, own, {p: cases[p] for p in probes}, {p: results[p] for p in probes})

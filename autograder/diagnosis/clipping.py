@@ -119,5 +119,5 @@ ENTRIES = [
         Your clip_grad_norm changes the gradients it was given (e.g. g *= scale, or grads[k] = ... on
         the input dict). Return a new dict of new arrays and leave the input as it was
         (handout §7).""",
-            detector=D.modifies_input(WORKING)),
+            detector=D.modifies_input()),
 ]

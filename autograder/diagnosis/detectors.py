@@ -16,8 +16,14 @@ from autograder.checks import CallResult, flatten_inputs
 FLOAT_TROUBLE = ("overflow", "invalid value", "divide by zero")
 
 
+FLOAT_ERRORS = ("OverflowError", "FloatingPointError", "ZeroDivisionError")
+
+
 def _numeric_trouble(result: CallResult) -> bool:
-    """An answer with a floating-point RuntimeWarning or a non-finite entry."""
+    """An answer with a floating-point RuntimeWarning or a non-finite entry, or a floating-point
+    exception (math.exp raises OverflowError where np.exp warns)."""
+    if result.status == "raised":
+        return any(e in (result.raised or {}).get("mro", []) for e in FLOAT_ERRORS)
     if any(w.startswith("RuntimeWarning") and any(t in w for t in FLOAT_TROUBLE) for w in result.warnings):
         return True
     return any(isinstance(leaf.get("array"), np.ndarray) and not np.all(np.isfinite(leaf["array"]))
@@ -29,21 +35,21 @@ def _answers(results: list[CallResult]) -> bool:
 
 
 def overflows(extreme_probe: str, moderate_probe: str) -> Callable:
-    """Warnings or non-finite answers at |x| up to 1000, none at moderate x."""
+    """Warnings, non-finite answers or OverflowError at |x| up to 1000, none at moderate x."""
 
     def detector(view) -> bool:
         moderate = view.results[moderate_probe]
-        calm = _answers(moderate) and not any(_numeric_trouble(r) for r in moderate if r.status == "ok")
-        return calm and any(r.status == "ok" and _numeric_trouble(r) for r in view.results[extreme_probe])
+        calm = _answers(moderate) and not any(_numeric_trouble(r) for r in moderate)
+        return calm and any(_numeric_trouble(r) for r in view.results[extreme_probe])
 
     return detector
 
 
-def modifies_input(probe: str) -> Callable:
-    """Some input array differs after the call (or was removed from its dict)."""
+def modifies_input() -> Callable:
+    """Some input array differs after a call (or was removed from its dict), in any probe."""
 
     def detector(view) -> bool:
-        for case, result in view.answered(probe):
+        for case, result in (pair for probe in view.cases for pair in view.answered(probe)):
             if result.status not in ("ok", "raised") or not result.inputs_after:
                 continue
             for path, original in flatten_inputs(case.args, case.kwargs).items():
@@ -62,9 +68,7 @@ def divides_by_zero(probe: str, working_probe: str) -> Callable:
     def detector(view) -> bool:
         if not _answers(view.results[working_probe]):
             return False
-        return any((r.status == "ok" and _numeric_trouble(r))
-                   or (r.status == "raised" and "ZeroDivisionError" in (r.raised or {}).get("mro", []))
-                   for r in view.results[probe])
+        return any(_numeric_trouble(r) for r in view.results[probe])
 
     return detector
 

@@ -46,9 +46,6 @@ class FunctionView:
     def failing(self) -> set[str]:
         return {cid for cid, o in self.outcomes.items() if not o.ok and not o.problem}
 
-    def probe_of(self, check_id: str) -> str:
-        return self.outcomes[check_id].check.probe
-
     def answered(self, probe: str) -> list[tuple[Case, CallResult]]:
         """The cases of a probe with the student's answers."""
         return list(zip(self.cases[probe], self.results[probe]))

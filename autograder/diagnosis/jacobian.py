@@ -158,7 +158,7 @@ HIDDEN_JACOBIAN = [
     mistake("mutates_input", HJ, "inputs", """
         Your hidden_jacobian changes h_t or W_hh in place (e.g. h_t **= 2 or W_hh *= ...). The
         caller still needs them: build new arrays (handout §8.1).""",
-            detector=D.modifies_input("hidden_jacobian.tanh")),
+            detector=D.modifies_input()),
 ]
 
 THROUGH_TIME = [
@@ -193,7 +193,7 @@ THROUGH_TIME = [
     mistake("mutates_input", JT, "inputs", """
         Your jacobian_through_time changes hs or W_hh in place. The caller still needs them:
         build new arrays (handout §8.1).""",
-            detector=D.modifies_input("jacobian_through_time.tanh")),
+            detector=D.modifies_input()),
 ]
 
 WRONG_GAMMA = "gamma is the largest value of phi': 1 for tanh and 1/4 for the sigmoid, since sigma' = s (1 - s) <= 1/4"
@@ -235,7 +235,7 @@ BOUND = [
     mistake("mutates_input", GB, "inputs", """
         Your gradient_bound changes W_hh in place. The caller still needs it: build new arrays
         (handout §8.1).""",
-            detector=D.modifies_input("gradient_bound.values")),
+            detector=D.modifies_input()),
 ]
 
 REGIME = [
@@ -270,7 +270,7 @@ REGIME = [
     mistake("mutates_input", CR, "inputs", """
         Your classify_gradient_regime changes W_hh in place. The caller still needs it: build new
         arrays (handout §8.1).""",
-            detector=D.modifies_input("classify_gradient_regime.sides")),
+            detector=D.modifies_input()),
 ]
 
 ENTRIES = [*HIDDEN_JACOBIAN, *THROUGH_TIME, *BOUND, *REGIME]

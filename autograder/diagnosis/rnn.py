@@ -160,7 +160,7 @@ FORWARD = [
         Your rnn_forward changes one of its inputs in place (x, h0 or an array of params, e.g. with
         h_prev = h0 followed by h_prev[...] = ... or +=). The caller still needs them: build new
         arrays (handout §3 and §8.1).""",
-            detector=D.modifies_input("rnn_forward.cases")),
+            detector=D.modifies_input()),
 ]
 
 BACKWARD = [
@@ -288,5 +288,5 @@ ENTRIES = [
         Your rnn_backward changes one of its inputs in place (for example dh[:, t] += ... or an
         in-place update of a params array). The caller still needs them: accumulate into new
         arrays (handout §8.1).""",
-            detector=D.modifies_input("rnn_backward.cases")),
+            detector=D.modifies_input()),
 ]
