@@ -339,11 +339,11 @@ def unprivileged_env():
     for part in ("autograder", "reference"):
         shutil.copytree(ROOT / part, repo / part, ignore=shutil.ignore_patterns("__pycache__"))
     home.mkdir()
-    for directory, _dirs, files in os.walk(top):
-        os.chmod(directory, 0o755)
+    for directory, _dirs, files in os.walk(top):    # nobody's alone: no world-readable reference copy
+        os.chown(directory, 65534, 65534)
+        os.chmod(directory, 0o700)
         for f in files:
-            os.chmod(os.path.join(directory, f), 0o644)
-    os.chown(home, 65534, 65534)
+            os.chown(os.path.join(directory, f), 65534, 65534)
     rt = runtime.ensure()
     env = {"HOME": str(home), "PATH": "/usr/bin:/bin", "PYTHONPATH": f"{repo}:{site}", **rt.env}
     yield top, repo, env, rt

@@ -34,7 +34,8 @@ Mechanisms, strongest first; the instructor log names the ones that were active:
 
 RNN_AUTOGRADER_SANDBOX chooses: "auto" (default: namespaces when bubblewrap works here, else
 fallback), "namespaces" (fail rather than fall back), or "fallback" (force mode 3, as in a
-container without namespaces; the CI runs the attack suite this way too).
+container without namespaces; the CI runs the attack suite this way too). RNN_AUTOGRADER_LANDLOCK=off
+also leaves Landlock out (a kernel older than 5.13): what must hold on its own in such a container.
 """
 from __future__ import annotations
 
@@ -53,6 +54,7 @@ from pathlib import Path
 from autograder.sandbox import landlock, procs, runtime, seccomp, slots
 
 MODE_ENV = "RNN_AUTOGRADER_SANDBOX"
+LANDLOCK_ENV = "RNN_AUTOGRADER_LANDLOCK"     # "off": fallback without Landlock, as on a kernel older than 5.13
 SAFE_ENV = {
     "PATH": "/usr/bin:/bin",
     "LANG": "C.UTF-8",
@@ -95,7 +97,8 @@ def host() -> Host:
             version = subprocess.run([bwrap, "--version"], capture_output=True, text=True, timeout=10).stdout.strip()
         except (OSError, subprocess.SubprocessError):
             bwrap = None
-    return Host(os.geteuid() == 0, bwrap, version, seccomp.probe(), landlock.abi_version())
+    abi = 0 if os.environ.get(LANDLOCK_ENV, "").strip().lower() in ("off", "0", "no") else landlock.abi_version()
+    return Host(os.geteuid() == 0, bwrap, version, seccomp.probe(), abi)
 
 
 def _wheel_bwrap() -> str | None:
@@ -515,7 +518,8 @@ def _describe(box: Box, h: Host, why_not: str | None, memory_note: str) -> None:
         box.log.append("landlock: " + (f"ABI {h.landlock_abi} (files allow-listed"
                                        + (", TCP denied" if h.landlock_abi >= 4 else "")
                                        + (", signals and abstract sockets scoped" if h.landlock_abi >= 6 else "")
-                                       + ")" if h.landlock_abi else "unavailable on this kernel"))
+                                       + ")" if h.landlock_abi else
+                                       f"not used (unavailable on this kernel, or {LANDLOCK_ENV}=off)"))
         kill = "by uid" if box.slot else "by seccomp marker (the grader is a child subreaper)"
         box.log.append(f"process cleanup: {kill}")
     box.log.append("seccomp: " + ("filter active (no sockets, ptrace, new namespaces, signals to the grader)"
