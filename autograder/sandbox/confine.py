@@ -474,10 +474,9 @@ def _setup_fallback(box: Box, h: Host) -> None:
 
 def protect_grader_files() -> list[str]:
     """Root, fallback mode: make the grader's tree (checks, reference, tests) unreadable to others."""
-    import autograder
     from autograder import reference
 
-    package = Path(autograder.__file__).resolve().parent
+    package = Path(__file__).resolve().parents[1]          # autograder/
     tree = package.parent
     targets = [tree] if (tree / "reference").is_dir() or (tree / "pyproject.toml").is_file() else [package]
     try:
