@@ -380,3 +380,40 @@ def test_forged_progress_lines_cannot_rewind_or_point_outside_the_plan():
     assert (state.step, state.call, state.cpu_at_start) == (2, 1, -1.0), "a forged line restarted the budget"
     runner._advance(state, b"step 3", os.getpid(), n_steps=4)
     assert (state.step, state.call) == (3, None) and state.cpu_at_start >= 0
+
+
+DAEMON_AS_USER = """
+import json, os, sys, tempfile, time
+from pathlib import Path
+from autograder.sandbox import confine
+from autograder.sandbox.runner import Limits
+script = Path(tempfile.mkdtemp()) / "daemon.py"
+script.write_text(sys.argv[1])
+box = confine.prepare(Path(tempfile.mkdtemp()), Path(tempfile.mkdtemp()), script, Limits())
+proc, progress = box.spawn(0, 0)
+out = b""
+while b"uid" not in out:
+    chunk = os.read(proc.stdout.fileno(), 4096)
+    if not chunk:
+        break
+    out += chunk
+box.kill_all(proc)
+box.close()
+pids = [int(line.split()[1]) for line in out.decode().splitlines() if line.startswith("daemon")]
+alive = [p for p in pids if os.path.exists(f"/proc/{p}") and
+         not open(f"/proc/{p}/status").read().split("State:")[1].strip().startswith("Z")]
+print(json.dumps({"mode": box.mode, "pids": pids, "alive": alive, "out": out.decode()[-500:]}))
+"""
+
+
+@pytest.mark.parametrize("mode", ["auto", "fallback"])
+def test_without_root_a_setsid_daemon_dies_with_the_worker(unprivileged_env, mode):
+    top, repo, env, rt = unprivileged_env
+    out = subprocess.run(["setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups", "--",
+                          str(rt.python), "-c", DAEMON_AS_USER, DAEMON], env={**env, confine.MODE_ENV: mode},
+                         cwd=top, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-3000:]
+    got = json.loads(out.stdout.strip().splitlines()[-1])
+    assert got["pids"], got
+    if got["mode"] == "fallback":      # a real pid: it must be gone (in namespaces mode its namespace is)
+        assert got["alive"] == [], got
