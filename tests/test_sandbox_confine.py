@@ -332,12 +332,12 @@ def unprivileged_env():
             continue
         origin = Path(spec.origin)
         if origin.name == "__init__.py":
-            shutil.copytree(origin.parent, site / name, ignore=shutil.ignore_patterns("__pycache__"))
+            shutil.copytree(origin.parent, site / name)
         else:
             site.mkdir(exist_ok=True)
             shutil.copy(origin, site / origin.name)
     for part in ("autograder", "reference"):
-        shutil.copytree(ROOT / part, repo / part, ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(ROOT / part, repo / part)
     home.mkdir()
     for directory, _dirs, files in os.walk(top):    # nobody's alone: no world-readable reference copy
         os.chown(directory, 65534, 65534)

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-VIEW_FORMAT = "1"
+VIEW_FORMAT = "2"
 SKIP_STDLIB = {"site-packages", "dist-packages", "test", "idlelib", "tkinter", "turtledemo", "ensurepip",
                "lib2to3", "__phello__"}
 
@@ -91,7 +91,9 @@ def _build(view: Path) -> None:
     stdlib = sysconfig.get_path("stdlib")
 
     def skip(directory: str, names: list[str]) -> list[str]:
-        return [n for n in names if n in SKIP_STDLIB and os.path.samefile(directory, stdlib)]
+        if not os.path.samefile(directory, stdlib):
+            return []
+        return [n for n in names if n in SKIP_STDLIB or n.startswith("config-")]   # config-*: libpython.a
 
     target = view / "lib" / version
     shutil.copytree(stdlib, target, ignore=skip, copy_function=_link_or_copy, symlinks=False)
