@@ -417,3 +417,12 @@ def test_without_root_a_setsid_daemon_dies_with_the_worker(unprivileged_env, mod
     assert got["pids"], got
     if got["mode"] == "fallback":      # a real pid: it must be gone (in namespaces mode its namespace is)
         assert got["alive"] == [], got
+
+
+def test_runtime_view_falls_back_to_the_next_private_place(tmp_path, monkeypatch):
+    monkeypatch.setattr(runtime, "base_dirs", lambda: [Path("/proc/read-only-here"), tmp_path / "rt"])
+    rt = runtime.ensure.__wrapped__()
+    assert rt.root.parent == tmp_path / "rt" and rt.python.exists()
+    os.chmod(tmp_path / "rt", 0o777)      # someone else could plant files in it: refused
+    with pytest.raises(RuntimeError, match="not group/world-writable"):
+        runtime.ensure.__wrapped__()

@@ -11,7 +11,8 @@ the standard library and NumPy, built once per interpreter and NumPy version and
 NumPy sits inside the stdlib directory, so it is importable with no site-packages at all: the
 worker sees the same modules (stdlib + NumPy) in every sandbox mode and on every machine.
 Location: /opt/rnn-autograder/runtime/ as root (root-owned, 0755: readable, never writable, by the
-worker), else the user's cache directory; RNN_AUTOGRADER_RUNTIME overrides.
+worker), else the user's cache directory; a private directory in /tmp when that cannot be written;
+RNN_AUTOGRADER_RUNTIME overrides.
 """
 from __future__ import annotations
 
@@ -39,14 +40,17 @@ class Runtime:
     env: dict               # extra environment for the worker (LD_LIBRARY_PATH when libpython is shared)
 
 
-def base_dir() -> Path:
+def base_dirs() -> list[Path]:
+    """Where the view may live, best first: the first that can be created and is private wins."""
     env = os.environ.get("RNN_AUTOGRADER_RUNTIME")
     if env:
-        return Path(env)
+        return [Path(env)]
     if os.geteuid() == 0:
-        return Path("/opt/rnn-autograder/runtime")
-    cache_home = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(cache_home) / "rnn-autograder" / "runtime"
+        first = Path("/opt/rnn-autograder/runtime")
+    else:
+        cache_home = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        first = Path(cache_home) / "rnn-autograder" / "runtime"
+    return [first, Path(tempfile.gettempdir()) / f"rnn-autograder-runtime-{os.geteuid()}"]
 
 
 def _numpy_dir() -> Path:
@@ -73,9 +77,9 @@ def _link_or_copy(src: str, dst: str) -> None:
 
 def _check_private(path: Path) -> None:
     """Refuse a cache directory that someone else could write into (runtime poisoning)."""
-    st = path.stat()
-    if st.st_uid != os.geteuid() or st.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
-        raise PermissionError(f"{path} must belong to uid {os.geteuid()} and not be group/world-writable")
+    st = path.lstat()
+    if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.geteuid() or st.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        raise PermissionError(f"{path} must be a directory of uid {os.geteuid()}, not group/world-writable")
 
 
 def _build(view: Path) -> None:
@@ -114,9 +118,18 @@ def _build(view: Path) -> None:
 @cache
 def ensure() -> Runtime:
     """The view for this interpreter and NumPy, built on first use (atomically) and cached."""
-    base = base_dir()
-    base.mkdir(parents=True, exist_ok=True, mode=0o755)
-    _check_private(base)
+    problems = []
+    for base in base_dirs():
+        try:
+            base.mkdir(parents=True, exist_ok=True, mode=0o755)
+            _check_private(base)
+            return _ensure_in(base)
+        except OSError as exc:           # read-only /opt, a /tmp entry someone else made...
+            problems.append(f"{base}: {exc}")
+    raise RuntimeError("no place to build the worker's Python view: " + "; ".join(problems))
+
+
+def _ensure_in(base: Path) -> Runtime:
     view = base / _key()
     if not (view / ".complete").exists():
         tmp = Path(tempfile.mkdtemp(prefix=".build-", dir=base))

@@ -3,9 +3,10 @@
 Each slot N has its own user and group, rnn-sandbox-N (uid = gid = BASE_UID + N), created with
 useradd/groupadd on first use when missing (no home, no shell, no supplementary groups); where
 they cannot be created the bare numeric ids are used, after checking that no account owns them.
-A grader holds its slot with an exclusive lock on /opt/rnn-autograder/slots/N.lock (root-only
-directory) for the whole submission, so two parallel graders never share a uid: one student's
-code can neither signal nor ptrace another's, nor read its job files (group-only access).
+A grader holds its slot with an exclusive lock on /opt/rnn-autograder/slots/N.lock (a root-only
+directory; /run or /tmp when /opt is read-only) for the whole submission, so two parallel graders
+never share a uid: one student's code can neither signal nor ptrace another's, nor read its job
+files (group-only access).
 
 On acquiring and on releasing a slot, every process of the uid is killed (leftovers of a grader
 that was itself killed included) and the files it left in the world-writable temporary
@@ -18,6 +19,7 @@ import grp
 import os
 import pwd
 import shutil
+import stat
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +28,8 @@ from autograder.sandbox import procs
 
 BASE_UID = 64100
 SLOTS = 32
-LOCK_DIR = Path(os.environ.get("RNN_AUTOGRADER_SLOTS", "/opt/rnn-autograder/slots"))
+LOCK_DIRS = (os.environ.get("RNN_AUTOGRADER_SLOTS", "/opt/rnn-autograder/slots"), "/run/rnn-autograder-slots",
+             "/tmp/rnn-autograder-slots")   # the first one that can be made root-only
 SHARED_TMP = ("/tmp", "/var/tmp", "/dev/shm", "/run/lock", "/var/crash")   # world-writable on Debian/Ubuntu
 
 
@@ -64,12 +67,17 @@ def _account(index: int) -> tuple[int, int, str, bool]:
             taken = lookup(ident)
         except KeyError:
             continue
-        raise RuntimeError(f"sandbox id {ident} already belongs to {taken[0]!r}; set another BASE_UID")
+        if taken[0] != name:
+            raise RuntimeError(f"sandbox id {ident} already belongs to {taken[0]!r}; set another BASE_UID")
     created = False
     if shutil.which("useradd") and shutil.which("groupadd"):
         nologin = next((p for p in ("/usr/sbin/nologin", "/sbin/nologin", "/bin/false") if os.path.exists(p)),
                        "/bin/false")
-        ok = subprocess.run(["groupadd", "-g", str(gid), name], capture_output=True).returncode == 0
+        try:
+            grp.getgrnam(name)
+            ok = True
+        except KeyError:
+            ok = subprocess.run(["groupadd", "-g", str(gid), name], capture_output=True).returncode == 0
         ok = ok and subprocess.run(["useradd", "-u", str(uid), "-g", str(gid), "-M", "-N", "-l",
                                     "-d", "/nonexistent", "-s", nologin, "-c", "RNN autograder sandbox",
                                     name], capture_output=True).returncode == 0
@@ -77,10 +85,26 @@ def _account(index: int) -> tuple[int, int, str, bool]:
     return uid, gid, name if created else str(uid), created
 
 
+def lock_dir() -> Path:
+    """A directory only root can enter (an unprivileged process must not hold or fake a lock)."""
+    problems = []
+    for candidate in LOCK_DIRS:
+        path = Path(candidate)
+        try:
+            path.mkdir(parents=True, exist_ok=True, mode=0o700)
+            st = path.lstat()
+            if not stat.S_ISDIR(st.st_mode) or st.st_uid != 0:
+                raise PermissionError(f"{path} is not a directory of root's")
+            os.chmod(path, 0o700)
+            return path
+        except OSError as exc:
+            problems.append(str(exc))
+    raise RuntimeError(f"no place for the sandbox slot locks: {'; '.join(problems)}")
+
+
 def acquire() -> Slot:
     """Lock a free slot (waiting for one when all are busy) and clean it."""
-    LOCK_DIR.mkdir(parents=True, exist_ok=True, mode=0o700)
-    os.chmod(LOCK_DIR, 0o700)
+    LOCK_DIR = lock_dir()
     for index in range(SLOTS):
         fd = os.open(LOCK_DIR / f"{index}.lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
         try:
