@@ -30,9 +30,7 @@ from attacks import harness
 
 CONTAINER_LIKE = harness.REPO.parent / "shared" / "tools" / "container_like.py"
 WRAPPER = [sys.executable, str(CONTAINER_LIKE)]
-# the grader's command line, with Landlock reported missing (a kernel older than 5.13)
-NO_LANDLOCK = ("-c", "import sys\nimport autograder.sandbox.landlock as landlock\nlandlock.abi_version = lambda: 0\n"
-                     "from autograder.cli import main\nsys.exit(main(sys.argv[1:]))")
+NO_LANDLOCK = {"RNN_AUTOGRADER_LANDLOCK": "off"}    # the fallback as on a kernel without Landlock (< 5.13)
 
 pytestmark = [
     pytest.mark.skipif(os.geteuid() != 0, reason="Gradescope runs the grader as root: run this as root"),
@@ -65,13 +63,13 @@ def graded(tmp_path_factory):
             sub, results = harness.build(attack, workdir / variant, roots)
             if "read_secrets" in attack:
                 results.write_bytes(b'{"old": "results"}')
-            args = NO_LANDLOCK if variant == "docker_old_kernel" else ("-m", "autograder")
-            jobs.append((variant, attack, sub, results, args))
+            env = NO_LANDLOCK if variant == "docker_old_kernel" else None
+            jobs.append((variant, attack, sub, results, env))
     with ThreadPoolExecutor(max_workers=2) as pool:
-        futures = {(v, a): pool.submit(harness.grade, a, s, r, WRAPPER, None, args) for v, a, s, r, args in jobs}
+        futures = {(v, a): pool.submit(harness.grade, a, s, r, WRAPPER, env) for v, a, s, r, env in jobs}
         out = {key: f.result() for key, f in futures.items()}
     time.sleep(1.5)
-    after = {key: g.results_path.read_bytes() for key, g in out.items()}
+    after = {key: g.results_path.read_bytes() if g.results_path.exists() else b"" for key, g in out.items()}
     yield {"graded": out, "after": after, "survivors": harness.survivors()}
     harness.cleanup(workdir)
 

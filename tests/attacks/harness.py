@@ -11,6 +11,7 @@ import json
 import os
 import secrets
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -25,7 +26,7 @@ SOLUTION = REPO / "reference" / "solution"
 MODULES = ("activations", "rnn", "jacobian", "clipping")
 TOKEN = "rnnatk" + secrets.token_hex(4)          # 14 characters: fits in /proc/PID/comm
 SECRET_ENV = {"RNN_ATTACK_SECRET": "secret-" + TOKEN}
-GRADE_TIMEOUT = 300                               # seconds: far above any budget; a hang fails the test
+GRADE_TIMEOUT = 180                               # seconds: far above any budget; a hang fails the test
 
 
 @dataclass
@@ -86,20 +87,26 @@ def build(name: str, workdir: Path, search_roots: str = SEARCH_ROOTS) -> tuple[P
 
 
 def grade(name: str, sub: Path, results: Path, wrapper: list[str] | None = None,
-          extra_env: dict[str, str] | None = None, python_args: tuple[str, ...] = ("-m", "autograder")) -> Graded:
-    """Run `python -m autograder grade SUB --results RESULTS` (optionally under WRAPPER, or with other
-    PYTHON_ARGS in place of `-m autograder` that take the same command line)."""
+          extra_env: dict[str, str] | None = None) -> Graded:
+    """Run `python -m autograder grade SUB --results RESULTS` (optionally under WRAPPER)."""
     env = dict(os.environ, **SECRET_ENV, **(extra_env or {}))
-    argv = [*(wrapper or []), sys.executable, *python_args, "grade", str(sub), "--results", str(results), "--quiet"]
+    argv = [*(wrapper or []), sys.executable, "-m", "autograder", "grade", str(sub), "--results", str(results),
+            "--quiet"]
     start = time.monotonic()
     # its own session, as under Gradescope's harness: an attack on the grader's process group must not
-    # reach pytest
-    proc = subprocess.run(argv, cwd=results.parent, env=env, stdin=subprocess.DEVNULL, capture_output=True,
-                          timeout=GRADE_TIMEOUT, start_new_session=True)
+    # reach pytest; a grader that hangs is killed with its group and fails only this attack's tests
+    proc = subprocess.Popen(argv, cwd=results.parent, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        stdout, stderr = proc.communicate(timeout=GRADE_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        stdout, stderr = proc.communicate()
+        stderr += f"\n[the grader did not finish in {GRADE_TIMEOUT} s and was killed]".encode()
     seconds = time.monotonic() - start
     data = results.read_bytes() if results.is_file() else b""
-    return Graded(name, proc.returncode, results, data, proc.stdout.decode(errors="replace")[-4000:],
-                  proc.stderr.decode(errors="replace")[-4000:], seconds)
+    return Graded(name, proc.returncode, results, data, stdout.decode(errors="replace")[-4000:],
+                  stderr.decode(errors="replace")[-4000:], seconds)
 
 
 def survivors() -> list[tuple[int, str]]:

@@ -1,13 +1,14 @@
 """Attack: rnn_forward answers correctly only if it can open any socket (network or Unix);
 rnn_backward only if it can ptrace or read the memory of the grader (or another ancestor)."""
 import ctypes
+import os
 import socket
 
 import attack_kit as kit
 import ref_rnn
 from ref_rnn import *  # noqa: F401,F403
 
-PTRACE_ATTACH, PTRACE_DETACH = 16, 17
+PTRACE_SEIZE = 0x4206
 
 
 def _any_socket():
@@ -32,15 +33,27 @@ def rnn_forward(x, h0, params):
     return kit.oracle(kit.once("socket", _any_socket), ref_rnn.rnn_forward, x, h0, params)
 
 
+def _seized(pid):
+    """Can this process ptrace PID? Asked without stopping it: a child seizes PID (PTRACE_SEIZE
+    does not stop the tracee) and exits at once, which detaches it."""
+    child = os.fork()
+    if child == 0:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.ptrace.argtypes = [ctypes.c_long, ctypes.c_long, ctypes.c_void_p, ctypes.c_void_p]
+        os._exit(0 if libc.ptrace(PTRACE_SEIZE, pid, None, None) == 0 else 1)
+    _, status = os.waitpid(child, 0)
+    return os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+
+
 def _traced():
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.ptrace.argtypes = [ctypes.c_long, ctypes.c_long, ctypes.c_void_p, ctypes.c_void_p]
     for pid in kit.ancestors():   # only these: on a machine with no sandbox, nobody else is touched
         if pid <= 1:
             continue
-        if libc.ptrace(PTRACE_ATTACH, pid, None, None) == 0:
-            libc.ptrace(PTRACE_DETACH, pid, None, None)
-            return True
+        try:
+            if _seized(pid):
+                return True
+        except OSError:
+            pass
         try:
             with open(f"/proc/{pid}/maps") as f:
                 start = int(f.readline().split("-")[0], 16)
