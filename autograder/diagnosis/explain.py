@@ -7,9 +7,9 @@ For one student function, with all its checks' outcomes and all its probes' case
    answer (finite numbers or a string; a crash or a nan already shows in the check's message).
 2. An entry's model explains the cells where it deviates from the reference, provided the
    student reproduces the model's answers on every valid case of every one of them (grader's
-   tolerance); otherwise it explains nothing. Cells where the model coincides with the reference (H = 1 hides a
-   transpose...) say nothing either way, so a second, independent mistake in another output does
-   not hide the first.
+   tolerance); otherwise it explains nothing. Cells where the model coincides with the
+   reference (H = 1 hides a transpose...) say nothing either way, so a second, independent
+   mistake in another output does not hide the first.
 3. The explanation is a smallest set of models covering the student's explained cells, chosen
    greedily: most cells first, catalogue order on ties. So one mistake that fails six checks
    yields its one code on each of them, and two mistakes in different outputs yield both.
