@@ -47,6 +47,7 @@ import shutil
 import signal
 import stat
 import subprocess
+import time
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -119,6 +120,8 @@ def container_memory_left() -> int | None:
         lines = []
     candidates = []
     for line in lines:
+        if line.count(":") < 2:
+            continue
         _, controllers, path = line.split(":", 2)
         if controllers == "":
             candidates += [(Path("/sys/fs/cgroup") / path.lstrip("/"), "memory.max", "memory.current"),
@@ -131,11 +134,12 @@ def container_memory_left() -> int | None:
         try:
             limit_text = (directory / limit_name).read_text().strip()
             usage = int((directory / usage_name).read_text().strip())
+            limit = (1 << 62) if limit_text == "max" else int(limit_text)
         except (OSError, ValueError):
             continue
-        if limit_text == "max" or int(limit_text) >= 1 << 60:
+        if limit >= 1 << 60:
             continue
-        left = int(limit_text) - usage
+        left = limit - usage
         best = left if best is None else min(best, left)
     return best
 
@@ -162,6 +166,7 @@ class Box:
     log: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)             # problems met after prepare()
     worker_pids: dict[int, int] = field(default_factory=dict)   # Popen pid -> worker's host pid
+    worker_pidfds: dict[int, int] = field(default_factory=dict)  # Popen pid -> pidfd of that worker
 
     # -- starting ------------------------------------------------------------------------------
     def spawn(self, start_step: int, start_call: int) -> tuple[subprocess.Popen, int]:
@@ -199,7 +204,13 @@ class Box:
             for fd in close_after:
                 os.close(fd)
         if info_r >= 0:
-            self.worker_pids[proc.pid] = _read_child_pid(info_r) or proc.pid
+            child = _read_child_pid(info_r)
+            if child and procs.parent_of(child) == proc.pid:
+                self.worker_pids[proc.pid] = child
+                try:                    # a handle that cannot point at a recycled pid later
+                    self.worker_pidfds[proc.pid] = os.pidfd_open(child)
+                except OSError:
+                    pass
         return proc, progress_r
 
     def _filter_fd(self) -> int:
@@ -273,14 +284,18 @@ class Box:
 
     def kill_all(self, proc: subprocess.Popen) -> None:
         """SIGKILL the worker and every process it started; reap what is ours to reap."""
-        worker = self.worker_pids.get(proc.pid)
-        for pid in (worker, proc.pid):
-            if pid:
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                except (ProcessLookupError, PermissionError):
-                    pass
-        if self.mode == "fallback" and self.slot is None:
+        pidfd = self.worker_pidfds.pop(proc.pid, None)
+        if pidfd is not None:       # namespaces: pid 1 of the sandbox; its death empties the namespace
+            try:
+                signal.pidfd_send_signal(pidfd, signal.SIGKILL)
+            except OSError:
+                pass
+            os.close(pidfd)
+        try:
+            proc.kill()          # only while not reaped (Popen checks): a reaped pid may be someone else's
+        except (ProcessLookupError, PermissionError):
+            pass
+        if self.mode == "fallback" and self.slot is None:   # a pgid stays reserved while members live
             try:
                 os.killpg(proc.pid, signal.SIGKILL)
             except (ProcessLookupError, PermissionError):
@@ -293,8 +308,6 @@ class Box:
             procs.kill_uid(self.slot.uid)
         elif self.mode == "fallback":
             procs.kill_marked_descendants(proc.pid, marked=self.seccomp_program is not None)
-        if worker:
-            procs.reap([worker])
         if proc.stdout:
             proc.stdout.close()
         self.worker_pids.pop(proc.pid, None)
@@ -340,12 +353,16 @@ class Box:
             self.slot = None
 
 
-def _read_child_pid(fd: int) -> int | None:
+def _read_child_pid(fd: int, timeout: float = 10.0) -> int | None:
     """bubblewrap's --info-fd JSON: the sandbox's pid 1 (our worker) as seen from here."""
+    import select
+
     data = b""
+    deadline = time.monotonic() + timeout
     try:
         while len(data) < 4096:
-            chunk = os.read(fd, 4096)
+            ready, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
+            chunk = os.read(fd, 4096) if ready else b""
             if not chunk:
                 break
             data += chunk

@@ -124,6 +124,14 @@ def reap_children_of_uid(uid: int) -> None:
         time.sleep(0.001)
 
 
+def parent_of(pid: int) -> int | None:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            return int(f.read().rsplit(b")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 def _children_map() -> dict[int, list[int]]:
     children: dict[int, list[int]] = {}
     for pid in _pids():
@@ -155,15 +163,18 @@ def seccomp_filters(pid: int | str = "self") -> int:
 
 def kill_marked_descendants(worker_pid: int, marked: bool, rounds: int = 100) -> int:
     """Kill the worker's process tree, and every descendant of this process that carries more
-    seccomp filters than this process (the worker's filter), until none is left."""
+    seccomp filters than this process (the worker's filter), until none is left.
+
+    Only this process's own subtree is searched (a pid outside it may be anyone's by now)."""
     own = seccomp_filters()
     me = os.getpid()
     killed: set[int] = set()
     for _ in range(rounds):
-        targets = set(descendants(worker_pid))
+        ours = descendants(me)
+        targets = set(descendants(worker_pid)) | {worker_pid} if parent_of(worker_pid) == me else set()
         if marked:
-            targets |= {p for p in descendants(me) if seccomp_filters(p) > own}
-        targets = {p for p in targets if not _status(p).get("State", "Z").startswith("Z")}
+            targets |= {p for p in ours if seccomp_filters(p) > own}
+        targets = {p for p in targets & set(ours) if not _status(p).get("State", "Z").startswith("Z")}
         if not targets:
             break
         for pid in targets:
@@ -172,9 +183,9 @@ def kill_marked_descendants(worker_pid: int, marked: bool, rounds: int = 100) ->
             except (ProcessLookupError, PermissionError):
                 pass
         killed |= targets
-        reap(killed)
+        reap(killed - {worker_pid})
         time.sleep(0.002)
-    reap(killed)
+    reap(killed - {worker_pid})
     return len(killed)
 
 
