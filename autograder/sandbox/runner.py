@@ -240,8 +240,8 @@ def _advance(state: _Progress, line: bytes, pid: int, n_steps: int) -> None:
     a step that does not exist nor restart the CPU budget of the call that is running."""
     parts = line.decode("ascii", "replace").split()
     try:
-        if parts[0] == "done":
-            state.done = True
+        if parts[0] == "done":     # only after the last step: a forged "done" and an exit is a crash
+            state.done = state.step == n_steps - 1
             return
         if parts[0] == "step":
             step, call = int(parts[1]), None
