@@ -68,8 +68,10 @@ def apply_gates(outcomes: dict[str, Outcome]) -> None:
         gate = outcomes.get(outcome.check.gated_by or "")
         if gate is not None and gate.passed == 0 and outcome.score > 0:
             outcome.score = 0.0
-            outcome.notes.append(f"No credit yet: this property counts once {outcome.check.function} gives a right "
-                                 f"answer in at least one case of \"{gate.check.title}\".")
+            why = gate.problem or (gate.failures[0][1].message if gate.failures else "")
+            outcome.problem = (f"No credit yet: this property counts once {outcome.check.function} gives a right "
+                               f"answer in at least one case of \"{gate.check.title}\", and it does not yet:\n{why}")
+            outcome.import_failed = gate.import_failed
 
 
 def substitute_helpers(staged: Staged, cases, outcomes: dict[str, Outcome], limits: Limits,
