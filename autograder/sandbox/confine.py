@@ -14,7 +14,7 @@ Mechanisms, strongest first; the instructor log names the ones that were active:
    reading the memory of the grader or of another student's worker.
 2. Namespaces, "namespaces" mode (bubblewrap): new user, pid, network, ipc, uts and cgroup
    namespaces, no capabilities, no nested user namespaces, and a private mount tree holding
-   only the Python runtime view (runtime.py) and the system libraries read-only, the plan and
+   only the Python runtime view (runtime.py, at /python) and the system libraries read-only, the plan and
    the staged submission read-only, out/ and a private /tmp writable. Defends: the filesystem
    (the reference and hidden tests do not exist in there), the network, other processes (not
    even visible), and leftovers: the worker is pid 1 of its namespace, so when it dies the
@@ -29,8 +29,10 @@ Mechanisms, strongest first; the instructor log names the ones that were active:
    what the container leaves, processes, file size, open files, no core files),
    oom_score_adj 1000 (the kernel's OOM killer picks the worker, not the grader), the parent
    death signal, BLAS pinned to one thread, a minimal environment (no secrets), stdin empty,
-   every inherited file descriptor closed except the two of the protocol, stdout/stderr to a
-   pipe the runner only truncates and logs.
+   every inherited file descriptor closed except the progress pipe, stdout/stderr to a pipe the
+   runner only truncates and logs (runner.py also stops a call that floods it or fills the disk).
+5. After each worker: every process it started is killed (kill_all), then out/ is sealed
+   (seal_output: no symlink, hard link, FIFO or foreign file is left for the grader to read).
 
 RNN_AUTOGRADER_SANDBOX chooses: "auto" (default: namespaces when bubblewrap works here, else
 fallback), "namespaces" (fail rather than fall back), or "fallback" (force mode 3, as in a
