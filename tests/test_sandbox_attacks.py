@@ -8,8 +8,12 @@ budgets are CPU seconds, so load must not change a verdict), and then:
 - every attacked function scored 0 and every other function full marks;
 - no process an attack started is still alive;
 - a later grade of the reference still scores 100.
-CI runs this file twice: as is (the strongest sandbox the machine has) and with
-RNN_AUTOGRADER_SANDBOX=fallback (what must hold on its own in a container without namespaces).
+CI runs this file as is (the strongest sandbox the machine has), with RNN_AUTOGRADER_SANDBOX=fallback
+(a container without namespaces) and with RNN_AUTOGRADER_LANDLOCK=off as well (such a container on a
+kernel without Landlock, where uid, permissions, rlimits, seccomp and killing by uid hold alone).
+In that last mode permissions protect the grader's own files only, not a world-readable copy of the
+reference left elsewhere on the machine (developers' checkouts in /tmp, say), so read_secrets then
+searches the grader's places (its tree, /proc) instead of the whole filesystem.
 """
 from __future__ import annotations
 
@@ -45,6 +49,9 @@ ATTACKED = {
 }
 ORDER = list(ATTACKED)         # the slow ones (time-outs) first, so that the pool of two finishes early
 OLD_RESULTS = b'{"old": "results of an earlier grade"}'
+NO_FILE_CONFINEMENT = (os.environ.get("RNN_AUTOGRADER_SANDBOX", "").strip().lower() == "fallback"
+                       and os.environ.get("RNN_AUTOGRADER_LANDLOCK", "").strip().lower() in ("off", "0", "no"))
+SEARCH_ROOTS = "" if NO_FILE_CONFINEMENT else harness.SEARCH_ROOTS
 
 
 def build_symlink_upload(workdir: Path) -> tuple[Path, Path]:
@@ -63,7 +70,8 @@ def graded(tmp_path_factory):
     os.chmod(workdir, 0o755)
     jobs = {}
     for name in ORDER:
-        sub, results = build_symlink_upload(workdir) if name == "symlink_upload" else harness.build(name, workdir)
+        sub, results = (build_symlink_upload(workdir) if name == "symlink_upload"
+                        else harness.build(name, workdir, SEARCH_ROOTS))
         if "read_secrets" in name:
             results.write_bytes(OLD_RESULTS)     # as a re-grade would find it
         jobs[name] = (sub, results)
