@@ -53,6 +53,19 @@ def cmd_gradescope_zip(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_misconceptions(args: argparse.Namespace) -> int:
+    from autograder.diagnosis.registry import catalogue
+
+    seen = set()
+    for entry in catalogue():
+        if (entry.function, entry.code) in seen:
+            continue
+        seen.add((entry.function, entry.code))
+        print(f"{entry.function}: {entry.code}\n    {entry.sentence}\n")
+    print(f"{len({c for _, c in seen})} codes, {len(catalogue())} models and detectors")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     from autograder.gradescope.settings import VISIBILITIES
 
@@ -70,6 +83,8 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--out", default="results", help="output folder (default: results)")
     b.add_argument("--verbose", "-v", action="store_true", help="print every failed test's feedback")
     b.set_defaults(run=cmd_batch)
+    m = sub.add_parser("misconceptions", help="list the misconceptions the grader recognises, with their feedback")
+    m.set_defaults(run=cmd_misconceptions)
     z = sub.add_parser("gradescope-zip", help="build the autograder zip to upload to Gradescope")
     z.add_argument("--output", default="autograder.zip", help="where to write the zip (default: autograder.zip)")
     z.add_argument("--test-visibility", default="visible", choices=VISIBILITIES,
