@@ -81,8 +81,10 @@ def substitute_helpers(staged: Staged, cases, outcomes: dict[str, Outcome], limi
     checks = all_checks()
     faulty = {f.helper for f in FUNCTIONS if f.helper
               and any(not o.ok for o in outcomes.values() if o.check.function == f.helper)}
+    own = {f.name: [o for o in outcomes.values() if o.check.function == f.name] for f in FUNCTIONS}
     dependents = {f.name for f in FUNCTIONS if f.helper in faulty and f.module in staged.found
-                  and any(not o.ok for o in outcomes.values() if o.check.function == f.name)}
+                  and any(not o.ok for o in own[f.name])
+                  and not any(o.import_failed for o in own[f.name])}   # no second try of a file that cannot load
     if not dependents:
         return []
     substitute: dict[str, list[str]] = {}

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import stat
 from pathlib import Path
 
 import numpy as np
@@ -24,39 +26,41 @@ class WireError(ValueError):
     """The worker's output does not follow the protocol (corrupt, forged or oversized)."""
 
 
+def _read_regular_file(path: Path, limit: int) -> bytes:
+    """The bytes of a regular file, opened without following links; b"" when it does not exist."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except FileNotFoundError:
+        return b""
+    except OSError as exc:   # a symbolic link (ELOOP) or worse
+        raise WireError(f"{path.name} cannot be opened safely ({exc.strerror})") from None
+    with os.fdopen(fd, "rb") as f:
+        info = os.fstat(f.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise WireError(f"{path.name} is not a regular file")
+        if info.st_size > limit:
+            raise WireError(f"{path.name} is {info.st_size} bytes, over the {limit} limit")
+        return f.read(limit + 1)[:limit]
+
+
 def read_records(path: Path) -> list[dict]:
     """The complete JSON-object lines of a step file; a torn last line is dropped."""
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        return []
-    if size > MAX_JSONL_BYTES:
-        raise WireError(f"{path.name} is {size} bytes, over the {MAX_JSONL_BYTES} limit")
     records = []
-    with path.open("rb") as f:
-        for raw in f.read().split(b"\n"):
-            if not raw or len(raw) > MAX_LINE_BYTES:
-                continue
-            try:
-                rec = json.loads(raw.decode("utf-8"))
-            except (UnicodeDecodeError, ValueError):
-                continue
-            if isinstance(rec, dict):
-                records.append(rec)
+    for raw in _read_regular_file(path, MAX_JSONL_BYTES).split(b"\n"):
+        if not raw or len(raw) > MAX_LINE_BYTES:
+            continue
+        try:
+            rec = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            continue
+        if isinstance(rec, dict):
+            records.append(rec)
     return records
 
 
 def read_blob(path: Path) -> bytes:
-    """The whole array file of a step (bounded), or b"" when there is none."""
-    try:
-        if path.is_symlink():
-            raise WireError(f"{path.name} is a symbolic link")
-        size = path.stat().st_size
-    except FileNotFoundError:
-        return b""
-    if size > MAX_NPY_BYTES:
-        raise WireError(f"{path.name} is {size} bytes, over the {MAX_NPY_BYTES} limit")
-    return path.read_bytes()
+    """The whole array file of a step (bounded, regular file only), or b"" when there is none."""
+    return _read_regular_file(path, MAX_NPY_BYTES)
 
 
 def read_npy(blob: bytes, offset: object) -> np.ndarray:
