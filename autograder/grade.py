@@ -77,34 +77,48 @@ def apply_gates(outcomes: dict[str, Outcome]) -> None:
 def substitute_helpers(staged: Staged, cases, outcomes: dict[str, Outcome], limits: Limits,
                        results: dict | None = None) -> list[str]:
     """SPEC: grade a dependent function with the correct helper when the student's helper failed.
-    The dependents' answers with the correct helper replace theirs in `results` (for diagnosis)."""
-    checks = all_checks()
-    faulty = {f.helper for f in FUNCTIONS if f.helper
-              and any(not o.ok for o in outcomes.values() if o.check.function == f.helper)}
+
+    A dependent function whose grade improves with the correct helper is graded (and diagnosed)
+    on those answers, and told why; otherwise its own grade stands.
+    """
     own = {f.name: [o for o in outcomes.values() if o.check.function == f.name] for f in FUNCTIONS}
+    faulty = {f.helper for f in FUNCTIONS if f.helper and any(not o.ok for o in own[f.helper])}
     dependents = {f.name for f in FUNCTIONS if f.helper in faulty and f.module in staged.found
                   and any(not o.ok for o in own[f.name])
-                  and not any(o.import_failed for o in own[f.name])}   # no second try of a file that cannot load
+                  and not any(o.import_failed for o in own[f.name])      # a file that cannot load
+                  and not unimplemented(f.name, results or {})}           # nothing a helper could change
     if not dependents:
         return []
     substitute: dict[str, list[str]] = {}
     for name in sorted(dependents):
-        fn = BY_NAME[name]
-        substitute.setdefault(fn.module, []).append(fn.helper)
+        substitute.setdefault(BY_NAME[name].module, []).append(BY_NAME[name].helper)
     sub_results, run = run_worker(staged, cases, dependents, substitute, limits)
-    if results is not None:
-        results.update(sub_results)
-    redo = judge_all([c for c in checks if c.function in dependents], cases, sub_results)
-    for cid, again in redo.items():
-        own = outcomes[cid]
-        helper = BY_NAME[own.check.function].helper
-        if again.score > own.score:
-            again.notes.append(
-                f"Graded with a correct {helper} in place of yours, because your {helper} fails its own tests "
-                f"(see them). With your own {helper} this test scored {own.score:g}/{own.max_score:g}: "
-                f"fix {helper} and this function should pass too.")
-            outcomes[cid] = again
+    redo = judge_all([c for c in all_checks() if c.function in dependents], cases, sub_results)
+    for name in sorted(dependents):
+        helper = BY_NAME[name].helper
+        before = sum(o.score for o in own[name])
+        after = sum(o.score for cid, o in redo.items() if o.check.function == name)
+        if after <= before:
+            continue
+        for o in own[name]:
+            again = redo[o.check.id]
+            if again.score > o.score:
+                again.notes.append(
+                    f"Graded with a correct {helper} in place of yours, because your {helper} fails its own "
+                    f"tests (see them). With your own {helper} this test scored {o.score:g}/{o.max_score:g}: "
+                    f"fix {helper} and this function should pass too.")
+            outcomes[o.check.id] = again
+        if results is not None:
+            results.update({pid: r for pid, r in sub_results.items() if all_probes()[pid].function == name})
     return [f"helper substitution run for {sorted(dependents)}: {run.log[-1]}"]
+
+
+def unimplemented(function: str, results: dict) -> bool:
+    """Every call of `function` raised NotImplementedError from its own body (an untouched stub)."""
+    calls = [r for pid, rs in results.items() if all_probes()[pid].function == function for r in rs]
+    return bool(calls) and all(
+        r.status == "raised" and (r.raised or {}).get("type") == "NotImplementedError"
+        and ((r.raised or {}).get("where") or {}).get("function") == function for r in calls)
 
 
 def add_diagnoses(outcomes: dict[str, Outcome], cases, results) -> list[str]:

@@ -78,8 +78,8 @@ def model_cells(entry: Misconception, view: FunctionView) -> set[Cell]:
     differing: set[Cell] = set()      # the student differs from the model in some case
     for probe, cases in view.cases.items():
         for case, student, ref in zip(cases, view.results[probe], view.reference(probe)):
-            if ref.status != "ok":
-                continue
+            if ref.status != "ok" or student.status != "ok" or not any(map(usable, student.leaves.values())):
+                continue                   # nothing of the student's to compare: skip running the model
             answer = run_trusted(entry.model, case, schema)
             if answer.status != "ok":
                 return set()
