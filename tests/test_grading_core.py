@@ -157,3 +157,18 @@ def test_a_submission_returning_zeros_of_the_right_shapes_fails_every_value_chec
     for name in passing:
         assert "does not modify" in name or "even in x" in name or "zero gradient" in name, name
     assert results["score"] < 10
+
+
+def test_cached_draws_are_what_hypothesis_draws_and_bad_caches_are_ignored(tmp_path, monkeypatch):
+    from autograder import cases as C
+
+    monkeypatch.setenv("RNN_AUTOGRADER_CACHE", str(tmp_path))
+    ranges = {"N": (1, 3), "T": (1, 5)}
+    fresh = C.draws(C.sizes(**ranges), 7)
+    first = C.generated_sizes(7, **ranges)       # a miss: drawn, then written
+    files = list(tmp_path.glob("draws-*.json"))
+    assert first == fresh and len(files) == 1
+    assert C.generated_sizes(7, **ranges) == fresh   # a hit
+    for junk in ("not json", "[{\"N\": 99, \"T\": 1, \"seed\": 0, \"scale\": 1.0}]", "{}"):
+        files[0].write_text(junk)
+        assert C.generated_sizes(7, **ranges) == fresh

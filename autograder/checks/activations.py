@@ -28,7 +28,7 @@ def moderate_inputs(name: str) -> list[Case]:
     out = [Case((np.linspace(-8.0, 8.0, 17),), label="x = 17 evenly spaced points in [-8, 8]"),
            Case((C.rng(name + "/2d").normal(0.0, 3.0, size=(3, 4)),), label="x of shape (3, 4)"),
            Case((np.array(0.7),), label="a 0-d array x")]
-    shapes = C.draws(C.sizes(ndim=(1, 3), a=(1, 4), b=(1, 4), c=(1, 3)), 9)
+    shapes = C.generated_sizes(9, ndim=(1, 3), a=(1, 4), b=(1, 4), c=(1, 3))
     for s in shapes:
         shape = (s["a"], s["b"], s["c"])[: s["ndim"]]
         x = np.clip(np.random.default_rng(s["seed"]).normal(0.0, 4.0 * s["scale"], size=shape), -30, 30)

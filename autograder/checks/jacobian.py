@@ -19,7 +19,7 @@ PEAK_STATE = {"tanh": 0.0, "sigmoid": 0.5}   # where phi' reaches gamma
 
 
 def _generated(name: str, n: int, **ranges) -> list[dict]:
-    return C.draws(C.sizes(**ranges), n) if n else []
+    return C.generated_sizes(n, **ranges) if n else []
 
 
 # ---- hidden_jacobian -------------------------------------------------------------------------

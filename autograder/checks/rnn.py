@@ -28,7 +28,7 @@ def _label(N, T, D, H, O) -> str:
 
 def _sizes(n_generated: int) -> list[tuple]:
     out = [(*s, C.zlib.crc32(repr(s).encode()), 1.0) for s in FIXED_SIZES]
-    for s in C.draws(C.sizes(N=(1, 3), T=(1, 5), D=(1, 4), H=(1, 4), O=(1, 3)), n_generated):
+    for s in C.generated_sizes(n_generated, N=(1, 3), T=(1, 5), D=(1, 4), H=(1, 4), O=(1, 3)):
         out.append((s["N"], s["T"], s["D"], s["H"], s["O"], s["seed"], s["scale"]))
     return out
 
