@@ -66,6 +66,30 @@ def cmd_misconceptions(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from autograder.report_class import write_report
+
+    fmt = args.format or ("md" if args.output and args.output.endswith(".md") else "html")
+    output = Path(args.output or f"report.{fmt}")
+    try:
+        summary = write_report(Path(args.results_dir), output, fmt)
+    except (FileNotFoundError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    for s in summary.skipped:
+        print(f"skipped {s.path}: {s.reason}", file=sys.stderr)
+    print(f"{output}: class report of {summary.size} submissions ({len(summary.skipped)} skipped)")
+    return 0
+
+
+def cmd_notebook(args: argparse.Namespace) -> int:
+    from autograder.notebook import write_notebook
+
+    path = write_notebook(Path(args.output))
+    print(f"{path}: the nbgrader source notebook; put it in your course's source/ folder (docs/nbgrader.md)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     from autograder.gradescope.settings import VISIBILITIES
 
@@ -83,6 +107,14 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--out", default="results", help="output folder (default: results)")
     b.add_argument("--verbose", "-v", action="store_true", help="print every failed test's feedback")
     b.set_defaults(run=cmd_batch)
+    r = sub.add_parser("report", help="write a class report (HTML or Markdown) from the results of `batch`")
+    r.add_argument("results_dir", help="the --out folder of `batch`: every results.json under it is read")
+    r.add_argument("--output", "-o", default=None,
+                   help="where to write the report (default: report.html, or report.md with --format md)")
+    r.add_argument("--format", choices=("html", "md"), default=None,
+                   help="html (default, unless --output ends in .md; charts drawn by matplotlib if it is "
+                        "installed, else inline SVG) or md")
+    r.set_defaults(run=cmd_report)
     m = sub.add_parser("misconceptions", help="list the misconceptions the grader recognises, with their feedback")
     m.set_defaults(run=cmd_misconceptions)
     z = sub.add_parser("gradescope-zip", help="build the autograder zip to upload to Gradescope")
@@ -92,6 +124,9 @@ def build_parser() -> argparse.ArgumentParser:
     z.add_argument("--results-visibility", default="visible", choices=VISIBILITIES,
                    help="when students see the whole result: summary, total score (default: visible)")
     z.set_defaults(run=cmd_gradescope_zip)
+    n = sub.add_parser("notebook", help="write the nbgrader source notebook of the assignment")
+    n.add_argument("--output", required=True, help="folder to write rnn_bptt.ipynb into")
+    n.set_defaults(run=cmd_notebook)
     return parser
 
 
