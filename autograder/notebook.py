@@ -1,0 +1,367 @@
+"""`python -m autograder notebook --output DIR`: the nbgrader *source* notebook of the assignment.
+
+The notebook (DIR/rnn_bptt.ipynb, nbformat 4, written with the json module) holds:
+- the handout, one Markdown cell per "## N." section;
+- a read-only setup cell: the public self-check's helpers and tests (assignments/rnn_bptt/
+  test_selfcheck.py, with `load` reading the notebook's own functions) and `autograder_score`,
+  which grades the notebook's functions with the real grader in a separate process;
+- one solution cell per student file: the stub's signature and docstring, the reference body
+  between `### BEGIN SOLUTION` / `### END SOLUTION` (module-level helpers of the reference are
+  nested inside the functions that use them, because nbgrader turns a cleared region into
+  `raise NotImplementedError()`, which must not run at module level);
+- one autograded test cell per student function, worth its points in autograder/points.py: the
+  self-check tests of that function run visibly, then, between `### BEGIN HIDDEN TESTS` /
+  `### END HIDDEN TESTS`, the grader's score for that function, output as nbgrader partial credit.
+
+The grader sees the notebook as four files: every function defined in the notebook (by
+inspect.getsource), with the notebook's module imports and plain constants, is written to each
+of activations.py, rnn.py, jacobian.py and clipping.py, and `python -m autograder grade` runs on
+them once per distinct source (the result is cached), so the same notebook gets the same score.
+"""
+from __future__ import annotations
+
+import ast
+import json
+import re
+import textwrap
+from pathlib import Path
+
+from autograder.contract import FUNCTIONS, MODULES, functions_in
+from autograder.points import POINTS, TOTAL
+
+ROOT = Path(__file__).resolve().parents[1]
+ASSIGNMENT = ROOT / "assignments" / "rnn_bptt"
+REFERENCE = ROOT / "reference" / "solution"
+NOTEBOOK_NAME = "rnn_bptt.ipynb"
+
+BEGIN_SOLUTION, END_SOLUTION = "### BEGIN SOLUTION", "### END SOLUTION"
+BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
+
+# The handout section after which each file's solution cell comes.
+AFTER_SECTION = {"activations": 2, "rnn": 4, "jacobian": 6, "clipping": 7}
+
+# Which function's test cell runs each public self-check test (every test must be listed).
+SELFCHECK_HOME = {
+    "test_sigmoid_shape_and_value_at_zero": "sigmoid",
+    "test_sigmoid_functions_finite_and_warning_free_at_plus_minus_1000": "sigmoid_derivative",
+    "test_sigmoid_derivative_peaks_at_one_quarter": "sigmoid_derivative",
+    "test_tanh_derivative_at_zero_and_shape": "tanh_derivative",
+    "test_derivatives_match_finite_differences": "tanh_derivative",
+    "test_rnn_forward_shapes": "rnn_forward",
+    "test_rnn_forward_one_step_with_zero_weights_gives_tanh_of_b_h": "rnn_forward",
+    "test_rnn_forward_does_not_modify_its_inputs": "rnn_forward",
+    "test_rnn_backward_shapes": "rnn_backward",
+    "test_rnn_backward_matches_finite_differences": "rnn_backward",
+    "test_rnn_backward_does_not_modify_its_inputs": "rnn_backward",
+    "test_hidden_jacobian_shape_and_not_symmetric": "hidden_jacobian",
+    "test_jacobian_through_time_is_identity_when_k_equals_t": "jacobian_through_time",
+    "test_gradient_bound_is_one_for_zero_steps": "gradient_bound",
+    "test_classify_gradient_regime_obvious_cases": "classify_gradient_regime",
+    "test_clip_grad_norm_keeps_direction_and_leaves_input_alone": "clip_grad_norm",
+    "test_clip_grad_norm_rejects_zero_max_norm": "clip_grad_norm",
+}
+
+NOTEBOOK_NOTE = """\
+### This notebook version of the assignment
+
+Write your code in the four code cells named after the files of the handout (`activations.py`,
+`rnn.py`, `jacobian.py`, `clipping.py`), in place of `raise NotImplementedError()`. Keep every
+name and signature; you may add helper functions (define them in these cells, as functions).
+Run the cells in order: each test cell under a function runs the public self-check of that
+function (section 8.2). Passing it is a good sign, not a guarantee of full marks: when your
+notebook is graded, each test cell also runs the hidden tests of section 8.3 on your functions.
+Where section 8.1 speaks of files, read "the cell of that file".
+"""
+
+RUNNER = '''
+
+# ---------------------------------------------------------------------------------------------
+# The grader (used by the hidden tests): your notebook's functions, graded in another process.
+# ---------------------------------------------------------------------------------------------
+def notebook_module_source():
+    """One module holding every function defined in this notebook, its imports and constants."""
+    import ast as _ast
+    import inspect as _inspect
+    import types as _types
+    imports, constants, functions = [], [], []
+    for name, value in list(globals().items()):
+        if isinstance(value, _types.ModuleType):
+            imports.append(f"import {value.__name__} as {name}")
+        elif name in _SETUP_NAMES or name.startswith("_") or name in ("In", "Out", "exit", "quit"):
+            continue
+        elif _inspect.isfunction(value) and value.__module__ == __name__:
+            try:
+                functions.append(_inspect.getsource(value))
+            except (OSError, TypeError):
+                pass
+        else:
+            try:
+                if _ast.literal_eval(repr(value)) == value:
+                    constants.append(f"{name} = {value!r}")
+            except (ValueError, SyntaxError, TypeError, RecursionError):
+                pass
+    return "\\n".join(imports + [""] + constants + [""] + functions)
+
+
+def autograder_score(function, points):
+    """(score, points, feedback) of FUNCTION from `python -m autograder grade` on this notebook."""
+    import hashlib
+    import json
+    import os
+    import subprocess
+    import sys
+    import tempfile
+    source = notebook_module_source()
+    key = hashlib.sha256(source.encode()).hexdigest()
+    if key not in _GRADED:
+        with tempfile.TemporaryDirectory() as tmp:
+            submission = os.path.join(tmp, "submission")
+            os.mkdir(submission)
+            for module in _MODULES:
+                with open(os.path.join(submission, module + ".py"), "w", encoding="utf-8") as f:
+                    f.write(source)
+            results = os.path.join(tmp, "results.json")
+            run = subprocess.run([sys.executable, "-m", "autograder", "grade", submission,
+                                  "--results", results, "--quiet"], capture_output=True, text=True)
+            if not os.path.exists(results):
+                raise RuntimeError("`python -m autograder grade` did not run in this environment (install the "
+                                   "grader where nbgrader runs: pip install -e /path/to/the/grader):\\n"
+                                   + run.stderr[-2000:])
+            with open(results, encoding="utf-8") as f:
+                _GRADED[key] = json.load(f)
+    tests = [t for t in _GRADED[key]["tests"] if t["name"].split(": ", 1)[0] == function]
+    full = round(sum(t["max_score"] for t in tests), 4)
+    if full != points:
+        raise RuntimeError(f"the grader gives {function} {full} points but this cell is worth {points}: "
+                           "regenerate the notebook with `python -m autograder notebook`.")
+    score = round(sum(t["score"] for t in tests), 4)
+    feedback = "\\n".join(f"[{t['score']:g} / {t['max_score']:g}] {t['name']}\\n{t['output']}"
+                          for t in tests if t["score"] < t["max_score"])
+    return score, full, feedback
+'''
+
+
+class NotebookError(Exception):
+    """The assignment's files are not as the notebook generator expects; the message says what."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading the handout, the stubs, the reference and the self-check
+# ---------------------------------------------------------------------------------------------
+def handout_sections(text: str) -> dict[int, str]:
+    """{0: introduction, 1: section 1, ...}, split before each "## N." heading (and its anchor)."""
+    lines = text.splitlines(keepends=True)
+    sections, current = {0: []}, 0
+    for line in lines:
+        heading = re.match(r"## (\d+)\.", line)
+        if heading:
+            anchor = sections[current][-1:]           # an <a id="section-N"></a> line goes with its heading
+            if anchor and re.fullmatch(r'<a id="[^"]*"></a>\s*', anchor[0]):
+                sections[current].pop()
+            else:
+                anchor = []
+            current = int(heading.group(1))
+            sections[current] = anchor
+        sections[current].append(line)
+    sections = {n: "".join(part) for n, part in sections.items()}
+    missing = sorted(set(AFTER_SECTION.values()) - set(sections))
+    if missing:
+        raise NotebookError(f"handout.md has no section(s) {missing} (headings '## N. Title' expected).")
+    return sections
+
+
+def _functions(path: Path) -> tuple[str, ast.Module, dict[str, ast.FunctionDef]]:
+    source = path.read_text(encoding="utf-8")
+    tree = ast.parse(source, filename=str(path))
+    return source, tree, {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
+
+
+def _lines(source: str, first: int, last: int) -> str:
+    return "\n".join(source.splitlines()[first - 1:last])
+
+
+def _top_level_names(node: ast.stmt) -> set[str]:
+    if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+        return {node.name}
+    if isinstance(node, ast.Assign):
+        return {t.id for t in node.targets if isinstance(t, ast.Name)}
+    if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+        return {node.target.id}
+    return set()
+
+
+def solution_cell_source(module: str) -> str:
+    """The stub's module docstring, imports, signatures and docstrings; the reference's bodies
+    between the solution delimiters, with the reference's module-level helpers nested inside."""
+    stub_src, stub_tree, stub_defs = _functions(ASSIGNMENT / f"{module}.py")
+    ref_src, ref_tree, ref_defs = _functions(REFERENCE / f"{module}.py")
+    wanted = [f.name for f in functions_in(module)]
+    for where, defs in (("assignments/rnn_bptt", stub_defs), ("reference/solution", ref_defs)):
+        absent = [name for name in wanted if name not in defs]
+        if absent:
+            raise NotebookError(f"{where}/{module}.py does not define {', '.join(absent)}.")
+    extras = [n for n in ref_tree.body if not isinstance(n, (ast.Import, ast.ImportFrom))
+              and not (isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant))
+              and not (isinstance(n, ast.FunctionDef) and n.name in wanted)]
+    extra_names = {n: _top_level_names(n) for n in extras}
+
+    def needed(node: ast.AST, seen: list[ast.stmt]) -> list[ast.stmt]:
+        used = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+        for extra in extras:
+            if extra not in seen and extra_names[extra] & used:
+                seen.append(extra)
+                needed(extra, seen)
+        return seen
+
+    head = []
+    for node in stub_tree.body:
+        if isinstance(node, ast.FunctionDef):
+            break
+        head.append(_lines(stub_src, node.lineno, node.end_lineno))
+    parts = [f"# {module}.py\n" + "\n".join(head)]
+    for name in wanted:
+        stub, ref = stub_defs[name], ref_defs[name]
+        signature_and_doc = _lines(stub_src, stub.lineno, stub.body[0].end_lineno)
+        body = ref.body[1:] if ast.get_docstring(ref) is not None else ref.body
+        indent = " " * (body[0].col_offset)
+        nested = sorted(needed(ref, []), key=lambda n: n.lineno)
+        code = [textwrap.indent(_lines(ref_src, n.lineno, n.end_lineno), indent) for n in nested]
+        code.append(_lines(ref_src, body[0].lineno, body[-1].end_lineno))
+        parts.append(f"{signature_and_doc}\n{indent}{BEGIN_SOLUTION}\n" + "\n".join(code)
+                     + f"\n{indent}{END_SOLUTION}")
+    return "\n\n\n".join(parts) + "\n"
+
+
+def selfcheck() -> tuple[str, dict[str, list[str]]]:
+    """The self-check's helpers and tests as notebook code, and the calls of each function's tests."""
+    path = ASSIGNMENT / "test_selfcheck.py"
+    source = path.read_text(encoding="utf-8")
+    tree = ast.parse(source, filename=str(path))
+    kept, kept_is_import, calls = [], [], {f.name: [] for f in FUNCTIONS}
+    for node in tree.body:
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
+            continue                                   # the module docstring
+        if isinstance(node, (ast.Import, ast.ImportFrom)) and any(
+                a.name in ("pytest", "importlib", "os", "sys") for a in node.names):
+            continue
+        if isinstance(node, (ast.Assign, ast.If)) and "HERE" in ast.unparse(node):
+            continue                                   # where the student files are: here, the notebook
+        if isinstance(node, ast.FunctionDef) and node.name == "load":
+            continue
+        kept.append(_lines(source, node.lineno, node.end_lineno))   # without decorators
+        kept_is_import.append(isinstance(node, (ast.Import, ast.ImportFrom)))
+        if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):
+            if node.name not in SELFCHECK_HOME:
+                raise NotebookError(f"test_selfcheck.py's {node.name} has no test cell: add it to "
+                                    "SELFCHECK_HOME in autograder/notebook.py.")
+            calls[SELFCHECK_HOME[node.name]].append(_call(node, source))
+    code = "".join(("\n" if kept_is_import[i] and kept_is_import[i - 1] else "\n\n\n") * (i > 0) + text
+                   for i, text in enumerate(kept)).replace("pytest.fail(", "fail(")
+    if "pytest" in code.replace("`pytest", ""):
+        raise NotebookError("test_selfcheck.py uses a pytest feature the notebook cannot run "
+                            "(only pytest.fail and pytest.mark.parametrize are supported).")
+    return code, calls
+
+
+def _call(test: ast.FunctionDef, source: str) -> str:
+    for deco in test.decorator_list:
+        if isinstance(deco, ast.Call) and ast.unparse(deco.func) == "pytest.mark.parametrize":
+            names = [n.strip() for n in ast.literal_eval(deco.args[0]).split(",")]
+            values = ast.get_source_segment(source, deco.args[1])
+            values = " ".join(line.strip() for line in values.splitlines())
+            star = "*" if len(names) > 1 else ""
+            return f"for params in {values}:\n    {test.name}({star}params)"
+    return f"{test.name}()"
+
+
+# ---------------------------------------------------------------------------------------------
+# The notebook
+# ---------------------------------------------------------------------------------------------
+def _cell(kind: str, source: str, cell_id: str, nbgrader: dict | None = None) -> dict:
+    cell = {"cell_type": kind, "id": cell_id, "metadata": {}, "source": source.splitlines(keepends=True)}
+    if nbgrader is not None:
+        cell["metadata"]["nbgrader"] = {"grade_id": cell_id, "schema_version": 3, **nbgrader}
+    if kind == "code":
+        cell["execution_count"] = None
+        cell["outputs"] = []
+    return cell
+
+
+def function_points() -> dict[str, float]:
+    points = {f.name: round(sum(p for cid, p in POINTS.items() if cid.split(".")[0] == f.name), 4)
+              for f in FUNCTIONS}
+    if round(sum(points.values()), 4) != TOTAL:
+        raise NotebookError(f"the points of the functions sum to {sum(points.values())}, not {TOTAL}.")
+    return points
+
+
+def setup_source(selfcheck_code: str) -> str:
+    names = set()
+    for node in ast.parse(selfcheck_code + RUNNER).body:
+        names |= _top_level_names(node)
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            names |= {(a.asname or a.name).split(".")[0] for a in node.names}
+    names |= {"fail", "load", "_SETUP_NAMES", "_MODULES", "_GRADED"}
+    preamble = (
+        "# Setup: the public self-check and the grader's hook. Run this cell first; do not edit it.\n"
+        "import types\n\n\n"
+        "def fail(message):\n"
+        '    """A failed self-check test."""\n'
+        "    raise AssertionError(message)\n\n\n"
+        "def load(module_name):\n"
+        '    """Your notebook\'s functions stand in for the file module_name.py."""\n'
+        "    return types.SimpleNamespace(**globals())\n\n\n")
+    constants = (f"\n\n_MODULES = {list(MODULES)!r}\n_GRADED = {{}}\n"
+                 f"_SETUP_NAMES = frozenset({sorted(names)!r})\n")
+    return preamble + selfcheck_code + RUNNER + constants
+
+
+def test_cell_source(function: str, calls: list[str], points: float) -> str:
+    visible = "\n".join(calls) if calls else "# (the public self-check has no test of this function)"
+    return (f"# Tests of {function} ({points:g} points). Visible: the public self-check.\n{visible}\n"
+            f"{BEGIN_HIDDEN}\n"
+            f"score, full, feedback = autograder_score({function!r}, {points!r})\n"
+            f"print(feedback or 'Passed every hidden test of {function}.')\n"
+            f"assert score > 0, f'{function} earned 0 / {{full:g}} points in the hidden tests:\\n{{feedback}}'\n"
+            f"score  # nbgrader takes a number output by a test cell as its partial credit\n"
+            f"{END_HIDDEN}\n")
+
+
+def build_notebook() -> dict:
+    sections = handout_sections((ASSIGNMENT / "handout.md").read_text(encoding="utf-8"))
+    selfcheck_code, calls = selfcheck()
+    points = function_points()
+    cells = [_cell("markdown", sections[0].rstrip() + "\n\n" + NOTEBOOK_NOTE, "handout-intro")]
+    for number in sorted(n for n in sections if n > 0):
+        cells.append(_cell("markdown", sections[number].rstrip() + "\n", f"handout-section-{number}"))
+        if number == 1:
+            cells.append(_cell("code", setup_source(selfcheck_code), "setup",
+                               {"solution": False, "grade": False, "locked": True}))
+        for module in MODULES:
+            if AFTER_SECTION[module] != number:
+                continue
+            cells.append(_cell("code", solution_cell_source(module), f"{module}-solution",
+                               {"solution": True, "grade": False, "locked": False}))
+            for f in functions_in(module):
+                cells.append(_cell("code", test_cell_source(f.name, calls[f.name], points[f.name]),
+                                   f"test-{f.name}".replace("_", "-"),
+                                   {"solution": False, "grade": True, "locked": True,
+                                    "points": points[f.name]}))
+    return {
+        "cells": cells,
+        "metadata": {
+            "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+            "language_info": {"name": "python", "file_extension": ".py", "mimetype": "text/x-python"},
+        },
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+
+
+def write_notebook(output: Path) -> Path:
+    """Write OUTPUT/rnn_bptt.ipynb; return its path."""
+    output = Path(output)
+    output.mkdir(parents=True, exist_ok=True)
+    path = output / NOTEBOOK_NAME
+    path.write_text(json.dumps(build_notebook(), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path
