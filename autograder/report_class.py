@@ -218,7 +218,7 @@ def _png_chart(plt, labels, values, title, unit, horizontal, vmax) -> str:
         ax.set_title(title)
         fig.tight_layout()
         buf = io.BytesIO()
-        fig.savefig(buf, format="png")
+        fig.savefig(buf, format="png", metadata={"Software": None})  # same input, same bytes
     finally:
         plt.close(fig)
     data = base64.b64encode(buf.getvalue()).decode("ascii")
