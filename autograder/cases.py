@@ -17,7 +17,7 @@ import json
 import os
 import tempfile
 import zlib
-from importlib.metadata import version
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
@@ -60,13 +60,23 @@ def sizes(**ranges: tuple[int, int]):
     return st.fixed_dictionaries(parts)
 
 
+def hypothesis_version() -> str:
+    """Hypothesis' version without importing it where the package metadata is there to read."""
+    try:
+        return version("hypothesis")
+    except PackageNotFoundError:      # e.g. a runtime copy without .dist-info folders
+        import hypothesis
+
+        return hypothesis.__version__
+
+
 def cache_dir() -> Path:
     return Path(os.environ.get("RNN_AUTOGRADER_CACHE") or Path.home() / ".cache" / "rnn-autograder")
 
 
 def generated_sizes(n: int, **ranges: tuple[int, int]) -> list[dict]:
     """n dicts of sizes (within the inclusive ranges), a seed and a scale, drawn by Hypothesis."""
-    key = json.dumps([version("hypothesis"), n, sorted(ranges.items()), SCALES, "sizes-v1"])
+    key = json.dumps([hypothesis_version(), n, sorted(ranges.items()), SCALES, "sizes-v1"])
     path = cache_dir() / f"draws-{hashlib.sha256(key.encode()).hexdigest()[:24]}.json"
     cached = _read_cache(path, n, ranges)
     if cached is not None:
