@@ -85,15 +85,21 @@ def notebook_module_source():
     import types as _types
     imports, constants, functions = [], [], []
     for name, value in list(globals().items()):
-        if isinstance(value, _types.ModuleType):
-            imports.append(f"import {value.__name__} as {name}")
-        elif name in _SETUP_NAMES or name.startswith("_") or name in ("In", "Out", "exit", "quit"):
+        if name.startswith("_") or name in ("In", "Out", "exit", "quit", "get_ipython"):
             continue
+        if isinstance(value, _types.ModuleType):
+            imports.append(f"try:\\n    import {value.__name__} as {name}\\nexcept ImportError:\\n    pass")
         elif _inspect.isfunction(value) and value.__module__ == __name__:
-            try:
-                functions.append(_inspect.getsource(value))
-            except (OSError, TypeError):
-                pass
+            if value.__code__.co_filename != _SETUP_FILE:
+                try:
+                    functions.append(_inspect.getsource(value))
+                except (OSError, TypeError):
+                    pass
+        elif callable(value) and isinstance(getattr(value, "__module__", None), str) and value.__module__ != __name__:
+            imports.append(f"try:\\n    from {value.__module__} import {value.__name__} as {name}\\n"
+                           "except ImportError:\\n    pass")
+        elif name in _SETUP_NAMES:
+            continue
         else:
             try:
                 if _ast.literal_eval(repr(value)) == value:
@@ -128,7 +134,11 @@ def autograder_score(function, points):
                                    "grader where nbgrader runs: pip install -e /path/to/the/grader):\\n"
                                    + run.stderr[-2000:])
             with open(results, encoding="utf-8") as f:
-                _GRADED[key] = json.load(f)
+                graded = json.load(f)
+            if "Internal grader error" in graded.get("output", ""):
+                raise RuntimeError("the grader itself failed (not your code; tell your instructor):\\n"
+                                   + run.stderr[-2000:])
+            _GRADED[key] = graded
     tests = [t for t in _GRADED[key]["tests"] if t["name"].split(": ", 1)[0] == function]
     full = round(sum(t["max_score"] for t in tests), 4)
     if full != points:
@@ -301,7 +311,7 @@ def setup_source(selfcheck_code: str) -> str:
         names |= _top_level_names(node)
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             names |= {(a.asname or a.name).split(".")[0] for a in node.names}
-    names |= {"fail", "load", "_SETUP_NAMES", "_MODULES", "_GRADED"}
+    names |= {"fail", "load", "_SETUP_NAMES", "_SETUP_FILE", "_MODULES", "_GRADED"}
     preamble = (
         "# Setup: the public self-check and the grader's hook. Run this cell first; do not edit it.\n"
         "import types\n\n\n"
@@ -312,6 +322,7 @@ def setup_source(selfcheck_code: str) -> str:
         '    """Your notebook\'s functions stand in for the file module_name.py."""\n'
         "    return types.SimpleNamespace(**globals())\n\n\n")
     constants = (f"\n\n_MODULES = {list(MODULES)!r}\n_GRADED = {{}}\n"
+                 "_SETUP_FILE = fail.__code__.co_filename   # this cell's functions are not the student's\n"
                  f"_SETUP_NAMES = frozenset({sorted(names)!r})\n")
     return preamble + selfcheck_code + RUNNER + constants
 

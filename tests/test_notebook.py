@@ -38,9 +38,16 @@ print(json.dumps(report))
 '''
 
 PARTIAL = '''
+from numpy.linalg import eigvals
+GAMMAS = {"tanh": 1.0, "sigmoid": 0.25}
+
+
+def unpack(W_hh):       # a student's helper, named like one of the self-check's
+    return max(abs(eigvals(W_hh)))
+
+
 def gradient_bound(W_hh, steps, activation="tanh"):
-    gamma = 1.0 if activation == "tanh" else 0.25
-    return float((gamma * max(abs(np.linalg.eigvals(W_hh)))) ** steps)
+    return float((GAMMAS[activation] * unpack(W_hh)) ** steps)
 
 
 score, full, feedback = autograder_score("gradient_bound", 7.5)
