@@ -5,5 +5,5 @@ settings.py  the choices made at build time (visibility), stored in the zip as g
 metadata.py  read submission_metadata.json (greeting, number of earlier submissions), defensively
 run.py       what run_autograder and setup.sh call: `python3 -m autograder.gradescope run|selftest`
 templates/   setup.sh, run_autograder, requirements.txt (the zip's root)
-Instructor steps: docs/gradescope.md.
+Instructor steps: the README, section "Gradescope".
 """
