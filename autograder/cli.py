@@ -49,7 +49,7 @@ def cmd_gradescope_zip(args: argparse.Namespace) -> int:
     from autograder.gradescope.settings import Settings
 
     names = build_zip(Path(args.output), Settings(args.test_visibility, args.results_visibility))
-    print(f"{args.output}: {len(names)} files; upload it as the autograder (steps: README, section "Gradescope")")
+    print(f"{args.output}: {len(names)} files; upload it as the autograder (steps: the README's Gradescope section)")
     return 0
 
 
@@ -86,7 +86,7 @@ def cmd_notebook(args: argparse.Namespace) -> int:
     from autograder.notebook import write_notebook
 
     path = write_notebook(Path(args.output))
-    print(f"{path}: the nbgrader source notebook; put it in your course's source/ folder (README, section "nbgrader")")
+    print(f"{path}: the nbgrader source notebook; put it in your course's source/ folder (README: nbgrader)")
     return 0
 
 

@@ -196,7 +196,9 @@ def test_reference_backward_matches_finite_differences(sizes):
     x, h0, params, dh, dy = small_case(100 + sum(sizes), sizes)
     h, _ = RNN.rnn_forward(x, h0, params)
     dx, dh0, grads = RNN.rnn_backward(dh, dy, x, h0, h, params)
-    f = lambda: loss(x, h0, params, dh, dy)
+    def f():
+        return loss(x, h0, params, dh, dy)
+
     close(dx, numerical_gradient(f, x), "dx", rtol=1e-6, atol=1e-8)
     close(dh0, numerical_gradient(f, h0), "dh0", rtol=1e-6, atol=1e-8)
     for k in PARAM_NAMES:
