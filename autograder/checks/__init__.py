@@ -156,6 +156,18 @@ def other_probes(probes: list[Probe], function: str, main: str) -> tuple[str, ..
     return tuple(p.id for p in probes if p.function == function and p.id != main)
 
 
+def inputs_check(probes: list[Probe], function: str, main: str, arg_names: tuple[str, ...], gate: str) -> Check:
+    """"<function>: does not modify its input(s)", judged on every call of every probe of the function.
+
+    A raised exception is no failure here (the inputs are still compared), and the check earns
+    credit only once the value check `gate` passes a case.
+    """
+    return Check(f"{function}.inputs", function,
+                 "does not modify its input" if arg_names == ("x",) else "does not modify its inputs",
+                 main, inputs_unchanged(arg_names), gated_by=gate,
+                 extra_probes=other_probes(probes, function, main), expects_exception=True)
+
+
 def all_checks() -> list[Check]:
     from autograder.checks import activations, clipping, jacobian, rnn
 
