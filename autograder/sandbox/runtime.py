@@ -16,6 +16,7 @@ RNN_AUTOGRADER_RUNTIME overrides.
 """
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import shutil
@@ -132,23 +133,30 @@ def ensure() -> Runtime:
 def _ensure_in(base: Path) -> Runtime:
     view = base / _key()
     if not (view / ".complete").exists():
-        tmp = Path(tempfile.mkdtemp(prefix=".build-", dir=base))
-        try:
-            _build(tmp)
-            os.chmod(tmp, 0o755)
-            _verify(Runtime(tmp, tmp / "bin" / "python3", {"LD_LIBRARY_PATH": str(tmp / "lib")}))
-            (tmp / ".complete").write_text(f"{sys.executable}\n")
-            if view.exists():           # a half-built view from a crash: replace it
-                shutil.rmtree(view, ignore_errors=True)
-            try:
-                os.rename(tmp, view)
-            except OSError:             # another grader finished first
-                if not (view / ".complete").exists():
-                    raise
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
+        # One builder at a time (parallel graders start together): without the lock, a second
+        # builder could take a view that the first had just finished, and was running a worker
+        # from, for a half-built one and delete it.
+        with open(base / ".build.lock", "a") as lock:
+            fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+            if not (view / ".complete").exists():
+                _build_view(base, view)
     env = {"LD_LIBRARY_PATH": str(view / "lib")}
     return Runtime(view, view / "bin" / "python3", env)
+
+
+def _build_view(base: Path, view: Path) -> None:
+    """Build in a temporary folder, check it, then rename it into place (under the build lock)."""
+    tmp = Path(tempfile.mkdtemp(prefix=".build-", dir=base))
+    try:
+        _build(tmp)
+        os.chmod(tmp, 0o755)
+        _verify(Runtime(tmp, tmp / "bin" / "python3", {"LD_LIBRARY_PATH": str(tmp / "lib")}))
+        (tmp / ".complete").write_text(f"{sys.executable}\n")
+        if view.exists():           # a half-built view from a crash: replace it
+            shutil.rmtree(view, ignore_errors=True)
+        os.rename(tmp, view)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _verify(runtime: Runtime) -> None:
