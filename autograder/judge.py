@@ -88,8 +88,3 @@ def describe_difference(got: np.ndarray, expected: np.ndarray, name: str, bad: n
                      f"got {fmt(got[idx])}")
     lines.append(f"  max relative error {fmt(float(rel[bad].max()))}")
     return "\n".join(lines)
-
-
-def same_values(leaf: dict | None, expected: np.ndarray) -> bool:
-    """True when the leaf is a finite array judged equal to expected (used by diagnosis too)."""
-    return compare(leaf, expected, "x").passed

@@ -23,13 +23,13 @@ class Plan:
     module_step: dict[str, int]         # module -> import step index
 
 
-def _encode(value, arrays: dict[str, np.ndarray], prefix: str):
+def _encode(value, arrays: dict[str, np.ndarray]):
     if isinstance(value, np.ndarray):
         name = f"a{len(arrays)}"
         arrays[name] = value
         return {"array": name}
     if isinstance(value, dict):
-        return {"dict": {k: _encode(v, arrays, prefix) for k, v in value.items()}}
+        return {"dict": {k: _encode(v, arrays) for k, v in value.items()}}
     if isinstance(value, (bool, int, float, str)) or value is None:
         return {"value": value}
     raise TypeError(f"cannot send {type(value)} to the worker")
@@ -49,8 +49,8 @@ def build_plan(probes: list[Probe], cases: dict[str, list[Case]], modules: list[
         if fn.module not in module_step:
             continue
         probe_step[probe.id] = len(steps)
-        calls = [{"args": [_encode(a, arrays, probe.id) for a in c.args],
-                  "kwargs": {k: _encode(v, arrays, probe.id) for k, v in c.kwargs.items()}}
+        calls = [{"args": [_encode(a, arrays) for a in c.args],
+                  "kwargs": {k: _encode(v, arrays) for k, v in c.kwargs.items()}}
                  for c in cases[probe.id]]
         steps.append({"kind": "probe", "module": fn.module, "function": fn.name, "schema": fn.schema,
                       "calls": calls, "report_inputs": probe.report_inputs})
