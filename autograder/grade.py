@@ -109,13 +109,15 @@ def substitute_helpers(staged: Staged, cases, outcomes: dict[str, Outcome], limi
                     f"fix {helper} and this function should pass too.")
             outcomes[o.check.id] = again
         if results is not None:
-            results.update({pid: r for pid, r in sub_results.items() if all_probes()[pid].function == name})
+            probes = all_probes()
+            results.update({pid: r for pid, r in sub_results.items() if probes[pid].function == name})
     return [f"helper substitution run for {sorted(dependents)}: {run.log[-1]}"]
 
 
 def unimplemented(function: str, results: dict) -> bool:
     """Every call of `function` raised NotImplementedError from its own body (an untouched stub)."""
-    calls = [r for pid, rs in results.items() if all_probes()[pid].function == function for r in rs]
+    probes = all_probes()
+    calls = [r for pid, rs in results.items() if probes[pid].function == function for r in rs]
     return bool(calls) and all(
         r.status == "raised" and (r.raised or {}).get("type") == "NotImplementedError"
         and ((r.raised or {}).get("where") or {}).get("function") == function for r in calls)
