@@ -1,9 +1,13 @@
 """Deterministic inputs for the checks, built in the trusted process.
 
-Fixed cases use NumPy generators seeded from their names; generated cases are drawn by
-Hypothesis (pinned version, derandomized, no database, no deadline), which picks sizes, a
-seed and a scale; values then come from a generator with that seed. Nothing here reads global
-random state, so a submission that reseeds numpy or random cannot change its inputs.
+Every value comes from a `Draw`: hidden cases from the submission's draw (keyed by the course
+secret and the canonical form of the submitted code, see canonical.py), so they differ from one
+submission to the next but are the same on every regrade of the same code; the few visible
+examples from `VISIBLE`, a public key, so they are the same for everyone and never a hidden case.
+Shapes and edge cases do not depend on the draw (every submission gets the same mix); the sizes
+of generated cases are drawn by Hypothesis (pinned version, derandomized, no database, no
+deadline), and their values come from the submission's draw. Nothing here reads global random
+state, so a submission that reseeds numpy or random cannot change its inputs.
 
 Drawing costs about 0.35 s per grade, so the draws are memoised on disk, keyed by Hypothesis'
 version and the request (RNN_AUTOGRADER_CACHE, default ~/.cache/rnn-autograder; on Gradescope
@@ -13,10 +17,11 @@ importing it; a missing, unreadable or malformed cache entry is simply drawn aga
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
 import tempfile
-import zlib
+from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
@@ -26,9 +31,27 @@ import numpy as np
 from autograder.contract import PARAM_KEYS
 
 
-def rng(name: str) -> np.random.Generator:
-    """A generator seeded by a stable hash of NAME."""
-    return np.random.default_rng(zlib.crc32(name.encode()))
+@dataclass(frozen=True)
+class Draw:
+    """Where one grade's random values come from: named, independent generators under one key."""
+
+    key: bytes
+
+    def seed(self, name: str) -> int:
+        """A 64-bit seed for NAME under this draw's key (HMAC-SHA256)."""
+        return int.from_bytes(hmac.new(self.key, name.encode(), hashlib.sha256).digest()[:8], "little")
+
+    def rng(self, name: str) -> np.random.Generator:
+        return np.random.default_rng(self.seed(name))
+
+
+VISIBLE = Draw(b"rnn-autograder: visible examples (public, fixed, never a hidden case)")
+STRUCTURE = Draw(b"rnn-autograder: shapes (the same mix for every submission)")
+
+
+def submission_draw(secret: bytes, code_digest: bytes) -> Draw:
+    """The hidden cases' draw of one submission: the course secret and the canonical code's digest."""
+    return Draw(hmac.new(secret, b"rnn-autograder hidden cases v1\0" + code_digest, hashlib.sha256).digest())
 
 
 def draws(strategy, n: int) -> list[Any]:

@@ -11,9 +11,10 @@ def cmd_grade(args: argparse.Namespace) -> int:
     from autograder.grade import failed_report, grade_submission
     from autograder.report import terminal_summary
     from autograder.results import to_gradescope, write_atomically
+    from autograder.secret import load_secret
 
     try:
-        report = grade_submission(Path(args.submission))
+        report = grade_submission(Path(args.submission), secret=load_secret(args.secret_file))
     except Exception as exc:  # noqa: BLE001 - the results file must be written whatever happens
         traceback.print_exc()
         report = failed_report(exc)
@@ -48,7 +49,7 @@ def cmd_gradescope_zip(args: argparse.Namespace) -> int:
     from autograder.gradescope.bundle import build_zip
     from autograder.gradescope.settings import Settings
 
-    names = build_zip(Path(args.output), Settings(args.test_visibility, args.results_visibility))
+    names = build_zip(Path(args.output), Settings(args.test_visibility, args.results_visibility), args.secret_file)
     print(f"{args.output}: {len(names)} files; upload it as the autograder (steps: the README's Gradescope section)")
     return 0
 
@@ -90,6 +91,10 @@ def cmd_notebook(args: argparse.Namespace) -> int:
     return 0
 
 
+SECRET_HELP = ("the course secret that, with the code, seeds the hidden cases (default: "
+               "$RNN_AUTOGRADER_SECRET_FILE, else ~/.config/rnn-autograder/course-secret, created on first use)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     from autograder.gradescope.settings import VISIBILITIES
 
@@ -101,6 +106,8 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--results", required=True, help="where to write the results JSON")
     g.add_argument("--quiet", action="store_true", help="print nothing on success")
     g.add_argument("--verbose", "-v", action="store_true", help="print every failed test's feedback")
+    g.add_argument("--secret-file", type=Path, default=None,
+                   help=SECRET_HELP)
     g.set_defaults(run=cmd_grade)
     b = sub.add_parser("batch", help="grade many submissions (folders, or class folders of them)")
     b.add_argument("submissions", nargs="+", help="submission folders, or folders whose sub-folders are submissions")
@@ -123,6 +130,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="when students see each test: name, score, feedback (default: visible)")
     z.add_argument("--results-visibility", default="visible", choices=VISIBILITIES,
                    help="when students see the whole result: summary, total score (default: visible)")
+    z.add_argument("--secret-file", type=Path, default=None,
+                   help=SECRET_HELP + "; the zip carries a copy: keep the zip private")
     z.set_defaults(run=cmd_gradescope_zip)
     n = sub.add_parser("notebook", help="write the nbgrader source notebook of the assignment")
     n.add_argument("--output", required=True, help="folder to write rnn_bptt.ipynb into")

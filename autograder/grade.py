@@ -1,7 +1,9 @@
 """`autograder grade`: the pipeline for one submission.
 
-stage files -> build cases -> run the worker -> judge checks -> substitute helpers where a
-helper was at fault -> diagnose misconceptions -> report. Each stage is a small function.
+stage files -> canonicalise the code -> draw the hidden cases (course secret + code digest) ->
+run the worker -> judge checks -> substitute helpers where a helper was at fault -> diagnose
+misconceptions -> worked examples for the functions that fail (a worker of their own) -> report.
+Each stage is a small function.
 """
 from __future__ import annotations
 
@@ -10,13 +12,17 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograder.checks import Case, Check, all_checks, all_probes
+from autograder import public_helpers
+from autograder.canonical import Canonical, canonicalise
+from autograder.cases import VISIBLE, Draw, submission_draw
+from autograder.checks import Case, Check, all_checks, all_probes, example_checks
 from autograder.contract import BY_NAME, FUNCTIONS, MODULES
 from autograder.diagnosis import diagnose
 from autograder.plan import build_plan, call_results
 from autograder.points import POINTS
 from autograder.sandbox.runner import Limits, run_plan
-from autograder.scoring import Outcome, score_check
+from autograder.scoring import Outcome, feedback, score_check
+from autograder.secret import CourseSecret, load_secret
 from autograder.submission import Staged, stage
 
 
@@ -39,18 +45,29 @@ class Report:
         return round(sum(o.max_score for o in self.outcomes), 4)
 
 
-def build_cases() -> dict[str, list[Case]]:
-    return {pid: probe.build() for pid, probe in all_probes().items()}
+def build_cases(draw: Draw, visible: bool = False) -> dict[str, list[Case]]:
+    """The cases of every hidden probe, from the submission's draw; or (visible) of every worked
+    example, from the public VISIBLE draw."""
+    out = {}
+    for pid, probe in all_probes().items():
+        if probe.visible == visible:
+            out[pid] = probe.build(VISIBLE if visible else draw)
+            for case in out[pid]:
+                case.visible = visible
+    return out
 
 
-def run_worker(staged: Staged, cases: dict[str, list[Case]], functions: set[str] | None = None,
-               substitute: dict[str, list[str]] | None = None, limits: Limits | None = None):
-    """Run the probes of `functions` (all when None) in one confined worker run."""
-    probes = [p for p in all_probes().values() if functions is None or p.function in functions]
+def run_worker(staged: Staged, cases: dict[str, list[Case]], canonical: Canonical | None,
+               functions: set[str] | None = None, substitute: dict[str, dict[str, str]] | None = None,
+               limits: Limits | None = None):
+    """Run the probes that CASES holds, of `functions` (all when None), in one confined worker run:
+    the worker receives the inputs of these calls and nothing else."""
+    probes = [p for p in all_probes().values() if p.id in cases and (functions is None or p.function in functions)]
     modules = [m for m in MODULES if m in staged.found]
     plan = build_plan(probes, cases, modules)
     run = run_plan(plan.steps, plan.arrays, staged.dir, limits or Limits(), substitute)
-    results = {p.id: call_results(plan, run, p, len(cases[p.id]), staged.problems.get(BY_NAME[p.function].module))
+    results = {p.id: call_results(plan, run, p, len(cases[p.id]), staged.problems.get(BY_NAME[p.function].module),
+                                  canonical)
                for p in probes}
     return results, run
 
@@ -63,19 +80,28 @@ def judge_all(checks: list[Check], cases, results) -> dict[str, Outcome]:
 
 
 def apply_gates(outcomes: dict[str, Outcome]) -> None:
-    """A property (inputs untouched, range...) earns nothing until the function computes a right value."""
+    """A property (inputs untouched, range...) earns credit in proportion to the pass rate of the
+    value check it is gated by: nothing until the function computes right values, and a right
+    answer in one case opens no more than that case's share."""
     for outcome in outcomes.values():
         gate = outcomes.get(outcome.check.gated_by or "")
-        if gate is not None and gate.passed == 0 and outcome.score > 0:
+        if gate is None or outcome.score <= 0:
+            continue
+        rate = gate.passed / gate.total if gate.total else 0.0
+        if rate == 0:
             outcome.score = 0.0
             why = gate.problem or (gate.failures[0][1].message if gate.failures else "")
-            outcome.problem = (f"No credit yet: this property counts once {outcome.check.function} gives a right "
-                               f"answer in at least one case of \"{gate.check.title}\", and it does not yet:\n{why}")
+            outcome.problem = (f"No credit yet: this property counts once {outcome.check.function} gives right "
+                               f"answers in \"{gate.check.title}\", and it does not yet:\n{why}")
             outcome.import_failed = gate.import_failed
+        elif rate < 1:
+            outcome.score = round(outcome.score * rate, 4)
+            outcome.notes.append(f"This property's credit is scaled by the share of \"{gate.check.title}\" that "
+                                 f"passes ({gate.passed} of {gate.total}).")
 
 
-def substitute_helpers(staged: Staged, cases, outcomes: dict[str, Outcome], limits: Limits,
-                       results: dict | None = None) -> list[str]:
+def substitute_helpers(staged: Staged, canonical: Canonical | None, cases, outcomes: dict[str, Outcome],
+                       limits: Limits, results: dict | None = None) -> list[str]:
     """SPEC: grade a dependent function with the correct helper when the student's helper failed.
 
     A dependent function whose grade improves with the correct helper is graded (and diagnosed)
@@ -89,10 +115,11 @@ def substitute_helpers(staged: Staged, cases, outcomes: dict[str, Outcome], limi
                   and not unimplemented(f.name, results or {})}           # nothing a helper could change
     if not dependents:
         return []
-    substitute: dict[str, list[str]] = {}
+    substitute: dict[str, dict[str, str]] = {}
     for name in sorted(dependents):
-        substitute.setdefault(BY_NAME[name].module, []).append(BY_NAME[name].helper)
-    sub_results, run = run_worker(staged, cases, dependents, substitute, limits)
+        helper = BY_NAME[name].helper
+        substitute.setdefault(BY_NAME[name].module, {})[helper] = public_helpers.source(helper)
+    sub_results, run = run_worker(staged, cases, canonical, dependents, substitute, limits)
     redo = judge_all([c for c in all_checks() if c.function in dependents], cases, sub_results)
     for name in sorted(dependents):
         helper = BY_NAME[name].helper
@@ -131,19 +158,64 @@ def add_diagnoses(outcomes: dict[str, Outcome], cases, results) -> list[str]:
     return log
 
 
-def grade_submission(submission_dir: Path, limits: Limits | None = None) -> Report:
-    """Grade one submission folder; never raises for anything the submission does."""
+def add_examples(staged: Staged, canonical: Canonical, outcomes: dict[str, Outcome], results,
+                 limits: Limits) -> list[str]:
+    """Run the worked examples of every function that still fails (and runs), or whose file failed
+    to load, in a worker that holds no hidden input; show each in the first failing test of its
+    function, and a load failure with its full message."""
+    examples = {c.function: c for c in example_checks()}
+    own = {name: [o for o in outcomes.values() if o.check.function == name] for name in examples}
+    failing = [name for name in examples
+               if any(not o.ok and not o.problem for o in own[name]) and not unimplemented(name, results)]
+    unloaded = [name for name in examples if any(o.import_failed for o in own[name])]
+    if not failing and not unloaded:
+        return []
+    chosen = set(failing) | set(unloaded)
+    cases = {pid: cs for pid, cs in build_cases(VISIBLE, visible=True).items() if all_probes()[pid].function in chosen}
+    ex_results, run = run_worker(staged, cases, canonical, chosen, limits=limits)
+    judged = judge_all([examples[name] for name in sorted(chosen)], cases, ex_results)
+    for name in unloaded:       # the load failure again, in a worker without hidden inputs: its full text
+        example = judged.get(examples[name].id)
+        if example is not None and example.import_failed and example.problem:
+            for o in own[name]:
+                if o.import_failed:
+                    o.problem = example.problem
+    for name in failing:
+        example = judged.get(examples[name].id)
+        first = next((o for o in own[name] if not o.ok and not o.problem), None)
+        if example is None or first is None:
+            continue
+        label = "; ".join(c.label for c in cases[examples[name].probe] if c.label)
+        if example.ok:
+            first.notes.append(f"Worked example (visible, no points: {label}): your {name} gets it right, so the "
+                               "mistake shows only on other inputs, such as the sizes and values named above.")
+        else:
+            first.notes.append("Worked example (visible, no points), where every value may be shown:\n"
+                               + feedback(example).split("\n\n", 1)[-1])
+    return [f"worked examples run for {sorted(chosen)}: {run.log[-1]}"]
+
+
+def grade_submission(submission_dir: Path, limits: Limits | None = None, secret: CourseSecret | None = None) -> Report:
+    """Grade one submission folder; never raises for anything the submission does.
+
+    secret: the course secret (default: secret.load_secret()), which with the canonical code seeds
+    the hidden cases: the same code and secret always give the same grade, byte for byte.
+    """
     start = time.monotonic()
     limits = limits or Limits()
     staged = stage(Path(submission_dir))
     try:
-        cases = build_cases()
-        results, run = run_worker(staged, cases, limits=limits)
+        canonical = canonicalise(staged.dir)
+        secret = secret or load_secret()
+        cases = build_cases(submission_draw(secret.key, canonical.digest))
+        results, run = run_worker(staged, cases, canonical, limits=limits)
         checks = all_checks()
         outcomes = judge_all(checks, cases, results)
-        log = list(run.log)
-        log += substitute_helpers(staged, cases, outcomes, limits, results)
+        log = [f"cases drawn for code digest {canonical.digest.hex()[:16]} with the course secret "
+               f"{secret.fingerprint} ({secret.source})", *canonical.log, *run.log]
+        log += substitute_helpers(staged, canonical, cases, outcomes, limits, results)
         log += add_diagnoses(outcomes, cases, results)
+        log += add_examples(staged, canonical, outcomes, results, limits)
         report = Report([outcomes[c.id] for c in checks], notes=list(staged.notes), log=log,
                         student_output=run.output)
     finally:

@@ -43,8 +43,13 @@ def index_str(name: str, idx: tuple) -> str:
     return f"{name}[{', '.join(str(i) for i in idx)}]" if idx else name
 
 
-def compare(leaf: dict | None, expected: np.ndarray, name: str) -> Verdict:
-    """Judge one numeric output against the expected array (shape, finiteness, values)."""
+def compare(leaf: dict | None, expected: np.ndarray, name: str, visible: bool = False) -> Verdict:
+    """Judge one numeric output against the expected array (shape, finiteness, values).
+
+    On a hidden case the message never holds a number from which the expected value (or an
+    input) could be recovered: shapes, which entries differ, a pattern and a bucketed error.
+    On a visible example it shows expected and got in full.
+    """
     expected = np.asarray(expected, dtype=np.float64)
     if leaf is None:
         return Verdict(False, f"{name} is missing from the answer")
@@ -61,16 +66,20 @@ def compare(leaf: dict | None, expected: np.ndarray, name: str) -> Verdict:
         return Verdict(False, f"{name} should have {kind}, got shape {got.shape}{hint}")
     if not np.all(np.isfinite(got)):
         bad = np.argwhere(~np.isfinite(got))
-        where = index_str(name, tuple(bad[0])) if got.ndim else name
-        return Verdict(False, f"{name} has {len(bad)} non-finite entries (e.g. {where} = {got[tuple(bad[0])]})")
+        where = index_str(name, tuple(int(i) for i in bad[0])) if got.ndim else name
+        kinds = sorted({"nan" if np.isnan(v) else "inf" for v in got[~np.isfinite(got)]})
+        return Verdict(False, f"{name} has {len(bad)} non-finite entries ({' and '.join(kinds)}; e.g. {where})")
     err = np.abs(got - expected)
     bad = err > tolerance(expected)
     if not bad.any():
         return PASS
-    return Verdict(False, describe_difference(got, expected, name, bad))
+    if visible:
+        return Verdict(False, describe_difference(got, expected, name, bad))
+    return Verdict(False, describe_hidden_difference(got, expected, name, bad))
 
 
 def describe_difference(got: np.ndarray, expected: np.ndarray, name: str, bad: np.ndarray) -> str:
+    """Expected and got in full (small arrays) or as the worst entries: for visible examples only."""
     rel = np.abs(got - expected) / np.maximum(np.abs(expected), 1e-12)
     if expected.size <= SHOW_FULL:
         if expected.ndim <= 1:
@@ -87,4 +96,63 @@ def describe_difference(got: np.ndarray, expected: np.ndarray, name: str, bad: n
         lines.append(f"  {index_str(name, tuple(int(i) for i in idx))}: expected {fmt(expected[idx])}, "
                      f"got {fmt(got[idx])}")
     lines.append(f"  max relative error {fmt(float(rel[bad].max()))}")
+    return "\n".join(lines)
+
+
+ERROR_BUCKETS = ((1e-3, "just outside the tolerance (by less than 0.1% of the values' scale)"),
+                 (0.1, "by up to 10% of the values' scale"),
+                 (10.0, "by more than 10% of the values' scale"),
+                 (np.inf, "by more than 10 times the values' scale"))
+
+
+def error_bucket(got: np.ndarray, expected: np.ndarray, bad: np.ndarray) -> str:
+    """How far off the wrong entries are, as one of four buckets (never a number)."""
+    scale = max(float(np.max(np.abs(expected))), 1e-12) if expected.size else 1.0
+    worst = float(np.max(np.abs(got - expected)[bad])) / scale
+    return next(text for limit, text in ERROR_BUCKETS if worst <= limit)
+
+
+def difference_pattern(got: np.ndarray, expected: np.ndarray) -> str | None:
+    """A shape of the mistake that gives no value away: sign, transpose, scale, zeros."""
+    close = lambda a: bool(np.all(np.abs(a - expected) <= tolerance(expected)))  # noqa: E731
+    if not np.any(got):
+        return "your answer is all zeros"
+    if close(-got):
+        return "your answer has the opposite sign of the expected one everywhere"
+    if got.ndim == 2 and got.shape[0] == got.shape[1] and close(got.T):
+        return "your answer is the transpose of the expected matrix"
+    flat_e, flat_g = expected.ravel(), got.ravel()
+    if flat_e.size > 1 and np.any(flat_e):
+        c = float(flat_g @ flat_e) / float(flat_e @ flat_e)
+        if c != 0 and close(got / c):
+            return "your answer is a constant multiple of the expected one (each entry scaled by the same factor)"
+    return None
+
+
+def which_entries(bad: np.ndarray, name: str) -> str:
+    """Which entries differ: all of them, or the indices along the axes where they lie."""
+    if bad.ndim == 0 or bad.all():
+        return "every entry differs" if bad.size > 1 else ""
+    parts = []
+    for axis in range(bad.ndim):
+        hit = np.flatnonzero(np.any(bad, axis=tuple(a for a in range(bad.ndim) if a != axis)))
+        if hit.size < bad.shape[axis]:
+            shown = ", ".join(str(i) for i in hit[:6]) + (", ..." if hit.size > 6 else "")
+            parts.append(f"index {shown} of axis {axis}" if hit.size == 1 else f"indices {shown} of axis {axis}")
+    first = tuple(int(i) for i in np.argwhere(bad)[0])
+    where = f"only at {' and '.join(parts)}" if parts else "spread over every row and column"
+    return f"the wrong entries lie {where} (the first is {index_str(name, first)})"
+
+
+def describe_hidden_difference(got: np.ndarray, expected: np.ndarray, name: str, bad: np.ndarray) -> str:
+    """What differs on a hidden case, without a number from which the expected value can be recovered."""
+    shape = "" if expected.ndim == 0 else f" of shape {expected.shape}"
+    count = "" if expected.ndim == 0 else f" ({int(bad.sum())} of {bad.size} entries)"
+    lines = [f"{name}{shape} has the wrong values{count}: off {error_bucket(got, expected, bad)}."]
+    entries = which_entries(bad, name) if expected.ndim else ""
+    if entries:
+        lines.append(f"  {entries[0].upper()}{entries[1:]}.")
+    pattern = difference_pattern(got, expected)
+    if pattern:
+        lines.append(f"  Pattern: {pattern}.")
     return "\n".join(lines)

@@ -10,8 +10,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from autograder.canonical import Canonical
 from autograder.checks import CallResult, Case, Probe
 from autograder.contract import BY_NAME, FUNCTIONS
+from autograder.redact import redact, type_phrase
 from autograder.sandbox.runner import WorkerRun
 
 
@@ -44,7 +46,7 @@ def build_plan(probes: list[Probe], cases: dict[str, list[Case]], modules: list[
         steps.append({"kind": "import", "module": module})
     order = {f.name: i for i, f in enumerate(FUNCTIONS)}
     probe_step = {}
-    for probe in sorted(probes, key=lambda p: order[p.function]):
+    for probe in sorted(probes, key=lambda p: (p.last, order[p.function])):
         fn = BY_NAME[probe.function]
         if fn.module not in module_step:
             continue
@@ -106,9 +108,19 @@ def skipped_after_failure(plan: Plan, run: WorkerRun, fn, failure) -> str:
             "skipped. Fix that first.")
 
 
-def call_results(plan: Plan, run: WorkerRun, probe: Probe, n_cases: int,
-                 module_problem: str | None) -> list[CallResult]:
-    """One CallResult per case of the probe, whatever happened to the worker."""
+def call_results(plan: Plan, run: WorkerRun, probe: Probe, n_cases: int, module_problem: str | None,
+                 canonical: Canonical | None = None) -> list[CallResult]:
+    """One CallResult per case of the probe, whatever happened to the worker, redacted for the checks
+    (redact.py: on hidden cases no text the submission chose survives)."""
+    return [r if r.detail == TRUSTED_REPORT else redact(r, canonical, probe.visible)
+            for r in _call_results(plan, run, probe, n_cases, module_problem, canonical)]
+
+
+TRUSTED_REPORT = "made by the grader"   # a CallResult whose text the trusted side wrote (a parser's SyntaxError)
+
+
+def _call_results(plan: Plan, run: WorkerRun, probe: Probe, n_cases: int, module_problem: str | None,
+                  canonical: Canonical | None) -> list[CallResult]:
     fn = BY_NAME[probe.function]
     if module_problem is not None:
         return [CallResult("missing", detail=module_problem) for _ in range(n_cases)]
@@ -119,10 +131,23 @@ def call_results(plan: Plan, run: WorkerRun, probe: Probe, n_cases: int,
         return [CallResult("import_error", detail=detail) for _ in range(n_cases)]
     import_records = run.records.get(plan.module_step[fn.module], [])
     if import_records and "error" in import_records[0]:
-        return [CallResult("import_error", raised=import_records[0]["error"]) for _ in range(n_cases)]
+        error = import_records[0]["error"]
+        trusted = canonical.syntax_errors.get(fn.filename) if canonical is not None else None
+        if trusted is not None:      # the parser's report, made here: full text, whatever the worker said
+            return [CallResult("import_error", raised={**trusted, "file": fn.filename}, detail=TRUSTED_REPORT)
+                    for _ in range(n_cases)]
+        return [CallResult("import_error", raised=error if isinstance(error, dict) else {})
+                for _ in range(n_cases)]
     records = run.records.get(step, [])
     missing = next((r for r in records if r.get("missing")), None)
     if missing is not None:
+        defined = canonical.files[fn.filename].defined if canonical and fn.filename in canonical.files else set()
+        names = missing.get("names") if isinstance(missing.get("names"), list) else []
+        missing = {**missing, "names": [n for n in names if n in defined]}    # only names the file defines
+        if isinstance(missing.get("not_callable"), str) and fn.name in defined:
+            missing["not_callable"] = type_phrase(missing["not_callable"])
+        else:
+            missing.pop("not_callable", None)
         return [CallResult("missing", detail=missing_function(fn, missing)) for _ in range(n_cases)]
     by_call = {r["call"]: r for r in records if isinstance(r.get("call"), int)}
     failure = run.failures.get(step)

@@ -10,9 +10,10 @@ POINTS: dict[str, float] = {
     "tanh_derivative.values": 4, "tanh_derivative.extreme": 1, "tanh_derivative.inputs": 0.5,
     # rnn.py: 38
     "rnn_forward.h": 7, "rnn_forward.y": 4, "rnn_forward.inputs": 1,
-    "rnn_backward.dx": 3, "rnn_backward.dh0": 3, "rnn_backward.W_xh": 3, "rnn_backward.W_hh": 4,
+    "rnn_backward.dx": 2, "rnn_backward.dh0": 3, "rnn_backward.W_xh": 3, "rnn_backward.W_hh": 3,
     "rnn_backward.b_h": 3, "rnn_backward.W_hy": 3, "rnn_backward.b_y": 2,
-    "rnn_backward.finite_differences": 4, "rnn_backward.inputs": 1,
+    "rnn_backward.finite_differences": 3, "rnn_backward.inputs": 1,
+    "rnn_backward.realistic_size": 3,   # N=32, T=100, D=H=128: BPTT, not numerical differentiation
     # jacobian.py: 28
     "hidden_jacobian.tanh": 5, "hidden_jacobian.sigmoid": 3, "hidden_jacobian.inputs": 0.5,
     "jacobian_through_time.tanh": 4, "jacobian_through_time.sigmoid": 2, "jacobian_through_time.identity": 1,

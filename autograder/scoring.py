@@ -98,6 +98,8 @@ def _place(raised: dict) -> str:
 def _what_raised(raised: dict) -> str:
     """'ValueError: bad shape at rnn.py line 12, in rnn_forward:\n    code' (no empty ': ')."""
     kind, message = _text(raised.get("type") or "an exception", 120), _text(raised.get("message"))
+    if raised.get("message_hidden"):
+        return f"{kind}{_place(raised)}\n(On a hidden case the exception's message is not shown.)"
     if message == "<unprintable>":
         return f"{kind} (its message could not be turned into text){_place(raised)}"
     return f"{kind}{': ' + message if message else ''}{_place(raised)}"
@@ -152,14 +154,22 @@ def score_check(check: Check, cases: list[Case], results: list[CallResult]) -> O
         key = case.meta.get("group", str(i))
         groups[key] = groups.get(key, True) and v.passed
     passed, total = sum(groups.values()), len(groups)
-    max_score = float(POINTS[check.id])
-    outcome = Outcome(check, max_score, round(max_score * passed / total, 4) if total else 0.0, passed, total)
+    max_score = 0.0 if check.example else float(POINTS[check.id])
+    outcome = Outcome(check, max_score, round(max_score * credit(check, passed, total), 4), passed, total)
     outcome.failures = [(c, v) for c, v in zip(cases, verdicts) if not v.passed]
     shared = {r.status for r in results}
     if results and shared <= {"missing", "import_error"} and outcome.failures:
         outcome.problem = outcome.failures[0][1].message
         outcome.import_failed = "import_error" in shared
     return outcome
+
+
+def credit(check: Check, passed: int, total: int) -> float:
+    """The fraction of the points earned: the pass rate, above what guessing gives (check.chance)."""
+    if not total:
+        return 0.0
+    rate = passed / total
+    return max(0.0, (rate - check.chance) / (1.0 - check.chance)) if check.chance else rate
 
 
 def feedback(outcome: Outcome) -> str:

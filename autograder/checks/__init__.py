@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from autograder.cases import Draw
 from autograder.judge import PASS, Verdict, compare
 
 
@@ -20,13 +21,16 @@ from autograder.judge import PASS, Verdict, compare
 class Case:
     """One call's inputs. args/kwargs go to the worker; label and meta stay trusted.
 
-    label describes the case to the student by its sizes, never its values.
+    label describes the case to the student by its sizes and kind, never its values (hidden
+    cases differ per submission, but what a label says must never give an expected value away).
+    visible: a worked example (fixed, public, no points), whose feedback may show every value.
     """
 
     args: tuple
     kwargs: dict = field(default_factory=dict)
     label: str = ""
     meta: dict = field(default_factory=dict)
+    visible: bool = False
 
 
 @dataclass
@@ -47,10 +51,18 @@ class CallResult:
 
 @dataclass(frozen=True)
 class Probe:
+    """A batch of calls of one function. build(draw) makes its cases from the grade's Draw.
+
+    visible: worked examples, run in a worker of their own that never holds a hidden input.
+    last: run after every other probe (a large case whose timeout must cost nothing else).
+    """
+
     id: str
     function: str
-    build: Callable[[], list[Case]]
+    build: Callable[[Draw], list[Case]]
     report_inputs: bool = True
+    visible: bool = False
+    last: bool = False
 
 
 Judge = Callable[[Case, CallResult], Verdict]
@@ -64,8 +76,10 @@ class Check:
     probe: str           # id of the probe whose answers it judges
     judge: Judge
     expects_exception: bool = False   # a raised exception is judged, not a failure
-    gated_by: str | None = None       # a property earns credit only once this value check passes a case
+    gated_by: str | None = None       # a property: its credit is scaled by this value check's pass rate
     extra_probes: tuple[str, ...] = ()   # further probes whose cases this check also judges
+    chance: float = 0.0               # the pass rate of a guess (categorical answers): scored above it only
+    example: bool = False             # a worked example: no points, shown when the function fails
 
     @property
     def probes(self) -> tuple[str, ...]:
@@ -81,7 +95,7 @@ def matches(path: str, expected: Callable[[Case], Any], name: str | None = None)
     """Judge output `path` against expected(case), per SPEC's tolerance."""
 
     def judge(case: Case, result: CallResult) -> Verdict:
-        return compare(result.leaf(path), expected(case), name or path)
+        return compare(result.leaf(path), expected(case), name or path, visible=case.visible)
 
     return judge
 
@@ -152,8 +166,18 @@ def _readable_path(path: str, arg_names: tuple[str, ...]) -> str:
 
 
 def other_probes(probes: list[Probe], function: str, main: str) -> tuple[str, ...]:
-    """The ids of every probe of `function` but `main` (for checks that look at all calls)."""
-    return tuple(p.id for p in probes if p.function == function and p.id != main)
+    """The ids of every hidden probe of `function` but `main` (for checks that look at all calls).
+
+    Worked examples and a probe run last (a large case judged against the reference only) are left out.
+    """
+    return tuple(p.id for p in probes if p.function == function and p.id != main and not p.visible and not p.last)
+
+
+def example_check(function: str, probe: str, judge: Judge, expects_exception: bool = False) -> Check:
+    """FUNCTION's worked example: no points; run in a worker that holds no hidden input, so its
+    feedback may show inputs, expected values and the full text of an exception."""
+    return Check(f"{function}.example", function, "worked example (visible, no points)", probe, judge,
+                 expects_exception=expects_exception, example=True)
 
 
 def inputs_check(probes: list[Probe], function: str, main: str, arg_names: tuple[str, ...], gate: str) -> Check:
@@ -169,6 +193,15 @@ def inputs_check(probes: list[Probe], function: str, main: str, arg_names: tuple
 
 
 def all_checks() -> list[Check]:
+    """Every graded check, in the order of the report (worked examples are not among them)."""
+    return [c for c in registry_checks() if not c.example]
+
+
+def example_checks() -> list[Check]:
+    return [c for c in registry_checks() if c.example]
+
+
+def registry_checks() -> list[Check]:
     from autograder.checks import activations, clipping, jacobian, rnn
 
     return [*activations.CHECKS, *rnn.CHECKS, *jacobian.CHECKS, *clipping.CHECKS]

@@ -4,29 +4,42 @@ from __future__ import annotations
 import numpy as np
 
 from autograder import cases as C
-from autograder.checks import PASS, CallResult, Case, Check, Probe, Verdict, all_of, inputs_check, matches, warning_free
+from autograder.checks import (
+    PASS,
+    CallResult,
+    Case,
+    Check,
+    Probe,
+    Verdict,
+    all_of,
+    example_check,
+    inputs_check,
+    matches,
+    warning_free,
+)
 from autograder.judge import compare
 from autograder.reference import load as ref
 
-EXTREME = np.array([-1000.0, -800.0, -710.0, -100.0, -40.0, -1.0, 0.0, 1.0, 40.0, 100.0, 710.0, 800.0, 1000.0])
+EXTREME_MAGNITUDES = (1000.0, 800.0, 710.0, 100.0, 40.0)   # past exp's overflow (709.8) and where sigma rounds to 1
 
 
-def moderate_inputs(name: str) -> list[Case]:
-    """Elementwise inputs of several shapes, |x| <= 30: fixed ones, then Hypothesis's."""
-    out = [Case((np.linspace(-8.0, 8.0, 17),), label="x = 17 evenly spaced points in [-8, 8]"),
-           Case((C.rng(name + "/2d").normal(0.0, 3.0, size=(3, 4)),), label="x of shape (3, 4)"),
-           Case((np.array(0.7),), label="a 0-d array x")]
+def moderate_inputs(draw: C.Draw, name: str) -> list[Case]:
+    """Elementwise inputs of several shapes, |x| <= 30: a few fixed shapes, then Hypothesis's."""
+    g = draw.rng(name + "/fixed")
+    out = [Case((np.sort(g.uniform(-8.0, 8.0, 17)),), label="x = 17 points in [-8, 8]"),
+           Case((g.normal(0.0, 3.0, size=(3, 4)),), label="x of shape (3, 4)"),
+           Case((np.array(g.uniform(-3.0, 3.0)),), label="a 0-d array x")]
     shapes = C.generated_sizes(9, ndim=(1, 3), a=(1, 4), b=(1, 4), c=(1, 3))
-    for s in shapes:
+    for i, s in enumerate(shapes):
         shape = (s["a"], s["b"], s["c"])[: s["ndim"]]
-        x = np.clip(np.random.default_rng(s["seed"]).normal(0.0, 4.0 * s["scale"], size=shape), -30, 30)
+        x = np.clip(draw.rng(f"{name}/generated/{i}").normal(0.0, 4.0 * s["scale"], size=shape), -30, 30)
         out.append(Case((x,), label=f"x of shape {shape}"))
     return out
 
 
-def symmetric_inputs(name: str) -> list[Case]:
+def symmetric_inputs(draw: C.Draw, name: str) -> list[Case]:
     """x followed by -x, so the answer's two halves must agree (sigma' is even)."""
-    g = C.rng(name)
+    g = draw.rng(name)
     out = []
     for n in (5, 8):
         v = g.normal(0.0, 3.0, size=n)
@@ -34,11 +47,20 @@ def symmetric_inputs(name: str) -> list[Case]:
     return out
 
 
-def extreme_inputs() -> list[Case]:
-    """Far-out values (where naive formulas overflow or clamp) next to moderate ones."""
-    mixed = np.array([[-1000.0, -3.0, 0.5], [2.0, 750.0, -45.0]])
-    return [Case((EXTREME.copy(),), label="x with |x| up to 1000"),
-            Case((mixed,), label="x of shape (2, 3) with |x| up to 1000")]
+def extreme_inputs(draw: C.Draw, name: str) -> list[Case]:
+    """Far-out values (where naive formulas overflow or clamp) next to moderate ones, both signs."""
+    g = draw.rng(name)
+    far = np.array([m * g.uniform(1.0, 1.05) for m in EXTREME_MAGNITUDES])
+    values = np.concatenate([far, -far, g.normal(0.0, 2.0, size=3)])
+    mixed = np.concatenate([g.uniform(710.0, 1000.0, size=2) * np.array([-1.0, 1.0]), g.normal(0.0, 3.0, size=4)])
+    return [Case((g.permutation(values),), label="x with |x| up to 1000"),
+            Case((g.permutation(mixed).reshape(2, 3),), label="x of shape (2, 3) with |x| up to 1000")]
+
+
+def example_inputs(draw: C.Draw, name: str) -> list[Case]:
+    """The worked example: small, fixed and public (built from the VISIBLE draw)."""
+    return [Case((np.array([-2.0, -0.5, 0.0, 0.5, 2.0]),), label="x = [-2, -0.5, 0, 0.5, 2]"),
+            Case((np.array([-800.0, 800.0]),), label="x = [-800, 800]")]
 
 
 def in_unit_interval(case: Case, result: CallResult) -> Verdict:
@@ -62,7 +84,7 @@ def even_and_at_most_quarter(case: Case, result: CallResult) -> Verdict:
     if not isinstance(got, np.ndarray) or got.shape != (2 * n,) or not np.all(np.isfinite(got)):
         return compare(leaf, np.zeros(2 * n), "sigmoid_derivative(x)")
     if np.any(got > 0.25 + 1e-12) or np.any(got < 0):
-        return Verdict(False, f"sigma'(x) lies in [0, 1/4], but the largest value returned is {got.max():.6g}")
+        return Verdict(False, "sigma'(x) lies in [0, 1/4], but some values returned are outside it")
     if not np.allclose(got[:n], got[n:], rtol=1e-7, atol=1e-12):
         return Verdict(False, "sigma'(x) should equal sigma'(-x) (the derivative is an even function), "
                               "but the values for x and -x differ")
@@ -74,13 +96,17 @@ def _expected(fn_name: str):
 
 
 PROBES = [
-    Probe("sigmoid.moderate", "sigmoid", lambda: moderate_inputs("sigmoid")),
-    Probe("sigmoid.extreme", "sigmoid", extreme_inputs),
-    Probe("sigmoid_derivative.moderate", "sigmoid_derivative", lambda: moderate_inputs("sigmoid_derivative")),
-    Probe("sigmoid_derivative.symmetric", "sigmoid_derivative", lambda: symmetric_inputs("sigmoid_derivative")),
-    Probe("sigmoid_derivative.extreme", "sigmoid_derivative", extreme_inputs),
-    Probe("tanh_derivative.moderate", "tanh_derivative", lambda: moderate_inputs("tanh_derivative")),
-    Probe("tanh_derivative.extreme", "tanh_derivative", extreme_inputs),
+    Probe("sigmoid.moderate", "sigmoid", lambda d: moderate_inputs(d, "sigmoid")),
+    Probe("sigmoid.extreme", "sigmoid", lambda d: extreme_inputs(d, "sigmoid.extreme")),
+    Probe("sigmoid_derivative.moderate", "sigmoid_derivative", lambda d: moderate_inputs(d, "sigmoid_derivative")),
+    Probe("sigmoid_derivative.symmetric", "sigmoid_derivative",
+          lambda d: symmetric_inputs(d, "sigmoid_derivative.symmetric")),
+    Probe("sigmoid_derivative.extreme", "sigmoid_derivative",
+          lambda d: extreme_inputs(d, "sigmoid_derivative.extreme")),
+    Probe("tanh_derivative.moderate", "tanh_derivative", lambda d: moderate_inputs(d, "tanh_derivative")),
+    Probe("tanh_derivative.extreme", "tanh_derivative", lambda d: extreme_inputs(d, "tanh_derivative.extreme")),
+    *[Probe(f"{f}.example", f, lambda d, f=f: example_inputs(d, f), visible=True)
+      for f in ("sigmoid", "sigmoid_derivative", "tanh_derivative")],
 ]
 
 CHECKS = [
@@ -107,4 +133,6 @@ CHECKS = [
           "tanh_derivative.extreme",
           all_of(warning_free, matches("output", _expected("tanh_derivative"), "tanh_derivative(x)"))),
     inputs_check(PROBES, "tanh_derivative", "tanh_derivative.extreme", ("x",), gate="tanh_derivative.values"),
+    *[example_check(f, f"{f}.example", all_of(warning_free, matches("output", _expected(f), f"{f}(x)")))
+      for f in ("sigmoid", "sigmoid_derivative", "tanh_derivative")],
 ]

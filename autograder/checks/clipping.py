@@ -4,7 +4,18 @@ from __future__ import annotations
 import numpy as np
 
 from autograder import cases as C
-from autograder.checks import CallResult, Case, Check, Probe, Verdict, all_of, inputs_check, matches, warning_free
+from autograder.checks import (
+    CallResult,
+    Case,
+    Check,
+    Probe,
+    Verdict,
+    all_of,
+    example_check,
+    inputs_check,
+    matches,
+    warning_free,
+)
 from autograder.contract import PARAM_KEYS
 from autograder.judge import PASS, compare
 from autograder.reference import load as ref
@@ -21,36 +32,44 @@ def norm(grads: dict) -> float:
     return float(np.sqrt(sum(np.sum(v * v) for v in grads.values())))
 
 
-def above_cases() -> list[Case]:
+def above_cases(draw: C.Draw) -> list[Case]:
     """Norm above max_norm; arrays of very different sizes so per-tensor clipping shows."""
     out = []
-    for i, fraction in enumerate([0.5, 0.1, 0.9, 0.3, 0.05, 0.7]):
-        g = C.rng(f"clip/above/{i}")
+    for i, (lo, hi) in enumerate([(0.4, 0.6), (0.05, 0.15), (0.8, 0.95), (0.25, 0.35), (0.02, 0.08), (0.6, 0.8)]):
+        g = draw.rng(f"clip_grad_norm/above/{i}")
         grads = grads_dict(g, {"W_xh": 5.0, "b_y": 0.1} if i % 2 else {"W_hh": 3.0, "b_h": 0.2})
-        tau = fraction * norm(grads)
-        out.append(Case((grads, tau), label=f"total norm {norm(grads):.3g}, max_norm {tau:.3g}"))
+        tau = float(g.uniform(lo, hi)) * norm(grads)
+        out.append(Case((grads, tau), label="total norm above max_norm"))
     return out
 
 
-def below_cases() -> list[Case]:
+def below_cases(draw: C.Draw) -> list[Case]:
     out = []
-    for i, factor in enumerate([1.5, 10.0, 1.01]):
-        grads = grads_dict(C.rng(f"clip/below/{i}"))
-        tau = factor * norm(grads)
-        out.append(Case((grads, tau), label=f"total norm {norm(grads):.3g} below max_norm {tau:.3g}"))
+    for i, (lo, hi) in enumerate([(1.3, 2.0), (5.0, 20.0), (1.005, 1.02)]):
+        g = draw.rng(f"clip_grad_norm/below/{i}")
+        grads = grads_dict(g)
+        tau = float(g.uniform(lo, hi)) * norm(grads)
+        out.append(Case((grads, tau), label="total norm below max_norm"))
     return out
 
 
-def zero_cases() -> list[Case]:
+def zero_cases(draw: C.Draw) -> list[Case]:
     zeros = {k: np.zeros(SHAPES[k]) for k in PARAM_KEYS}
     return [Case((zeros, 1.0), label="all-zero gradients, max_norm 1.0"),
             Case(({k: v.copy() for k, v in zeros.items()}, 1e-3), label="all-zero gradients, max_norm 0.001")]
 
 
-def invalid_cases() -> list[Case]:
-    grads = grads_dict(C.rng("clip/invalid"))
-    return [Case(({k: v.copy() for k, v in grads.items()}, tau), label=f"max_norm = {tau}")
-            for tau in (0.0, -1.0, -1e-3)]
+def invalid_cases(draw: C.Draw) -> list[Case]:
+    g = draw.rng("clip_grad_norm/invalid")
+    grads = grads_dict(g)
+    return [Case(({k: v.copy() for k, v in grads.items()}, tau), label=label)
+            for tau, label in ((0.0, "max_norm = 0"), (-float(g.uniform(0.5, 2.0)), "a negative max_norm"),
+                               (-float(g.uniform(1e-4, 1e-2)), "a small negative max_norm"))]
+
+
+def example_cases(draw: C.Draw) -> list[Case]:
+    grads = {k: np.full(SHAPES[k], 0.5) for k in PARAM_KEYS}
+    return [Case((grads, 1.0), label="every gradient entry 0.5 (total norm 3.5), max_norm 1.0")]
 
 
 def _clipped(key: str):
@@ -78,9 +97,13 @@ def raises_value_error(case: Case, result: CallResult) -> Verdict:
     if result.status == "raised" and result.raised and "ValueError" in result.raised.get("mro", []):
         return PASS
     if result.status == "raised":
-        return Verdict(False, f"expected ValueError for max_norm = {case.args[1]}, "
-                              f"got {result.raised.get('type', 'an exception')}")
-    return Verdict(False, f"max_norm = {case.args[1]} was accepted; raise ValueError when max_norm <= 0")
+        return Verdict(False, f"expected ValueError for {case.label}, got {result.raised.get('type', 'an exception')}")
+    return Verdict(False, f"{case.label} was accepted; raise ValueError when max_norm <= 0")
+
+
+def example_matches(case: Case, result: CallResult) -> Verdict:
+    v = matches("total_norm", _total, "total_norm")(case, result)
+    return v if not v.passed else clipped_matches(case, result)
 
 
 PROBES = [
@@ -88,6 +111,7 @@ PROBES = [
     Probe("clip_grad_norm.below", "clip_grad_norm", below_cases),
     Probe("clip_grad_norm.zero", "clip_grad_norm", zero_cases),
     Probe("clip_grad_norm.invalid", "clip_grad_norm", invalid_cases),
+    Probe("clip_grad_norm.example", "clip_grad_norm", example_cases, visible=True),
 ]
 
 CHECKS = [
@@ -101,7 +125,8 @@ CHECKS = [
           "clip_grad_norm.zero", all_of(warning_free, zero_unchanged),
           gated_by="clip_grad_norm.total_norm"),
     Check("clip_grad_norm.validation", "clip_grad_norm", "raises ValueError when max_norm <= 0",
-          "clip_grad_norm.invalid", raises_value_error, expects_exception=True),
+          "clip_grad_norm.invalid", raises_value_error, expects_exception=True, gated_by="clip_grad_norm.clipped"),
     inputs_check(PROBES, "clip_grad_norm", "clip_grad_norm.above", ("grads", "max_norm"),
                  gate="clip_grad_norm.total_norm"),
+    example_check("clip_grad_norm", "clip_grad_norm.example", example_matches),
 ]

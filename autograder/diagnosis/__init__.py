@@ -7,7 +7,7 @@ explanation is chosen is explain.py's. Nothing here reads the student's source.
 """
 from __future__ import annotations
 
-from autograder.checks import CallResult, Case
+from autograder.checks import CallResult, Case, all_probes
 from autograder.diagnosis.explain import FunctionView, explanation
 from autograder.diagnosis.registry import Misconception, catalogue, codes
 from autograder.scoring import Outcome
@@ -21,9 +21,11 @@ def diagnose(outcomes: list[Outcome], cases: dict[str, list[Case]], results: dic
     must never cost the student a grade."""
     found: dict[str, list[tuple[str, str]]] = {}
     functions = dict.fromkeys(o.check.function for o in outcomes if not o.ok and not o.problem)
+    registry = all_probes()
     for function in functions:
         own = {o.check.id: o for o in outcomes if o.check.function == function}
-        probes = {p for o in own.values() for p in getattr(o.check, "probes", (o.check.probe,))}
+        probes = {p for o in own.values() for p in getattr(o.check, "probes", (o.check.probe,))
+                  if p not in registry or not registry[p].last}     # a large case: judged against the reference only
         if not probes <= results.keys():
             continue
         view = FunctionView(function, own, {p: cases[p] for p in probes}, {p: results[p] for p in probes})

@@ -40,9 +40,14 @@ def fallback_results() -> bytes:
     return (json.dumps(to_gradescope(report), indent=2) + "\n").encode()
 
 
-def contents(chosen: Settings) -> dict[str, bytes]:
-    """Every file of the zip: archive name -> bytes."""
+SECRET_FILE = "course_secret"     # the course secret (secret.py): the same hidden cases as `grade` gives
+
+
+def contents(chosen: Settings, secret_file: Path | None = None) -> dict[str, bytes]:
+    """Every file of the zip: archive name -> bytes. secret_file: the course secret to carry
+    (default: secret.secret_path(), created there on first use)."""
     from autograder.reference import MODULES, reference_dir
+    from autograder.secret import PUBLIC_KEY, load_secret
 
     files = {name: lf((TEMPLATES / name).read_bytes()) for name in (*EXECUTABLE, "requirements.txt")}
     files[SETTINGS_FILE] = chosen.to_json().encode()
@@ -53,13 +58,17 @@ def contents(chosen: Settings) -> dict[str, bytes]:
     solution = reference_dir()
     for module in MODULES:
         files[f"reference/solution/{module}.py"] = lf((solution / f"{module}.py").read_bytes())
+    secret = load_secret(secret_file)
+    if secret.key == PUBLIC_KEY:
+        raise RuntimeError(f"no course secret could be read or created: {secret.source}")
+    files[SECRET_FILE] = secret.key + b"\n"
     return files
 
 
-def build_zip(output: Path, chosen: Settings | None = None) -> list[str]:
+def build_zip(output: Path, chosen: Settings | None = None, secret_file: Path | None = None) -> list[str]:
     """Write the zip to OUTPUT (atomically); return the archive names in it."""
     output = Path(output)
-    files = contents(chosen or Settings())
+    files = contents(chosen or Settings(), secret_file)
     output.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=output.parent, prefix=".autograder-", suffix=".zip")
     os.close(fd)
@@ -68,7 +77,8 @@ def build_zip(output: Path, chosen: Settings | None = None) -> list[str]:
             for name in sorted(files):
                 info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
                 info.create_system = 3   # Unix, so that unzip applies the permissions below
-                info.external_attr = (0o100755 if name in EXECUTABLE else 0o100644) << 16
+                mode = 0o100755 if name in EXECUTABLE else 0o100600 if name == SECRET_FILE else 0o100644
+                info.external_attr = mode << 16
                 info.compress_type = zipfile.ZIP_DEFLATED
                 zf.writestr(info, files[name])
         os.replace(tmp, output)

@@ -65,7 +65,7 @@ def run(where: Layout) -> int:
     info = metadata.read_metadata(where.metadata)
     log += [m for m in (problem, info.problem) if m]
     try:
-        report = grade_submission(where.submission, limits=CONTAINER_LIMITS)
+        report = grade_submission(where.submission, limits=CONTAINER_LIMITS, secret=course_secret(where))
     except Exception as exc:  # noqa: BLE001 - results.json must be written whatever happens
         traceback.print_exc()
         report = failed_report(exc)
@@ -82,6 +82,14 @@ def run(where: Layout) -> int:
     return 0
 
 
+def course_secret(where: Layout):
+    """The course secret the zip carries (bundle.SECRET_FILE), so Gradescope draws what `grade` draws."""
+    from autograder.gradescope.bundle import SECRET_FILE
+    from autograder.secret import load_secret
+
+    return load_secret(where.source / SECRET_FILE, create=False)
+
+
 def selftest() -> int:
     """Grade the bundled reference solution; 0 only when it earns every point (setup.sh runs this)."""
     from autograder.grade import grade_submission
@@ -89,7 +97,7 @@ def selftest() -> int:
     from autograder.report import terminal_summary
 
     start = time.monotonic()
-    report = grade_submission(reference_dir(), limits=CONTAINER_LIMITS)
+    report = grade_submission(reference_dir(), limits=CONTAINER_LIMITS, secret=course_secret(layout()))
     print(terminal_summary(report, f"self-test: reference solution {reference_dir()}", verbose=True))
     print(f"{time.monotonic() - start:.1f} s; {peak_memory()}")
     if report.score != report.max_score:

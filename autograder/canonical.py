@@ -1,0 +1,135 @@
+"""The canonical form of a staged submission: the code the worker runs, and what seeds its cases.
+
+Hidden cases differ from one submission to the next (cases.Draw): they are seeded from a digest of
+the submitted code and the course secret, so a submission cannot learn them from earlier feedback
+and hard-code the answers. For that to hold, nothing a submission can read at run time may lie
+outside the digest. A comment or the spacing of a line could carry a table that the code reads
+back from its own file (`open(__file__)`), so every staged file that parses is replaced by
+`ast.unparse` of its syntax tree before the worker sees it: no comments, no blank lines, one
+spacing, LF line ends. The digest covers exactly that tree (module paths and statements in
+order), so CRLF, comments and layout change neither the cases nor anything the worker can read,
+while any change to what the code can compute changes the cases.
+
+The worker's line numbers then refer to the canonical text; `LineMap` translates them back to the
+student's own file, and the code line shown in feedback is read from the student's file here, in
+the trusted process (never taken from the worker). A file that does not parse (or is too deep for
+the parser) is staged as it is and digested byte for byte: it cannot run, so it computes nothing.
+"""
+from __future__ import annotations
+
+import ast
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+MAX_FILES = 400     # .py files canonicalised in one staged submission (staging already bounds it)
+
+
+@dataclass
+class LineMap:
+    """One staged file: canonical line -> the student's line, the student's lines, and which
+    function each of the student's lines is in."""
+
+    to_original: dict[int, int] = field(default_factory=dict)
+    original_lines: list[str] = field(default_factory=list)
+    function_at: dict[int, str] = field(default_factory=dict)
+    defined: set[str] = field(default_factory=set)       # names bound at the file's top level
+    imports: set[str] = field(default_factory=set)       # modules the file imports (anywhere in it)
+
+    def where(self, canonical_line: object) -> tuple[int, str, str] | None:
+        """(student's line, its code, enclosing function) for a line number the worker reported."""
+        if not isinstance(canonical_line, int) or isinstance(canonical_line, bool):
+            return None
+        line = self.to_original.get(canonical_line)
+        if line is None or not 1 <= line <= len(self.original_lines):
+            return None
+        return line, self.original_lines[line - 1].strip()[:160], self.function_at.get(line, "")
+
+
+@dataclass
+class Canonical:
+    digest: bytes                                   # sha256 over every staged file's canonical form
+    files: dict[str, LineMap] = field(default_factory=dict)     # relative path -> its line map
+    syntax_errors: dict[str, dict] = field(default_factory=dict)   # relative path -> the parser's own report
+    log: list[str] = field(default_factory=list)
+
+
+def canonicalise(staged_dir: Path) -> Canonical:
+    """Rewrite every parsing .py file under staged_dir as ast.unparse of its tree; digest them all."""
+    digest = hashlib.sha256(b"rnn-autograder canonical v1\0")
+    files: dict[str, LineMap] = {}
+    syntax_errors: dict[str, dict] = {}
+    log: list[str] = []
+    paths = sorted(p for p in Path(staged_dir).rglob("*.py") if p.is_file() and not p.is_symlink())[:MAX_FILES]
+    for path in paths:
+        rel = path.relative_to(staged_dir).as_posix()
+        raw = path.read_bytes()
+        digest.update(rel.encode() + b"\0")
+        result = _canonical_text(raw)
+        if not isinstance(result, tuple):
+            digest.update(b"raw\0" + hashlib.sha256(raw).digest())
+            if result is not None:
+                syntax_errors[rel] = result
+            continue
+        text, dump, line_map = result
+        digest.update(b"ast\0" + hashlib.sha256(dump.encode()).digest())
+        path.write_text(text, encoding="utf-8")
+        files[rel] = line_map
+    if len(paths) == MAX_FILES:
+        log.append(f"canonical: only the first {MAX_FILES} .py files were canonicalised")
+    return Canonical(digest.digest(), files, syntax_errors, log)
+
+
+def _canonical_text(raw: bytes) -> tuple[str, str, LineMap] | dict | None:
+    """(canonical text, tree dump, line map); the SyntaxError's fields when the file does not parse;
+    None when it cannot be canonicalised otherwise (too deep, does not round-trip)."""
+    try:
+        source = raw.decode("utf-8-sig")
+        tree = ast.parse(source)
+    except SyntaxError as exc:    # IndentationError and TabError included
+        return {"type": type(exc).__name__, "mro": [c.__name__ for c in type(exc).__mro__],
+                "message": str(exc.msg)[:400], "line": exc.lineno if isinstance(exc.lineno, int) else None,
+                "code": (exc.text or "").strip()[:160]}
+    except (ValueError, RecursionError, MemoryError, UnicodeDecodeError):
+        return None
+    try:
+        text = ast.unparse(tree) + "\n"
+        again = ast.parse(text)
+        dump = ast.dump(tree)
+        if ast.dump(again) != dump:     # unparse must give back the same tree, or we stage the original
+            return None
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    to_original: dict[int, int] = {}
+    for new, old in zip(ast.walk(again), ast.walk(tree)):
+        line, orig = getattr(new, "lineno", None), getattr(old, "lineno", None)
+        if isinstance(line, int) and isinstance(orig, int):
+            to_original.setdefault(line, orig)
+    imports = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    imports |= {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
+    return text, dump, LineMap(to_original, source.splitlines(), _functions_by_line(tree),
+                               _top_level_names(tree), imports)
+
+
+def _top_level_names(tree: ast.Module) -> set[str]:
+    names = set()
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names |= {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names |= {(a.asname or a.name).split(".")[0] for a in node.names}
+    return names
+
+
+def _functions_by_line(tree: ast.AST) -> dict[int, str]:
+    """The innermost function (or class) definition around each line of the student's file."""
+    spans = [(node.lineno, node.end_lineno or node.lineno, node.name) for node in ast.walk(tree)
+             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
+    by_line: dict[int, str] = {}
+    for start, end, name in sorted(spans, key=lambda s: s[1] - s[0], reverse=True):
+        for line in range(start, end + 1):
+            by_line[line] = name      # narrower spans come later and win
+    return by_line
