@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from autograder.cases import Draw
 from autograder.checks import all_checks
 from autograder.contract import BY_NAME, FUNCTIONS
 from autograder.diagnosis import catalogue, codes, diagnose
@@ -53,7 +54,7 @@ MODELS = [e for e in catalogue() if e.model is not None]
 
 @pytest.fixture(scope="module")
 def cases():
-    return build_cases()
+    return build_cases(Draw(b"diagnosis tests"))
 
 
 def probes_of(function: str) -> list[str]:

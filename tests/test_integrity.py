@@ -1,0 +1,267 @@
+"""Integrity: no unearned points, and nothing a student can learn to game (issue "Integrity under attack").
+
+- Nothing correct in reach: the worker holds no public helper (only the run grading a helper's
+  dependants gets that helper) and each probe draws its own cases, so a function that computes
+  nothing finds no answer in memory or among the worker's inputs.
+- Nothing learnable: hidden cases are drawn per submission from the course secret and the
+  canonical code (comments, CRLF and layout do not count; everything the code can read does), and
+  feedback on hidden cases shows no number from which an input or expected value can be recovered.
+- Scoring rules a constant cannot pass: gated properties, chance-corrected classification, and a
+  realistic-size BPTT case that numerical differentiation cannot meet.
+
+The attack submissions live in tests/attacks/ (see harness.py) and are graded with the real
+command line; CI runs this file in every sandbox setting, as the attack suite.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pytest
+from attacks import harness
+
+from autograder.canonical import canonicalise
+from autograder.cases import submission_draw
+from autograder.grade import build_cases
+from autograder.reference import load as ref
+from autograder.secret import load_secret
+from autograder.submission import stage
+
+ROOT = Path(__file__).resolve().parents[1]
+BUGGY = ROOT / "reference" / "samples" / "buggy"
+
+# attack -> the functions it attacks (each must score 0; every other function full marks)
+ATTACKED = {
+    "answers_in_memory": {"sigmoid", "hidden_jacobian", "gradient_bound"},
+    "answers_in_plan": {"rnn_forward"},
+    "constants": {"jacobian_through_time", "gradient_bound", "classify_gradient_regime", "clip_grad_norm"},
+    "leaky_messages": {"sigmoid", "sigmoid_derivative", "tanh_derivative"},
+}
+NUMERICAL = "numerical_backward"
+EXAMPLE_INPUTS = {-2.0, -0.5, 0.0, 0.5, 2.0, -800.0, 800.0}     # the activations' worked examples (public)
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    workdir = tmp_path_factory.mktemp("integrity")
+    os.chmod(workdir, 0o755)
+    names = [NUMERICAL, *ATTACKED]
+    jobs = {name: harness.build(name, workdir) for name in names}
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        futures = {name: pool.submit(harness.grade, name, *jobs[name]) for name in names}
+        out = {name: f.result() for name, f in futures.items()}
+    yield {"graded": out, "submissions": {name: jobs[name][0] for name in names}}
+    harness.cleanup(workdir)
+
+
+@pytest.mark.parametrize("attack", list(ATTACKED))
+def test_attacks_that_compute_nothing_earn_nothing(graded, attack):
+    g = graded["graded"][attack]
+    harness.check_results_file(g)
+    scores = g.by_function()
+    leaked = {fn: s for fn, s in scores.items() if fn in ATTACKED[attack] and s[0] > 0}
+    harmed = {fn: s for fn, s in scores.items() if fn not in ATTACKED[attack] and s[0] < s[1]}
+    assert not leaked, f"{attack}: points for no work: {leaked}\n{g.stderr}"
+    assert not harmed, f"{attack}: functions it did not attack lost points: {harmed}\n{g.stderr}"
+
+
+def test_numerical_differentiation_of_ones_own_forward_misses_the_realistic_size(graded):
+    g = graded["graded"][NUMERICAL]
+    tests = {t["name"]: t for t in harness.check_results_file(g)["tests"]}
+    big = [t for name, t in tests.items() if name.startswith("rnn_backward:") and "realistic size" in name]
+    assert len(big) == 1 and big[0]["score"] == 0 and big[0]["max_score"] >= 3, big
+    assert "time limit" in big[0]["output"] or "did not finish" in big[0]["output"], big[0]["output"]
+    others = [t for name, t in tests.items() if t is not big[0]]
+    assert all(t["score"] == t["max_score"] for t in others), [t["name"] for t in others if t["score"] < t["max_score"]]
+
+
+def test_free_text_channels_carry_no_hidden_input(graded):
+    """Exception messages, warnings, class names and returned strings of hidden cases are never shown;
+    the worked examples (public inputs) may show theirs."""
+    data = harness.check_results_file(graded["graded"]["leaky_messages"])
+    text = data["output"] + "\n".join(t["output"] for t in data["tests"])
+    leaked = re.findall(r"LEAK([-0-9.e,_m]*)", text)
+    assert leaked, "the worked examples should show their own (public) inputs in full"
+    for chunk in leaked:
+        for token in re.split(r"[,_]", chunk.replace("m", "-")):
+            if token and token not in ("-",):
+                assert float(token.replace("_", ".")) in EXAMPLE_INPUTS, f"a hidden input leaked: {chunk}"
+
+
+def hidden_values(submission: Path) -> np.ndarray:
+    """Every input entry and every reference answer entry of SUBMISSION's hidden cases."""
+    staged = stage(submission)
+    try:
+        digest = canonicalise(staged.dir).digest
+    finally:
+        staged.cleanup()
+    cases = build_cases(submission_draw(load_secret().key, digest))
+    values: list[np.ndarray] = []
+
+    def collect(obj):
+        if isinstance(obj, dict):
+            for v in obj.values():
+                collect(v)
+        elif isinstance(obj, (tuple, list)):
+            for v in obj:
+                collect(v)
+        elif isinstance(obj, (np.ndarray, float)):
+            values.append(np.ravel(np.asarray(obj, dtype=np.float64)))
+
+    from autograder.checks import all_probes
+    probes = all_probes()
+    for pid, cs in cases.items():
+        for case in cs:
+            collect(case.args)
+            if probes[pid].last:
+                continue
+            try:
+                collect(getattr(ref(), probes[pid].function)(*case.args, **case.kwargs))
+            except Exception:  # noqa: BLE001 - e.g. clip_grad_norm's ValueError
+                pass
+    return np.concatenate(values)
+
+
+NUMBER = re.compile(r"-?\d+\.\d{4,}(?:e[+-]?\d+)?|-?\d\.\d{4,}")
+
+
+def numbers_in(text: str) -> list[float]:
+    """Numbers printed with five or more significant digits (how expected values used to be shown)."""
+    return [float(t) for t in NUMBER.findall(text)]
+
+
+@pytest.mark.parametrize("name", ["buggy", *ATTACKED])
+def test_feedback_on_hidden_cases_shows_no_input_or_expected_value(graded, name, tmp_path):
+    if name == "buggy":
+        from autograder.grade import grade_submission
+        from autograder.results import to_gradescope
+        data, submission = to_gradescope(grade_submission(BUGGY)), BUGGY
+    else:
+        data, submission = harness.check_results_file(graded["graded"][name]), graded["submissions"][name]
+    values = hidden_values(submission)
+    values = values[np.abs(values) > 1e-3]
+    for test in data["tests"]:
+        hidden_part = test["output"].split("Worked example (visible")[0]
+        for number in numbers_in(hidden_part):
+            close = np.abs(values - number) <= 1e-5 * abs(number)
+            assert not close.any(), f"{name}: {test['name']} shows {number}, a hidden value:\n{test['output']}"
+
+
+# ---- canonical code and per-submission cases ---------------------------------------------------
+PLAIN = "import numpy as np\n\n\ndef tanh_derivative(x):\n    return 1.0 - np.tanh(x) ** 2\n"
+COMMENTED = ("# my solution\r\nimport numpy as np   # numpy\r\n\r\n\r\n\r\ndef tanh_derivative(x):\r\n"
+             "    # 1 - tanh^2\r\n    return 1.0 - np.tanh(x)**2\r\n")
+CHANGED = "import numpy as np\n\n\ndef tanh_derivative(x):\n    return 1.0 - np.tanh(x) ** 2 + 0.0\n"
+
+
+def digest_of(tmp_path: Path, name: str, text: str) -> bytes:
+    sub = tmp_path / name
+    sub.mkdir()
+    (sub / "activations.py").write_bytes(text.encode())
+    staged = stage(sub)
+    try:
+        return canonicalise(staged.dir).digest
+    finally:
+        staged.cleanup()
+
+
+def test_comments_line_ends_and_layout_do_not_change_the_cases_but_code_does(tmp_path):
+    plain, commented = digest_of(tmp_path, "a", PLAIN), digest_of(tmp_path, "b", COMMENTED)
+    assert plain == commented
+    assert digest_of(tmp_path, "c", CHANGED) != plain
+
+
+def test_the_worker_runs_the_canonical_code_without_comments(tmp_path):
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    (sub / "activations.py").write_text("# TABLE = {1: 2}\nimport numpy as np\n\n\n"
+                                        "def sigmoid(x):  # a comment the code could read back\n"
+                                        "    return 1 / (1 + np.exp(-x))\n")
+    staged = stage(sub)
+    try:
+        canonicalise(staged.dir)
+        staged_text = (staged.dir / "activations.py").read_text()
+    finally:
+        staged.cleanup()
+    assert "#" not in staged_text and "TABLE" not in staged_text
+    assert "def sigmoid(x):" in staged_text
+
+
+def test_hidden_cases_differ_per_submission_with_the_same_mix_of_shapes():
+    a, b = build_cases(submission_draw(b"k" * 32, b"one")), build_cases(submission_draw(b"k" * 32, b"two"))
+    again = build_cases(submission_draw(b"k" * 32, b"one"))
+    other_secret = build_cases(submission_draw(b"j" * 32, b"one"))
+    for pid in a:
+        assert [c.label for c in a[pid]] == [c.label for c in b[pid]], pid      # stratified: same shapes
+        for x, y, z, w in zip(a[pid], b[pid], again[pid], other_secret[pid]):
+            arrays = [(p, q, r, s) for p, q, r, s in zip(x.args, y.args, z.args, w.args) if isinstance(p, np.ndarray)]
+            for p, _, r, _ in arrays:
+                assert np.array_equal(p, r), pid                                 # a regrade: the same cases
+            if any(p.size > 1 for p, *_ in arrays):
+                assert any(not np.array_equal(p, q) for p, q, _, _ in arrays), pid   # another submission
+                assert any(not np.array_equal(p, s) for p, _, _, s in arrays), pid   # another course
+
+
+def test_no_probe_carries_another_probes_answer():
+    """rnn_backward's cases carry the reference's forward states: for rnn_forward's own inputs, none."""
+    cases = build_cases(submission_draw(b"k" * 32, b"code"))
+    states = [c.args[4] for c in cases["rnn_backward.cases"] + cases["rnn_backward.finite_differences"]]
+    for case in cases["rnn_forward.cases"]:
+        h, _ = ref().rnn_forward(*case.args)
+        assert not any(s.shape == h.shape and np.allclose(s, h) for s in states)
+
+
+def test_exception_places_point_at_the_students_own_lines(tmp_path):
+    sub = tmp_path / "sub"
+    shutil.copytree(ROOT / "reference" / "solution", sub)
+    (sub / "activations.py").write_text(
+        (ROOT / "reference" / "solution" / "activations.py").read_text()
+        + "\n\n# a comment\n\n\ndef tanh_derivative(x):\n    # another comment\n\n"
+          "    raise ValueError('no: ' + repr(x))\n")
+    line = (sub / "activations.py").read_text().splitlines().index("    raise ValueError('no: ' + repr(x))") + 1
+    from autograder.grade import grade_submission
+    from autograder.results import to_gradescope
+    data = to_gradescope(grade_submission(sub))
+    out = next(t["output"] for t in data["tests"] if t["name"].startswith("tanh_derivative: values"))
+    assert f"activations.py line {line}, in tanh_derivative" in out, out
+    assert "raise ValueError('no: ' + repr(x))" in out
+    hidden = out.split("Worked example (visible")[0]
+    assert "no: array" not in hidden, "a hidden case's exception message was shown"
+
+
+def test_an_adaptive_attacker_learns_nothing_in_ten_submissions(tmp_path):
+    """Each round, gradient_bound answers from a table of every number the feedback showed so far
+    (cycling through them, and trying each on every call): it never earns a point, and no round's
+    hidden cases repeat an earlier round's."""
+    from autograder.grade import grade_submission
+    from autograder.results import to_gradescope
+    table: list[float] = [1.0]
+    seen_inputs: list[bytes] = []
+    for round_ in range(10):
+        sub = tmp_path / f"round{round_}"
+        shutil.copytree(ROOT / "reference" / "solution", sub)
+        (sub / "jacobian.py").write_text(
+            (ROOT / "reference" / "solution" / "jacobian.py").read_text()
+            + f"\n\nTABLE = {table!r}\n_calls = [0]\n\n"
+              "def gradient_bound(W_hh, steps, activation='tanh'):\n"
+              "    _calls[0] += 1\n"
+              "    return TABLE[_calls[0] % len(TABLE)]\n")
+        data = to_gradescope(grade_submission(sub))
+        ours = [t for t in data["tests"] if t["name"].startswith("gradient_bound:")]
+        assert sum(t["score"] for t in ours) == 0, (round_, [(t["name"], t["score"]) for t in ours])
+        for t in ours:
+            table += [float(x) for x in re.findall(r"-?\d+(?:\.\d+)?(?:e[+-]?\d+)?", t["output"])]
+        table = sorted(set(table))[:5000]
+        staged = stage(sub)
+        try:
+            digest = canonicalise(staged.dir).digest
+        finally:
+            staged.cleanup()
+        cases = build_cases(submission_draw(load_secret().key, digest))["gradient_bound.values"]
+        now = [c.args[0].tobytes() for c in cases]
+        assert not set(now) & set(seen_inputs), f"round {round_} repeats hidden inputs of an earlier round"
+        seen_inputs += now
