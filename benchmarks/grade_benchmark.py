@@ -20,15 +20,17 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = [ROOT / "reference" / "solution", ROOT / "reference" / "samples" / "buggy", ROOT / "assignments" / "rnn_bptt"]
 
 
-def cold_run(submission: Path, results: Path) -> tuple[float, float]:
-    """Wall seconds of one fresh grader process, and the peak RSS (MB) of its process tree."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+def cold_run(submission: Path, results: Path) -> tuple[float, float, float]:
+    """Wall seconds of one fresh grader process, the CPU seconds of its process tree (user + system:
+    less sensitive to other load on the machine than wall time), and its peak RSS (MB)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run([sys.executable, "-m", "autograder", "grade", str(submission), "--results", str(results),
                     "--quiet"], check=True, cwd=ROOT)
     wall = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return wall, max(peak, before) / 1024
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, max(after.ru_maxrss, before.ru_maxrss) / 1024
 
 
 def import_time() -> float:
@@ -46,14 +48,16 @@ def main() -> None:
     print(f"import autograder.grade (fresh process): {import_time():.3f} s")
     with tempfile.TemporaryDirectory() as tmp:
         for submission in args.submissions:
-            walls, peaks = [], []
+            walls, cpus, peaks = [], [], []
             for i in range(args.runs):
-                wall, peak = cold_run(submission, Path(tmp) / f"r{i}.json")
+                wall, cpu, peak = cold_run(submission, Path(tmp) / f"r{i}.json")
                 walls.append(wall)
+                cpus.append(cpu)
                 peaks.append(peak)
             print(f"{submission.relative_to(ROOT) if submission.is_relative_to(ROOT) else submission}: "
                   f"cold grade median {statistics.median(walls):.3f} s (min {min(walls):.3f}, max {max(walls):.3f}, "
-                  f"{args.runs} runs); peak RSS of any grader/worker process {max(peaks):.0f} MB")
+                  f"{args.runs} runs), CPU {statistics.median(cpus):.3f} s; "
+                  f"peak RSS of any grader/worker process {max(peaks):.0f} MB")
     sys.path.insert(0, str(ROOT))
     from autograder.grade import grade_submission
 
