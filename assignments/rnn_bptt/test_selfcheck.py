@@ -106,8 +106,8 @@ def test_sigmoid_shape_and_value_at_zero():
     assert abs(s0 - 0.5) < 1e-12, f"sigmoid(0) should be exactly 0.5, got {s0!r}"
 
 
-@pytest.mark.parametrize("name", ["sigmoid", "sigmoid_derivative"])
-def test_sigmoid_functions_finite_and_warning_free_at_plus_minus_1000(name):
+@pytest.mark.parametrize("name", ["sigmoid", "sigmoid_derivative", "tanh_derivative"])
+def test_activations_finite_and_warning_free_at_plus_minus_1000(name):
     act = load("activations")
     x = np.array([-1000.0, -800.0, 800.0, 1000.0])
     with warnings.catch_warnings(), default_error_state():
@@ -116,7 +116,8 @@ def test_sigmoid_functions_finite_and_warning_free_at_plus_minus_1000(name):
             out = getattr(act, name)(x)
         except (RuntimeWarning, FloatingPointError) as w:
             pytest.fail(f"{name}({x.tolist()}) raised a warning: {w}. It should be warning-free for "
-                        f"|x| up to 1000 (handout section 2: the naive 1/(1+exp(-x)) overflows at x = -1000).")
+                        f"|x| up to 1000 (handout section 2: the naive 1/(1+exp(-x)) overflows at x = -1000, "
+                        f"and so do tanh written with np.exp and 1/np.cosh(x)**2).")
     out = check_shape(out, x.shape, f"{name}({x.tolist()})")
     if name == "sigmoid":
         expected = np.array([0.0, 0.0, 1.0, 1.0])
@@ -124,8 +125,24 @@ def test_sigmoid_functions_finite_and_warning_free_at_plus_minus_1000(name):
             f"sigmoid({x.tolist()}) should be about {expected.tolist()}, got {out.tolist()}")
     else:
         assert np.allclose(out, 0.0, atol=1e-12), (
-            f"sigmoid_derivative({x.tolist()}) should be about 0 (the sigmoid is flat far from 0), "
-            f"got {out.tolist()}")
+            f"{name}({x.tolist()}) should be about 0 (the activation is flat far from 0), got {out.tolist()}")
+
+
+@pytest.mark.parametrize("name", ["sigmoid", "sigmoid_derivative", "tanh_derivative"])
+def test_activations_accept_a_0d_array(name):
+    act = load("activations")
+    out = check_shape(getattr(act, name)(np.array(0.0)), (), f"{name}(np.array(0.0)), a 0-d array")
+    expected = {"sigmoid": 0.5, "sigmoid_derivative": 0.25, "tanh_derivative": 1.0}[name]
+    assert abs(float(out) - expected) < 1e-12, f"{name}(0) should be {expected}, got {float(out)!r}"
+
+
+def test_sigmoid_strictly_inside_zero_one_up_to_30():
+    act = load("activations")
+    x = np.array([-30.0, -20.0, 20.0, 30.0])
+    s = check_shape(act.sigmoid(x), x.shape, f"sigmoid({x.tolist()})")
+    assert np.all((s > 0) & (s < 1)), (
+        f"sigmoid({x.tolist()}) should be strictly between 0 and 1 for |x| <= 30 (float64 can represent "
+        f"sigma(-30) = 9.4e-14 and 1 - 9.4e-14), got {s.tolist()}: do not round or clamp (handout section 2.3).")
 
 
 def test_sigmoid_derivative_peaks_at_one_quarter():
@@ -304,7 +321,8 @@ def test_gradient_bound_is_one_for_zero_steps(activation):
     b = jac.gradient_bound(W_NONSYM, 0, activation)
     b = as_array(b, "gradient_bound")
     assert b.shape == (), f"gradient_bound should return a single number, got an array of shape {b.shape}"
-    assert float(b) == 1.0, f"gradient_bound(W_hh, 0, {activation!r}) should be 1.0 (an empty product), got {float(b)!r}"
+    assert float(b) == 1.0, (
+        f"gradient_bound(W_hh, 0, {activation!r}) should be 1.0 (an empty product), got {float(b)!r}")
 
 
 @pytest.mark.parametrize("W, expected", [(0.5 * np.eye(3), "vanishing"), (3.0 * np.eye(3), "may_explode")],
@@ -343,6 +361,21 @@ def test_clip_grad_norm_keeps_direction_and_leaves_input_alone():
     assert np.allclose(flat_out * total, flat_in), (
         "clipping should keep the direction: every entry multiplied by the same factor "
         f"max_norm / total_norm = 0.2.\nexpected (flattened): {(flat_in / 5).tolist()}\ngot: {flat_out.tolist()}")
+
+
+def test_clip_grad_norm_zero_gradient_comes_back_as_zeros():
+    clip = load("clipping")
+    zeros = {k: np.zeros_like(v) for k, v in tiny_grads().items()}
+    with warnings.catch_warnings(), default_error_state():
+        warnings.simplefilter("error")
+        try:
+            clipped, total = unpack(clip.clip_grad_norm(zeros, 1.0), 2, "clip_grad_norm")
+        except (RuntimeWarning, FloatingPointError, ZeroDivisionError) as w:
+            pytest.fail(f"clip_grad_norm of an all-zero gradient raised {type(w).__name__}: {w}. A zero gradient "
+                        "comes back as zeros: do not divide by a zero norm (handout section 7).")
+    assert float(as_array(total, "total_norm")) == 0.0, f"total_norm of an all-zero gradient should be 0, got {total!r}"
+    for k in zeros:
+        check_close(clipped[k], np.zeros_like(zeros[k]), f"clipped[{k!r}] for an all-zero gradient")
 
 
 def test_clip_grad_norm_rejects_zero_max_norm():
