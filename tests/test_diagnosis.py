@@ -400,7 +400,9 @@ def student_product(hs, W_hh, k, t, activation="tanh", bug=None):
         step = right_jacobian(hs[i], W_hh) if bug == "no_activation" else right_jacobian(hs[i], W_hh, activation)
         if bug == "inline_no_transpose":
             step = np.diag(1 - hs[i] ** 2 if activation == "tanh" else hs[i] * (1 - hs[i])) @ W_hh
-        J = J @ step if bug == "oldest_left" else step @ J
+        if bug == "notes_left_to_right":     # the notes' W^T diag(phi') with W = W_hh.T, left to right
+            step = W_hh * (1 - hs[i] ** 2 if activation == "tanh" else hs[i] * (1 - hs[i]))
+        J = J @ step if bug in ("oldest_left", "notes_left_to_right") else step @ J
     return J
 
 
@@ -502,7 +504,7 @@ BUGGY = [  # (function, student code, the one code it should receive)
     *[("jacobian_through_time", with_bug(student_product, bug), code) for bug, code in [
         ("oldest_left", "jacobian_product_order"), ("shifted", "activation_derivative_at_wrong_step"),
         ("no_activation", "ignores_activation_argument"), ("k_equals_t", "empty_product_not_identity"),
-        ("inline_no_transpose", "jacobian_missing_transpose")]],
+        ("inline_no_transpose", "jacobian_missing_transpose"), ("notes_left_to_right", "jacobian_product_transposed")]],
     *[("gradient_bound", with_bug(student_bound, bug), code) for bug, code in [
         ("eig", "spectral_radius_instead_of_singular_value"), ("fro", "frobenius_instead_of_spectral_norm"),
         ("gamma_half", "wrong_gamma")]],

@@ -34,6 +34,9 @@ def rnn_backward(dh, dy, x, h0, h, params):
     """
     Backpropagation through time for a scalar loss L (handout section 4).
 
+    For example, L = sum(dh * h) + sum(dy * y) has exactly these upstream gradients dh and dy;
+    the grader also compares your gradients with central finite differences of that loss.
+
     Inputs:
     - dh: shape (N, T, H); dh[:, t-1] is the gradient of L flowing into h_t from above
       (from layers on top of the RNN), NOT including what reaches h_t through y_t or
