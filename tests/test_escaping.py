@@ -176,7 +176,7 @@ def hostile_class(root: Path) -> Path:
     for i, folder in enumerate([IMG, "[a](javascript:alert(1))", f"evil{ANSI}", "```", "ok"]):
         d = root / folder
         d.mkdir(parents=True)
-        tests = [test(f"```{IMG}\n{HEADING}: values", i, 4, [f"<script>alert({i})</script>", "a|b"]),
+        tests = [test(f"```{IMG} $\\frac{{x$\n{HEADING}: values", i, 4, [f"<script>alert({i})</script>", "a|b"]),
                  test("sigmoid: values", 1, 4, ["```\n# code"]),
                  test(f"{LINK}: x", 0, 2)]
         (d / "results.json").write_text(json.dumps({"score": i + 1, "tests": tests}), encoding="utf-8")
