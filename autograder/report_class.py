@@ -233,8 +233,8 @@ def _png_chart(plt, labels, values, title, unit, horizontal, vmax) -> str:
 
 
 def _mpl_text(label: str) -> str:
-    """LABEL drawn literally by matplotlib (a "$" would start its math mode)."""
-    return visible_controls(label).replace("$", r"\$")
+    """LABEL drawn literally by matplotlib on one line (a "$" would start its math mode)."""
+    return " ".join(visible_controls(label).split()).replace("$", r"\$")
 
 
 def _svg_chart(labels, values, title, unit, horizontal, vmax) -> str:
