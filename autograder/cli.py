@@ -31,10 +31,11 @@ def cmd_grade(args: argparse.Namespace) -> int:
 
 def cmd_batch(args: argparse.Namespace) -> int:
     from autograder.batch import grade_all
+    from autograder.escape import terminal_text
     from autograder.report import terminal_summary
 
     out = Path(args.out)
-    graded = grade_all(args.submissions, out)
+    graded = [(terminal_text(name), report) for name, report in grade_all(args.submissions, out)]
     for name, report in graded:
         print(terminal_summary(report, name, verbose=args.verbose) + "\n")
     width = max(len(name) for name, _ in graded)
@@ -68,6 +69,7 @@ def cmd_misconceptions(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    from autograder.escape import terminal_text
     from autograder.report_class import write_report
 
     fmt = args.format or ("md" if args.output and args.output.endswith(".md") else "html")
@@ -78,7 +80,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     for s in summary.skipped:
-        print(f"skipped {s.path}: {s.reason}", file=sys.stderr)
+        print(terminal_text(f"skipped {s.path}: {s.reason}"), file=sys.stderr)
     print(f"{output}: class report of {summary.size} submissions ({len(summary.skipped)} skipped)")
     return 0
 

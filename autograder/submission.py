@@ -4,8 +4,12 @@ The worker never sees the upload itself: it gets a fresh directory holding <modu
 every expected module found, plus the student's own helper modules. Small stages:
 
 - unpack:    a .zip upload (or, when no file of the assignment is found otherwise, the .zip
-             files inside the uploaded folder) is unpacked into a temporary folder, safely
-             (no absolute or ".." paths, no links, bounded sizes).
+             files inside the uploaded folder) is unpacked into a temporary folder, safely.
+             Before zipfile sees it, the zip's own records are sized up (ziplimits: at most
+             5,000 entries, a 4 MB list of files), else it is refused with a message. Then, per
+             entry: no absolute or ".." paths, no links, no junk folders (virtual environments,
+             __MACOSX...), at most MAX_DEPTH folders deep, at most 1 MB per file and 32 MB in all.
+             Zips are opened one level deep only: a zip inside an unpacked zip stays packed.
 - survey:    the upload's files, skipping junk: __MACOSX, dotfiles (AppleDouble "._x.py"),
              __pycache__, virtual environments, site-packages.
 - locate:    the file of each module. What is graded, in order of preference:
@@ -47,12 +51,14 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from autograder.contract import MODULES, functions_in
+from autograder.ziplimits import ZipRefused, looks_like_zip, read_directory
 
 MAX_FILE_BYTES = 1 << 20          # largest source file read (bytes)
 MAX_ENTRIES = 5000                # files and folders looked at in one upload
 MAX_DEPTH = 8                     # folder depth searched
 MAX_UNPACKED_BYTES = 32 << 20     # total bytes unpacked from zip files
 MAX_ZIPS = 3                      # zip files inside a folder that are unpacked
+MAX_NAME_CHARS = 1024             # longest path of a zip entry that is unpacked
 MAX_LISTED = 6                    # names listed in one message
 
 JUNK_DIRS = {"__macosx", "__pycache__", "site-packages", "node_modules"}
@@ -114,18 +120,27 @@ def quoted(names) -> str:
 
 # ---- unpack -------------------------------------------------------------------------------------
 def _safe_member_path(name: str) -> PurePosixPath | None:
+    """The entry's relative path, or None when it is not to be unpacked: absolute, "..", a drive,
+    a junk folder (see survey), deeper than the survey looks, or an absurdly long name."""
     parts = [p for p in name.replace("\\", "/").split("/") if p not in ("", ".")]
-    if not parts or any(p == ".." for p in parts) or re.match(r"^[A-Za-z]:$", parts[0]):
+    if (not parts or any(p == ".." for p in parts) or re.match(r"^[A-Za-z]:$", parts[0])
+            or len(name) > MAX_NAME_CHARS or len(parts) > MAX_DEPTH + 1
+            or any(_is_junk_name(p) for p in parts[:-1])):
         return None
     return PurePosixPath(*parts)
 
 
 def unpack_zip(archive: Path, into: Path, budget: list[int]) -> str | None:
-    """Unpack the regular files of ARCHIVE into INTO; return a problem or None."""
+    """Unpack the regular files of ARCHIVE into INTO; return a problem or None.
+
+    BUDGET[0]: bytes that may still be written (shared by every zip of one upload)."""
+    try:
+        read_directory(archive)      # refuses, before zipfile parses anything, a zip over the limits
+    except ZipRefused as refused:
+        return str(refused)
     try:
         with zipfile.ZipFile(archive) as zf:
-            members = zf.infolist()[:MAX_ENTRIES]
-            for info in members:
+            for info in zf.infolist():
                 rel = _safe_member_path(info.filename)
                 mode = (info.external_attr >> 16) & 0o170000
                 if rel is None or info.is_dir() or mode == stat.S_IFLNK or info.file_size > MAX_FILE_BYTES:
@@ -151,10 +166,12 @@ def unpack_zip(archive: Path, into: Path, budget: list[int]) -> str | None:
 
 
 # ---- survey -------------------------------------------------------------------------------------
+def _is_junk_name(name: str) -> bool:
+    return name.startswith(".") or name.lower() in JUNK_DIRS or name.lower().startswith("venv")
+
+
 def _is_junk_dir(path: Path) -> bool:
-    name = path.name
-    return (name.startswith(".") or name.lower() in JUNK_DIRS or name.lower().startswith("venv")
-            or (path / "pyvenv.cfg").exists())
+    return _is_junk_name(path.name) or (path / "pyvenv.cfg").exists()
 
 
 def survey(root: Path, prefix: str = "") -> Upload:
@@ -390,7 +407,7 @@ def find_files(staged: Staged, upload: Path, scratch: Path) -> Upload | None:
     """The upload's files: a folder's, a zip's, or (when the folder has none of the expected files)
     those of the zip files inside the folder. None when there is nothing to look at."""
     budget = [MAX_UNPACKED_BYTES]
-    if upload.is_file() and zipfile.is_zipfile(upload):
+    if upload.is_file() and looks_like_zip(upload):
         problem = unpack_zip(upload, scratch / "zip", budget)
         if problem:
             _nothing_there(staged, problem)

@@ -301,7 +301,7 @@ def test_missing_file_and_missing_function_cost_only_themselves(graded):
 def test_files_in_a_nested_folder_beside_macos_junk_are_found(graded):
     results = results_of(graded, "nested_folder")
     assert results["score"] == TOTAL
-    assert "Your files were found in hw3_submission/" in results["output"]
+    assert r"Your files were found in hw3\_submission/" in results["output"]   # Markdown-escaped
     assert "__MACOSX" not in results["output"]
 
 

@@ -12,6 +12,7 @@ import pytest
 from autograder.batch import grade_all
 from autograder.cli import main
 from autograder.diagnosis.registry import catalogue
+from autograder.escape import markdown_inline
 from autograder.report_class import load_class, parse_results, render_html, render_markdown
 from autograder.results import by_function
 
@@ -115,8 +116,8 @@ def test_misconceptions_of_the_buggy_sample_are_tabled_with_their_sentence(grade
     sentences = {e.code: e.sentence for e in reversed(catalogue())}
     for code in codes:
         assert table[code] == (1, sentences[code])
-        assert code in graded_class["html"] and code in graded_class["md"]
-    first = sorted(codes)[0]
+        assert code in graded_class["html"] and markdown_inline(code) in graded_class["md"]
+    first = markdown_inline(sorted(codes)[0])
     assert "33%" in graded_class["md"].split(first, 1)[1].splitlines()[0]  # 1 student of 3
 
 
@@ -159,7 +160,7 @@ def test_exact_figures_from_hand_made_results(tmp_path):
     assert "not in the grader's catalogue" in mis[1][2]
     md = render_markdown(summary)
     assert "| 3 | 5.00 | 3 | 2 | 10 | 10 |" in md
-    assert "| sigmoid_overflow | 2 | 67% |" in md
+    assert "| sigmoid\\_overflow | 2 | 67% |" in md
 
 
 def test_names_and_texts_are_escaped(tmp_path):

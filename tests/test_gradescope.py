@@ -355,7 +355,7 @@ def test_greeting_names_a_group_and_counts_earlier_submissions(tmp_path):
     path.write_text(json.dumps({"users": [{"name": "Ada"}, {"name": "Alan  M.\nTuring"}, {"name": "<b>Grace</b>"}],
                                 "previous_submissions": [{}]}))
     info = metadata.read_metadata(path)
-    assert metadata.greeting(info) == (r"Hello, Ada, Alan M\. Turing and \<b\>Grace\</b\>! "
+    assert metadata.greeting(info) == ("Hello, Ada, Alan M. Turing and &lt;b&gt;Grace&lt;/b&gt;! "
                                        "This is submission number 2 (1 earlier submission).")
     path.write_text(json.dumps({"users": [{"name": "x" * 500}], "previous_submissions": []}))
     greeting = metadata.greeting(metadata.read_metadata(path))
