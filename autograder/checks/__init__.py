@@ -169,9 +169,9 @@ def inputs_check(probes: list[Probe], function: str, main: str, arg_names: tuple
 
 
 def all_checks() -> list[Check]:
-    from autograder.checks import activations, clipping, jacobian, rnn
+    from autograder.checks import activations, clipping, jacobian, rnn, symbolic
 
-    return [*activations.CHECKS, *rnn.CHECKS, *jacobian.CHECKS, *clipping.CHECKS]
+    return [*activations.CHECKS, *rnn.CHECKS, *jacobian.CHECKS, *clipping.CHECKS, *symbolic.CHECKS]
 
 
 def all_probes() -> dict[str, Probe]:
