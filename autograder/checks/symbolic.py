@@ -38,19 +38,21 @@ GRADIENT_NAMES = {"dx": "dx", "dh0": "dh0", **{k: f"d{k}" for k in GRADIENTS if 
 
 
 # ---- feedback without hidden numbers --------------------------------------------------------
-def order_of_magnitude(value: float) -> str:
-    """'about 1e-3' for 0.0042: the decade of a relative difference, never the value itself."""
-    if value >= 1:
-        return "1 or more"
-    return f"about 1e{int(np.floor(np.log10(max(value, 1e-300))))}"
+def size_of_difference(rel: float, name: str) -> str:
+    """The decade of the largest difference relative to the largest entry (0.0042 -> about 1e-3), never a value."""
+    if rel >= 1:
+        return f"the largest difference is as large as the largest entry of {name}, or larger"
+    return (f"the largest difference is about 1e{int(np.floor(np.log10(max(rel, 1e-300))))} times the largest "
+            f"entry of {name}")
 
 
-def _entries(name: str, bad: np.ndarray) -> str:
+def _entries(bad: np.ndarray) -> str:
+    """' (at [0, 1], [2, 0] and 3 more)': where an array differs, by index only."""
     if bad.ndim == 0:
-        return name
-    where = [f"{name}[{', '.join(str(int(i)) for i in idx)}]" for idx in np.argwhere(bad)[:MAX_ENTRIES_NAMED]]
+        return ""
+    where = [f"[{', '.join(str(int(i)) for i in idx)}]" for idx in np.argwhere(bad)[:MAX_ENTRIES_NAMED]]
     more = int(bad.sum()) - len(where)
-    return ", ".join(where) + (f" and {more} more" if more else "")
+    return " (at " + ", ".join(where) + (f" and {more} more" if more else "") + ")"
 
 
 def difference(leaf: dict | None, expected: np.ndarray, name: str) -> str | None:
@@ -64,15 +66,14 @@ def difference(leaf: dict | None, expected: np.ndarray, name: str) -> str | None
         return None
     scale = max(float(np.abs(expected).max()), 1e-12)
     rel = float(np.abs(got - expected).max()) / scale
-    return (f"{name} differs in {int(bad.sum())} of {bad.size} entries ({_entries(name, bad)}); the largest "
-            f"difference, relative to the size of {name}, is {order_of_magnitude(rel)}")
+    return f"{name} differs in {int(bad.sum())} of {bad.size} entries{_entries(bad)}: {size_of_difference(rel, name)}"
 
 
 def _verdict(problems: list[str], form: str) -> Verdict:
     if not problems:
         return PASS
-    return Verdict(False, "Your answer differs from the sympy derivation: " + "; ".join(problems)
-                   + f".\nThe derivation: {form}.")
+    return Verdict(False, "Your answer differs from the sympy derivation:\n" + "".join(f"- {p}.\n" for p in problems)
+                   + f"The derivation: {form}.")
 
 
 # ---- judges ---------------------------------------------------------------------------------
