@@ -113,6 +113,17 @@ def bptt_judge(case: Case, result: CallResult) -> Verdict:
     return _verdict([p for p in problems if p], BPTT_FORM)
 
 
+# Each value check judged against the reference on cases a sympy check also judges: an answer that
+# fails the first fails the second (same cases, same tolerance, equal expected values). The
+# misconception catalogue uses this to list the sympy check beside the value checks a mistake fails.
+SAME_ANSWERS = {
+    "sigmoid_derivative.values": "sigmoid_derivative.sympy",
+    "tanh_derivative.values": "tanh_derivative.sympy",
+    "hidden_jacobian.tanh": "hidden_jacobian.sympy",
+    "hidden_jacobian.sigmoid": "hidden_jacobian.sympy",
+    "rnn_backward.finite_differences": "rnn_backward.sympy",
+}
+
 CHECKS = [
     Check("sigmoid_derivative.sympy", "sigmoid_derivative", "equals the sympy derivation of d sigma / dx",
           "sigmoid_derivative.moderate",
