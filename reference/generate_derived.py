@@ -24,8 +24,9 @@ import derivations as D  # noqa: E402
 
 OUTPUT = HERE.parent / "autograder" / "derived.py"
 
-# (N, T, D, H, O) of the cases of the probe rnn_backward.finite_differences (autograder/checks/rnn.py).
-BPTT_SIZES = ((2, 3, 2, 3, 2), (1, 4, 3, 2, 1))
+# (T, D, H, O) of the cases of the probe rnn_backward.finite_differences (autograder/checks/rnn.py);
+# the batch size N is free.
+BPTT_SIZES = ((3, 2, 3, 2), (4, 3, 2, 1))
 
 HEADER = '''"""GENERATED FILE: do not edit. Printed by reference/generate_derived.py (sympy {version}) from the
 derivations in reference/derivations.py; regenerate with `python reference/generate_derived.py`
@@ -33,9 +34,10 @@ derivations in reference/derivations.py; regenerate with `python reference/gener
 
 Plain NumPy functions whose every formula was derived by sympy: the activation derivatives
 (overflow-free forms, exact relative to their size), one entry J[i, j] of the one-step Jacobian
-d h_t / d h_(t-1) for any H, and the BPTT gradients of L = sum(dh * h) + sum(dy * y) for the
-unrolled RNNs of the sizes in RNN_BACKWARD. autograder/checks/symbolic.py judges submissions with
-them; they share no code with the reference solution.
+d h_t / d h_(t-1) for any H, and the BPTT gradients of L = sum(dh * h) + sum(dy * y) for an
+unrolled sequence of the sizes in RNN_BACKWARD (evaluated on a whole batch at once).
+autograder/checks/symbolic.py judges submissions with them; they share no code with the
+reference solution.
 """
 # ruff: noqa: E501
 import numpy
@@ -85,46 +87,63 @@ def jacobian_code(activation: str) -> tuple[str, str]:
 
 
 # ---- (c) BPTT of the unrolled RNN -------------------------------------------------------------
+BATCHED = ("x", "h0", "dh", "dy")      # arrays with the batch axis first; the derivation is of one sequence
+
+
 def _as_arrays(model: dict) -> dict[sp.Symbol, sp.Indexed]:
-    """Each scalar symbol of derivations.unrolled_rnn -> the array entry it stands for."""
+    """Each scalar symbol of derivations.unrolled_rnn (one sequence) -> the array entry it stands for.
+
+    Parameters keep their indices (W_hh[i, j], b_h[j]); batched arrays lose the sequence index,
+    x_0_t_d -> x[t, d], and are passed with the batch axis moved last, so that x[t, d] is the (N,)
+    column of all sequences.
+    """
     out = {}
     for name, M in model["params"].items():
         base = sp.IndexedBase(name)
-        for (r, c), s in ((rc, M[rc]) for rc in ((r, c) for r in range(M.rows) for c in range(M.cols))):
-            out[s] = base[c] if name in ("b_h", "b_y") else base[r, c]
+        for r in range(M.rows):
+            for c in range(M.cols):
+                out[M[r, c]] = base[c] if name in ("b_h", "b_y") else base[r, c]
     for name in ("x", "dh", "dy"):
         base = sp.IndexedBase(name)
-        for n, rows in enumerate(model[name]):
-            for t, row in enumerate(rows):
-                out.update({s: base[n, t, k] for k, s in enumerate(row)})
-    base = sp.IndexedBase("h0")
-    for n, row in enumerate(model["h0"]):
-        out.update({s: base[n, k] for k, s in enumerate(row)})
+        for t, row in enumerate(model[name][0]):
+            out.update({s: base[t, k] for k, s in enumerate(row)})
+    out.update({s: sp.IndexedBase("h0")[k] for k, s in enumerate(model["h0"][0])})
     return out
 
 
 def bptt_code(sizes: tuple[int, ...]) -> tuple[str, str]:
-    N, T, Dx, H, O = sizes
-    model, wrt, grads = D.bptt_gradients(*sizes)
+    """sizes = (T, D, H, O). The gradients of one sequence, evaluated on a batch of any size N.
+
+    L = sum_n L_n, where L_n involves only sequence n and the shared parameters: the parameter
+    gradients are the sums over n of one sequence's, dx[n] and dh0[n] are sequence n's own.
+    """
+    T, Dx, H, O = sizes
+    model, wrt, grads = D.bptt_gradients(1, T, Dx, H, O)
     arrays = _as_arrays(model)
     grads = [g.xreplace(arrays) for g in grads]
-    shapes = {"W_xh": (Dx, H), "W_hh": (H, H), "b_h": (H,), "W_hy": (H, O), "b_y": (O,)}
-    shapes.update({"dx": (N, T, Dx), "dh0": (N, H)})
+    batched = [sp.IndexedBase(k) for k in BATCHED]
+    assert all(g.has(*batched) for g in grads), "a gradient without batch data would not be an (N,) column"
+    shapes = {"W_xh": (Dx, H), "W_hh": (H, H), "b_h": (H,), "W_hy": (H, O), "b_y": (O,), "dx": (T, Dx), "dh0": (H,)}
     fields, start = [], 0
     for key in (*D.PARAM_NAMES, "dx", "dh0"):
         n = sp.prod(shapes[key])
-        slots = ", ".join(f"{{{k}}}" for k in range(start, start + n))
-        fields.append(f"{key!r}: numpy.array([{slots}]).reshape({shapes[key]})")
+        column = "numpy.array([" + ", ".join(f"{{{k}}}" for k in range(start, start + n)) + "])"
+        if key in D.PARAM_NAMES:
+            fields.append(f"{key!r}: {column}.sum(axis=-1).reshape({shapes[key]})")
+        else:
+            fields.append(f"{key!r}: numpy.moveaxis({column}.reshape({(*shapes[key], -1)}), -1, 0)")
         start += n
     assert start == len(wrt)
     name = "rnn_backward_" + "_".join(map(str, sizes))
     used = {str(b) for g in grads for b in g.atoms(sp.IndexedBase)}      # b_y is in no gradient
     prelude = [f"{k} = numpy.asarray(params[{k!r}], dtype=numpy.float64)" for k in D.PARAM_NAMES if k in used]
-    prelude += [f"{k} = numpy.asarray({k}, dtype=numpy.float64)" for k in ("dh", "dy", "x", "h0") if k in used]
+    prelude += [f"{k} = numpy.moveaxis(numpy.asarray({k}, dtype=numpy.float64), 0, -1)  # batch axis last"
+                for k in ("dh", "dy", "x", "h0") if k in used]
     code = _function(
         f"{name}(dh, dy, x, h0, params)",
-        f"Gradients of L = sum(dh * h) + sum(dy * y) for N={N}, T={T}, D={Dx}, H={H}, O={O}, by sp.diff of the "
-        "unrolled RNN: {'W_xh', 'W_hh', 'b_h', 'W_hy', 'b_y', 'dx', 'dh0'} -> arrays.",
+        f"Gradients of L = sum(dh * h) + sum(dy * y) for T={T}, D={Dx}, H={H}, O={O} and any N, by sp.diff of one "
+        "unrolled sequence (parameter gradients summed over the batch): "
+        "{'W_xh', 'W_hh', 'b_h', 'W_hy', 'b_y', 'dx', 'dh0'} -> arrays.",
         prelude, _body(grads, "{{" + ", ".join(fields) + "}}"))
     return code, name
 
@@ -143,7 +162,7 @@ def generate() -> str:
     for sizes in BPTT_SIZES:
         code, names[sizes] = bptt_code(sizes)
         parts += [code, ""]
-    parts.append("RNN_BACKWARD = {  # (N, T, D, H, O) -> gradients\n"
+    parts.append("RNN_BACKWARD = {  # (T, D, H, O) -> gradients, for any batch size N\n"
                  + "".join(f"    {s}: {n},\n" for s, n in names.items()) + "}")
     return "\n".join(parts) + "\n"
 

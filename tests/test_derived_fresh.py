@@ -134,29 +134,34 @@ def test_hidden_jacobian_matches_sympys_jacobian_of_one_step(activation, H):
     np.testing.assert_allclose(derived.HIDDEN_JACOBIAN[activation](h_t, W), J, rtol=1e-12, atol=1e-14)
 
 
-def bptt_case(rng, sizes):
-    N, T, Dx, H, O = sizes
+def bptt_case(rng, sizes, N=2):
+    T, Dx, H, O = sizes
     params = {"W_xh": rng.normal(size=(Dx, H)), "W_hh": rng.normal(size=(H, H)), "b_h": rng.normal(size=H),
               "W_hy": rng.normal(size=(H, O)), "b_y": rng.normal(size=O)}
     return rng.normal(size=(N, T, H)), rng.normal(size=(N, T, O)), rng.normal(size=(N, T, Dx)), \
         rng.uniform(-1, 1, (N, H)), params
 
 
-def test_bptt_matches_sympys_lambdified_gradients():
-    sizes = (1, 4, 3, 2, 1)
-    dh, dy, x, h0, params = bptt_case(np.random.default_rng(3), sizes)
+@pytest.mark.parametrize("N", [1, 2])
+def test_bptt_matches_sympys_lambdified_gradients(N):
+    """Against derivations.rnn_backward_sympy, which differentiates the whole batch (all N sequences) at once."""
+    sizes = (4, 3, 2, 1)
+    dh, dy, x, h0, params = bptt_case(np.random.default_rng(3), sizes, N)
     got = derived.RNN_BACKWARD[sizes](dh, dy, x, h0, params)
     dx, dh0, grads = D.rnn_backward_sympy(dh, dy, x, h0, params)
     for k, v in {"dx": dx, "dh0": dh0, **grads}.items():
+        assert got[k].shape == v.shape, k
         np.testing.assert_allclose(got[k], v, rtol=1e-12, atol=1e-14, err_msg=k)
 
 
+@pytest.mark.parametrize("N", [1, 2, 5])
 @pytest.mark.parametrize("sizes", list(derived.RNN_BACKWARD))
-def test_bptt_matches_the_reference_and_its_shapes(sizes):
-    dh, dy, x, h0, params = bptt_case(np.random.default_rng(sum(sizes)), sizes)
+def test_bptt_matches_the_reference_and_its_shapes(sizes, N):
+    dh, dy, x, h0, params = bptt_case(np.random.default_rng(sum(sizes) + N), sizes, N)
     got = derived.RNN_BACKWARD[sizes](dh, dy, x, h0, params)
     h, _ = RNN.rnn_forward(x, h0, params)
     dx, dh0, grads = RNN.rnn_backward(dh, dy, x, h0, h, params)
+    assert set(got) == {"dx", "dh0", *grads}
     for k, v in {"dx": dx, "dh0": dh0, **grads}.items():
         assert got[k].shape == v.shape, k
         np.testing.assert_allclose(got[k], v, rtol=1e-10, atol=1e-12, err_msg=k)
@@ -167,5 +172,5 @@ def test_every_case_of_the_bptt_probe_has_a_derivation():
 
     cases = all_probes()["rnn_backward.finite_differences"].build()
     assert cases
-    missing = {bptt_sizes(c) for c in cases} - set(derived.RNN_BACKWARD)
-    assert not missing, f"add {missing} to BPTT_SIZES in reference/generate_derived.py and regenerate"
+    missing = {bptt_sizes(c)[1:] for c in cases} - set(derived.RNN_BACKWARD)
+    assert not missing, f"add {missing} (T, D, H, O) to BPTT_SIZES in reference/generate_derived.py and regenerate"
