@@ -202,9 +202,9 @@ def example_checks() -> list[Check]:
 
 
 def registry_checks() -> list[Check]:
-    from autograder.checks import activations, clipping, jacobian, rnn
+    from autograder.checks import activations, clipping, jacobian, rnn, symbolic
 
-    return [*activations.CHECKS, *rnn.CHECKS, *jacobian.CHECKS, *clipping.CHECKS]
+    return [*activations.CHECKS, *rnn.CHECKS, *jacobian.CHECKS, *clipping.CHECKS, *symbolic.CHECKS]
 
 
 def all_probes() -> dict[str, Probe]:

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
+from autograder.checks.symbolic import SAME_ANSWERS
+
 if TYPE_CHECKING:
     from autograder.diagnosis.explain import FunctionView
 
@@ -51,9 +53,14 @@ class Misconception:
 
 def mistake(code: str, function: str, checks, sentence: str, model: Callable | None = None,
             detector: Callable | None = None, variant: str = "") -> Misconception:
-    """One catalogue entry; checks may be given without the function prefix ("W_hh")."""
+    """One catalogue entry; checks may be given without the function prefix ("W_hh").
+
+    A mistake that fails a value check also fails the sympy check judging the same answers
+    (checks/symbolic.py SAME_ANSWERS), which is added here.
+    """
     checks = (checks,) if isinstance(checks, str) else tuple(checks)
     ids = tuple(c if "." in c else f"{function}.{c}" for c in checks)
+    ids += tuple(dict.fromkeys(SAME_ANSWERS[c] for c in ids if c in SAME_ANSWERS and SAME_ANSWERS[c] not in ids))
     return Misconception(code, function, ids, " ".join(sentence.split()), model, detector, variant)
 
 
