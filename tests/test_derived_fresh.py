@@ -17,6 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from helpers_reference import REPO_ROOT, load_derivations, load_module_from_path, load_reference_module  # noqa: E402
 
 from autograder import derived  # noqa: E402
+from autograder.cases import Draw
 from autograder.checks import all_probes  # noqa: E402
 
 D = load_derivations()
@@ -170,7 +171,7 @@ def test_bptt_matches_the_reference_and_its_shapes(sizes, N):
 def test_every_case_of_the_bptt_probe_has_a_derivation():
     from autograder.checks.symbolic import bptt_sizes
 
-    cases = all_probes()["rnn_backward.finite_differences"].build()
+    cases = all_probes()["rnn_backward.finite_differences"].build(Draw(b"derivations"))
     assert cases
     missing = {bptt_sizes(c)[1:] for c in cases} - set(derived.RNN_BACKWARD)
     assert not missing, f"add {missing} (T, D, H, O) to BPTT_SIZES in reference/generate_derived.py and regenerate"
