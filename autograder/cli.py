@@ -32,6 +32,9 @@ def cmd_batch(args: argparse.Namespace) -> int:
     except BatchError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("\ninterrupted before grading started; nothing was written", file=sys.stderr)
+        return 130
     if result.interrupted:
         print(f"\ninterrupted: {result.graded} submissions graded in this run; run the same command again to "
               "grade the rest (finished ones are kept)")

@@ -263,3 +263,34 @@ def test_bug_bank_submission_in_a_class_folder(tmp_path):
     build_submission(bug, tmp_path / "cls" / "stud")
     result = run_batch([tmp_path / "cls"], tmp_path / "out", jobs=1, progress=Progress(io.StringIO()))
     assert result.failures == 0 and 0 < result.results["stud"]["score"] < 100
+
+
+def test_ctrl_c_keeps_finished_results_and_the_next_run_continues(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    cls = tmp_path / "class"
+    for name in ("a", "b", "c", "d", "e"):
+        copy_solution_files(STUBS if name in "bd" else SOLUTION, cls / name)
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "autograder", "batch", str(cls), "--output", str(out), "--jobs", "1"]
+    proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            env=dict(os.environ, PYTHONUNBUFFERED="1"))
+    lines = []
+    for line in proc.stdout:
+        lines.append(line)
+        if line.startswith("[1/5]"):
+            proc.send_signal(signal.SIGINT)
+            break
+    rest = proc.communicate(timeout=300)[0]
+    assert proc.returncode == 130, "".join(lines) + rest
+    assert "interrupted" in rest and not (out / "grades.csv").exists()
+    written = sorted(out.rglob("results.json"))
+    assert 1 <= len(written) < 5
+    for path in written:
+        assert json.loads(path.read_text())["tests"]          # complete files only
+    again = run_batch([cls], out, jobs=2, progress=Progress(io.StringIO()))
+    assert (again.graded, again.skipped) == (5 - len(written), len(written))
+    assert [r["score"] for r in csv.DictReader((out / "grades.csv").open())] == ["100", "0", "100", "0", "100"]
