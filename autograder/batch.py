@@ -76,11 +76,13 @@ def warm_up() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     from autograder import reference
     from autograder.checks import all_checks, all_probes
+    from autograder.grade import build_cases
     from autograder.sandbox import confine, runtime
 
     reference.load()
     all_checks()
     all_probes()
+    build_cases()           # fills the on-disk cache of Hypothesis' draws once, before the first submission
     confine.host()
     runtime.ensure()
 
@@ -106,7 +108,8 @@ def pack_files(upload: Path) -> tuple[dict[str, bytes], bool]:
     The files the grader would look at (submission.survey), each and all bounded."""
     upload = Path(upload)
     if upload.is_file():
-        return {upload.name: upload.read_bytes()[:PACK_FILE_BYTES]}, True
+        with upload.open("rb") as f:
+            return {upload.name: f.read(PACK_FILE_BYTES)}, True
     files, total = {}, 0
     for rel, path in sorted(survey(upload).files.items())[:MAX_ENTRIES] if upload.is_dir() else []:
         try:
