@@ -294,3 +294,19 @@ def test_ctrl_c_keeps_finished_results_and_the_next_run_continues(tmp_path):
     again = run_batch([cls], out, jobs=2, progress=Progress(io.StringIO()))
     assert (again.graded, again.skipped) == (5 - len(written), len(written))
     assert [r["score"] for r in csv.DictReader((out / "grades.csv").open())] == ["100", "0", "100", "0", "100"]
+
+
+@pytest.mark.skipif(not __import__("importlib").util.find_spec("rich"), reason="rich (the reports extra) missing")
+def test_the_progress_bar_shows_done_total_and_failures():
+    stream = io.StringIO()
+    with Progress(stream, fancy=True) as progress:
+        progress.start(3, skipped=1)
+        for sid, failed in (("a", False), ("b", True), ("c", False)):
+            progress.advance(sid, "not graded [boom]" if failed else "100/100", failed)
+    text = stream.getvalue()
+    assert "3/3" in text and "1 failed" in text and "b: not graded [boom]" in text and "/s" in text
+    plain = io.StringIO()
+    with Progress(plain, fancy=False) as progress:
+        progress.start(2)
+        progress.advance("a", "100/100", False)
+    assert plain.getvalue().startswith("[1/2] a: 100/100")
