@@ -3,47 +3,65 @@ from __future__ import annotations
 
 import argparse
 import sys
-import traceback
 from pathlib import Path
 
 
 def cmd_grade(args: argparse.Namespace) -> int:
-    from autograder.grade import failed_report, grade_submission
     from autograder.report import terminal_summary
-    from autograder.results import to_gradescope, write_atomically
+    from autograder.safe_grade import grade_and_save
     from autograder.secret import load_secret
 
-    try:
-        report = grade_submission(Path(args.submission), secret=load_secret(args.secret_file))
-    except Exception as exc:  # noqa: BLE001 - the results file must be written whatever happens
-        traceback.print_exc()
-        report = failed_report(exc)
-    try:
-        write_atomically(Path(args.results), to_gradescope(report))
-    except OSError as exc:
-        print(f"error: could not write {args.results}: {exc}", file=sys.stderr)
+    graded, problem = grade_and_save(Path(args.submission), Path(args.results), secret=load_secret(args.secret_file))
+    if graded.internal_error:
+        print(graded.internal_error, file=sys.stderr, end="")
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
         return 2
     if not args.quiet:
-        print(terminal_summary(report, str(args.submission), verbose=args.verbose))
+        print(terminal_summary(graded.report, str(args.submission), verbose=args.verbose))
         print(f"results written to {args.results}")
     return 0
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
-    from autograder.batch import grade_all
-    from autograder.escape import terminal_text
-    from autograder.report import terminal_summary
+    from autograder.batch import BatchError, run_batch
+    from autograder.secret import load_secret
 
-    out = Path(args.out)
-    graded = [(terminal_text(name), report) for name, report in grade_all(args.submissions, out)]
-    for name, report in graded:
-        print(terminal_summary(report, name, verbose=args.verbose) + "\n")
-    width = max(len(name) for name, _ in graded)
-    print("Scores:")
-    for name, report in graded:
-        print(f"  {name:<{width}}  {report.score:>7g} / {report.max_score:g}")
-    print(f"\n{len(graded)} submissions graded; results in {out}/<name>/results.json, grades in {out / 'grades.csv'}")
-    return 0
+    out = Path(args.output)
+    try:
+        result = run_batch(args.submissions, out, jobs=args.jobs, force=args.force, assignment=args.assignment,
+                           dask=args.dask, secret=load_secret(args.secret_file))
+    except BatchError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("\ninterrupted before grading started; nothing was written", file=sys.stderr)
+        return 130
+    if result.interrupted:
+        print(f"\ninterrupted: {result.graded} submissions graded in this run; run the same command again to "
+              "grade the rest (finished ones are kept)")
+        return 130
+    rows = [r for r in result.rows if r.data is not None]
+    if args.verbose:
+        for r in rows:
+            failed = [t for t in r.data["tests"] if t["score"] < t["max_score"]]
+            print(f"{r.submission.id}: " + ("every test passed" if not failed else f"{len(failed)} tests failed"))
+            for t in failed:
+                print(f"  - {t['name']} ({t['score']:g}/{t['max_score']:g})")
+                print("\n".join("      " + line for line in t["output"].splitlines()))
+    if rows:
+        width = max(len(r.submission.id) for r in rows)
+        print("Scores:")
+        for r in rows:
+            total = sum(t["max_score"] for t in r.data["tests"])
+            print(f"  {r.submission.id:<{width}}  {r.data['score']:>7g} / {total:g}" + (f"   ({r.problem})" if r.problem
+                                                                                       else ""))
+    for problem in result.problems:
+        print(f"note: {problem}", file=sys.stderr)
+    print(f"\n{len(result.rows)} submissions: {result.graded} graded now, {result.skipped} already up to date, "
+          f"{result.failures} failures. Results in {out}/<id>/results.json; grades in {out / 'grades.csv'}; "
+          f"class report in {out / 'report.html'}")
+    return 1 if result.failures else 0
 
 
 def cmd_gradescope_zip(args: argparse.Namespace) -> int:
@@ -111,9 +129,20 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--secret-file", type=Path, default=None,
                    help=SECRET_HELP)
     g.set_defaults(run=cmd_grade)
-    b = sub.add_parser("batch", help="grade many submissions (folders, or class folders of them)")
-    b.add_argument("submissions", nargs="+", help="submission folders, or folders whose sub-folders are submissions")
-    b.add_argument("--out", default="results", help="output folder (default: results)")
+    b = sub.add_parser("batch", help="grade a whole class in parallel: folders, zips, a Gradescope export, "
+                                     "an nbgrader submitted/ folder")
+    b.add_argument("submissions", nargs="+",
+                   help="submission folders or zips, class folders of them, a Gradescope export (folder or zip), "
+                        "an nbgrader course or its submitted/ folder")
+    b.add_argument("--output", "--out", "-o", dest="output", default="results",
+                   help="output folder (default: results): <id>/results.json, grades.csv, report.html")
+    b.add_argument("--jobs", "-j", type=int, default=None, help="grader processes (default: the number of cores)")
+    b.add_argument("--force", action="store_true", help="grade again submissions already graded by this grader")
+    b.add_argument("--secret-file", type=Path, default=None, help=SECRET_HELP)
+    b.add_argument("--assignment", default="rnn_bptt",
+                   help="the assignment's name, for nbgrader's submitted/<student>/<assignment>/ (default: rnn_bptt)")
+    b.add_argument("--dask", metavar="ADDRESS", default=None,
+                   help="grade on a Dask cluster, e.g. tls://scheduler:8786 (README: Batch grading)")
     b.add_argument("--verbose", "-v", action="store_true", help="print every failed test's feedback")
     b.set_defaults(run=cmd_batch)
     r = sub.add_parser("report", help="write a class report (HTML or Markdown) from the results of `batch`")

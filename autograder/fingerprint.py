@@ -1,0 +1,86 @@
+"""The grader's fingerprint: one hash of everything that decides a grade.
+
+Two graders with the same fingerprint give every submission the same score and feedback. It
+covers the autograder package's source files, the reference solution's files, the points table,
+Hypothesis' version (it draws the cases) and, when given, the course secret (hashed: the secret
+itself is never stored or printed, and the fingerprint does not reveal it). `batch` skips a
+submission already graded under the same fingerprint and content (submission_hash), and a Dask
+worker whose fingerprint differs from the client's is refused.
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import json
+from functools import cache
+from pathlib import Path
+
+from autograder.submission import MAX_ENTRIES, survey
+
+PACKAGE = Path(__file__).resolve().parent
+VERSION_OF = "rnn-autograder"
+
+
+def package_version() -> str:
+    try:
+        return importlib.metadata.version(VERSION_OF)
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown (not installed)"
+
+
+def _files_digest(root: Path, pattern: str) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob(pattern) if "__pycache__" not in p.parts):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+@cache
+def _base() -> str:
+    import hypothesis
+
+    from autograder import reference
+    from autograder.points import POINTS
+
+    parts = {
+        "package": _files_digest(PACKAGE, "*.py"),
+        "reference": _files_digest(reference.reference_dir(), "*.py"),
+        "points": json.dumps(POINTS, sort_keys=True),
+        "hypothesis": hypothesis.__version__,
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def fingerprint(secret: bytes | None = None, assignment: str = "rnn_bptt") -> str:
+    """sha256 hex of the grader (see the module docstring), the assignment's name and the secret."""
+    secret_part = hashlib.sha256(b"rnn-autograder secret\0" + secret).hexdigest() if secret is not None else ""
+    return hashlib.sha256(f"{_base()}\0{assignment}\0{secret_part}".encode()).hexdigest()
+
+
+def submission_hash(upload: Path) -> str:
+    """sha256 hex of an upload's content: a file's bytes, or a folder's files (relative path and
+    bytes, in sorted order; the files the grader would look at, bounded as in submission.survey)."""
+    upload = Path(upload)
+    digest = hashlib.sha256()
+    if upload.is_file():
+        digest.update(b"file\0" + upload.name.encode("utf-8", "surrogateescape") + b"\0")
+        _update_with_file(digest, upload)
+    elif upload.is_dir():
+        files = survey(upload).files
+        digest.update(b"folder\0" + str(len(files)).encode() + (b" truncated" if len(files) >= MAX_ENTRIES else b""))
+        for rel in sorted(files):
+            digest.update(b"\0" + rel.encode("utf-8", "surrogateescape") + b"\0")
+            _update_with_file(digest, files[rel])
+    else:
+        digest.update(b"missing\0" + str(upload).encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
+
+
+def _update_with_file(digest, path: Path) -> None:
+    try:
+        with path.open("rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                digest.update(block)
+    except OSError as exc:
+        digest.update(f"\0unreadable: {exc.strerror}".encode())
