@@ -77,13 +77,14 @@ def warm_up() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     from autograder import reference
     from autograder.checks import all_checks, all_probes
+    from autograder.cases import Draw
     from autograder.grade import build_cases
     from autograder.sandbox import confine, runtime
 
     reference.load()
     all_checks()
     all_probes()
-    build_cases()           # fills the on-disk cache of Hypothesis' draws once, before the first submission
+    build_cases(Draw(b"warm-up"))   # fills the on-disk cache of Hypothesis' draws once, before the first submission
     confine.host()
     runtime.ensure()
 
