@@ -1,7 +1,7 @@
 """`autograder batch`: grade many submission folders, one results.json each, plus grades.csv.
 
 Each argument is a submission folder, or a class folder whose sub-folders are submissions
-(a folder with no .py file at its top is taken as a class folder).
+(a folder with no .py or .ipynb file at its top is taken as a class folder).
 """
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ def expand(paths: Iterable[Path]) -> list[Path]:
     """Submission folders: the paths themselves, or the sub-folders of a class folder."""
     out = []
     for path in map(Path, paths):
-        if path.is_dir() and not any(path.glob("*.py")):
+        if path.is_dir() and not any(path.glob("*.py")) and not any(path.glob("*.ipynb")):
             subs = sorted(p for p in path.iterdir() if p.is_dir() and not p.name.startswith((".", "__")))
             out.extend(subs or [path])
         else:
