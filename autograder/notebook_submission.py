@@ -7,7 +7,8 @@ them like uploaded files. The rules, stage by stage:
 - read:    at most MAX_NOTEBOOK_BYTES; the JSON's nesting depth and number of items are checked on
            the raw bytes before it is parsed. Invalid JSON, text that is not UTF-8 and the old
            nbformat 3 get a message saying what to do. Outputs and Markdown are dropped first; the
-           code left must fit the per-file cap of a .py file (MAX_CODE_BYTES).
+           code left must fit MAX_CODE_BYTES, and its top-level statements MAX_STATEMENTS (they
+           bound the time parsing takes in the trusted process).
 - cells:   the code cells, in order. In an nbgrader notebook (one whose cells carry
            metadata.nbgrader) its solution cells count, and cells the student added (no nbgrader
            metadata): never nbgrader's locked, read-only or test cells. A malformed cell is
@@ -32,6 +33,7 @@ control characters removed, inside a Markdown code span (literal in Markdown and
 from __future__ import annotations
 
 import ast
+import bisect
 import itertools
 import json
 import re
@@ -41,9 +43,10 @@ from pathlib import Path
 from autograder.contract import MODULES, functions_in
 
 MAX_NOTEBOOK_BYTES = 20 << 20     # a notebook file, outputs (embedded plots) included
-MAX_CODE_BYTES = 1 << 20          # its code cells once outputs and Markdown are dropped (a .py file's cap)
+MAX_CODE_BYTES = 256 << 10        # its code cells once outputs and Markdown are dropped (bounds parsing time)
 MAX_JSON_DEPTH = 64               # nesting of the JSON (a notebook needs about 6)
 MAX_JSON_ITEMS = 500_000          # containers plus separators: bounds the memory parsing takes
+MAX_STATEMENTS = 5_000            # top-level statements in all code cells (bounds the time reading takes)
 EXCERPT = 60                      # characters of a cell's line quoted in a message
 MAX_LISTED = 6                    # cells listed in one note
 
@@ -304,22 +307,26 @@ def read_names(node: ast.stmt) -> tuple[set[str], set[str]]:
     return eager, late
 
 
-def statement_text(code: str, node: ast.stmt, shares_line: bool) -> str:
+def statement_text(lines: list[str], node: ast.stmt, shares_line: bool) -> str:
+    """NODE's source as written (decorators included); lines: the cell's."""
     if shares_line:
         return ast.unparse(node)                   # `a = 1; b = 2`: this statement alone
     first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
-    return "\n".join(code.split("\n")[first - 1:node.end_lineno])
+    return "\n".join(lines[first - 1:node.end_lineno])
 
 
 def cell_statements(number: int, code: str, start: int) -> list[Statement]:
     tree = ast.parse(code, filename=f"cell {number}")
-    lines = [(n.lineno, n.end_lineno) for n in tree.body]
+    body, lines = tree.body, code.split("\n")
+    if start + len(body) > MAX_STATEMENTS:
+        raise OverflowError(f"more than {MAX_STATEMENTS} top-level statements")
     out = []
-    for i, node in enumerate(tree.body):
-        shares = any(j != i and (a <= node.lineno <= b or a <= node.end_lineno <= b) for j, (a, b) in enumerate(lines))
+    for i, node in enumerate(body):            # statements in order: only neighbours can share a line
+        shares = (i > 0 and body[i - 1].end_lineno == node.lineno) or \
+            (i + 1 < len(body) and body[i + 1].lineno == node.end_lineno)
         binds = bound_names(node) if isinstance(node, BINDING) else set()
         eager, late = read_names(node)
-        out.append(Statement(start + len(out), number, node, statement_text(code, node, shares),
+        out.append(Statement(start + len(out), number, node, statement_text(lines, node, shares),
                              frozenset(binds), frozenset(eager), frozenset(late)))
     return out
 
@@ -335,9 +342,11 @@ def needed_statements(statements: list[Statement], roots: list[str]) -> list[Sta
              and any(a.name == "*" for a in s.node.names)]
 
     def binder(name: str, before: int | None) -> list[int]:
-        found = [i for i in binders.get(name, []) if before is None or i < before]
+        """The last statement binding NAME (before statement BEFORE, when given)."""
+        indices = binders.get(name, [])
+        found = bisect.bisect_left(indices, before) if before is not None else len(indices)
         if found:
-            return found[-1:]
+            return [indices[found - 1]]
         return [i for i in stars if before is None or i < before]   # maybe from `from numpy import *`
 
     pending = [i for name in roots for i in binders.get(name, [])[-1:]]
@@ -381,7 +390,7 @@ def read_notebook(path: str, data: bytes) -> NotebookCode:
         return result
     cells = code_cells(path, notebook, result.notes)
     if sum(len(code.encode("utf-8", "replace")) for _, code in cells) > MAX_CODE_BYTES:
-        result.problem = (f"{path} holds more than {MAX_CODE_BYTES >> 20} MB of code (outputs not counted), "
+        result.problem = (f"{path} holds more than {MAX_CODE_BYTES >> 10} KB of code (outputs not counted), "
                           "far more than this assignment needs, so it was not read.")
         return result
     statements: list[Statement] = []
@@ -400,6 +409,10 @@ def read_notebook(path: str, data: bytes) -> NotebookCode:
         code, commands = strip_ipython(body)
         try:
             statements += cell_statements(number, code, len(statements))
+        except OverflowError:
+            result.problem = (f"{path} has more than {MAX_STATEMENTS:,} top-level statements in its code cells, "
+                              "far more than this assignment needs, so it was not read.")
+            return result
         except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
             record_broken(result, number, source, body, offset, exc)
             continue
@@ -557,9 +570,10 @@ def absent_reason(module: str, notebooks: list[NotebookCode]) -> str:
 
 def shadowed_by_file(module: str, file_rel: str, file_text: str, notebooks: list[NotebookCode]) -> str:
     """A note when a notebook defines the module's functions differently from the graded .py file."""
-    own = definitions(file_text)
-    differ = [nb.path for nb in notebooks if nb.provides(module)
-              and any(nb.defined.get(f.name, own.get(f.name)) != own.get(f.name) for f in functions_in(module))]
+    givers = [nb for nb in notebooks if nb.provides(module)]
+    own = definitions(file_text) if givers else {}
+    differ = [nb.path for nb in givers
+              if any(nb.defined.get(f.name, own.get(f.name)) != own.get(f.name) for f in functions_in(module))]
     if not differ:
         return ""
     return (f"{file_rel} was graded; {listed(differ)} also define{'s' if len(differ) == 1 else ''} its functions, "

@@ -203,8 +203,10 @@ def test_unreadable_notebooks_get_a_message(data, message, monkeypatch):
 
 
 def test_size_caps_apply_to_code_not_outputs():
-    big_code = read(notebook(cell("x = 1\n" * 200_000)))
-    assert "more than 1 MB of code (outputs not counted)" in big_code.problem
+    big_code = read(notebook(cell("x = 1\n" * 50_000)))
+    assert "more than 256 KB of code (outputs not counted)" in big_code.problem
+    many = read(notebook(*[cell("x = 1\n" * 1000) for _ in range(6)]))
+    assert "more than 5,000 top-level statements" in many.problem
     too_big = nbs.MAX_NOTEBOOK_BYTES + 1
     assert "larger than 20 MB" in read(b" " * too_big).problem
 
