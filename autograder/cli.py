@@ -104,8 +104,14 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_notebook(args: argparse.Namespace) -> int:
-    from autograder.notebook import write_notebook
+    from autograder.notebook import write_course, write_notebook
 
+    if args.course_dir:
+        for path in write_course(Path(args.course_dir)):
+            print(path)
+        print(f"an nbgrader course in {args.course_dir}: cd there and run `nbgrader generate_assignment rnn_bptt` "
+              "(README: nbgrader)")
+        return 0
     path = write_notebook(Path(args.output))
     print(f"{path}: the nbgrader source notebook; put it in your course's source/ folder (README: nbgrader)")
     return 0
@@ -164,8 +170,11 @@ def build_parser() -> argparse.ArgumentParser:
     z.add_argument("--secret-file", type=Path, default=None,
                    help=SECRET_HELP + "; the zip carries a copy: keep the zip private")
     z.set_defaults(run=cmd_gradescope_zip)
-    n = sub.add_parser("notebook", help="write the nbgrader source notebook of the assignment")
-    n.add_argument("--output", required=True, help="folder to write rnn_bptt.ipynb into")
+    n = sub.add_parser("notebook", help="write the nbgrader source notebook, or a whole nbgrader course folder")
+    where = n.add_mutually_exclusive_group(required=True)
+    where.add_argument("--output", help="folder to write rnn_bptt.ipynb into")
+    where.add_argument("--course-dir", help="lay out an nbgrader course here: nbgrader_config.py and "
+                                            "source/<assignment>/<assignment>.ipynb for every assignment")
     n.set_defaults(run=cmd_notebook)
     return parser
 

@@ -18,9 +18,10 @@ every expected module found, plus the student's own helper modules. Small stages
                3. the name plus a copy suffix that a browser or file manager adds:
                   "rnn (1).py", "rnn(2).py", "rnn-1.py", "rnn 2.py", "rnn copy.py",
                   "rnn - Copy.py", "rnn - Copy (2).py" (a note asks to rename it).
-             Other look-alikes (rnn_final.py, my_rnn.py, rnn.ipynb, rnn.py.txt) are never
-             graded, because the student may have meant something else by them; the message
-             for the missing file names them and says to rename or export. Files are looked
+             Other look-alikes (rnn_final.py, my_rnn.py, rnn.py.txt) are never graded, because
+             the student may have meant something else by them; the message for the missing
+             file names them and says to rename. A module with no .py file is taken from the
+             upload's Jupyter notebooks, parsed, never run (rules: notebook_submission.py). Files are looked
              for in the folder that holds most of the expected files (the upload itself, or a
              zipped folder inside it), then anywhere else. Several equally good candidates with
              different contents are ambiguous: that module is not graded, and the message lists
@@ -50,6 +51,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from autograder import notebook_submission
 from autograder.contract import MODULES, functions_in
 from autograder.ziplimits import ZipRefused, looks_like_zip, read_directory
 
@@ -143,13 +145,14 @@ def unpack_zip(archive: Path, into: Path, budget: list[int]) -> str | None:
             for info in zf.infolist():
                 rel = _safe_member_path(info.filename)
                 mode = (info.external_attr >> 16) & 0o170000
-                if rel is None or info.is_dir() or mode == stat.S_IFLNK or info.file_size > MAX_FILE_BYTES:
+                cap = notebook_submission.MAX_NOTEBOOK_BYTES if rel and rel.suffix == ".ipynb" else MAX_FILE_BYTES
+                if rel is None or info.is_dir() or mode == stat.S_IFLNK or info.file_size > cap:
                     continue
                 if budget[0] < info.file_size:
                     break
                 with zf.open(info) as src:
-                    data = src.read(MAX_FILE_BYTES + 1)
-                if len(data) > MAX_FILE_BYTES:
+                    data = src.read(cap + 1)
+                if len(data) > cap:
                     continue
                 budget[0] -= len(data)
                 target = into.joinpath(*rel.parts)
@@ -275,10 +278,7 @@ def missing_message(upload: Upload, module: str, texts: dict[str, str], has_any:
              f"{expected_signatures(module)}."]
     hints = []
     for rel in look_alikes(upload, module):
-        if rel.lower().endswith(".ipynb"):
-            hints.append(f"{rel} is a notebook: the grader runs .py files only. Export it (in Jupyter: File > "
-                         f"Download as > Python (.py)), name it {module}.py and keep only the functions.")
-        else:
+        if not rel.lower().endswith(".ipynb"):       # notebooks are read: see notebook_submission.py
             hints.append(f"{rel} may be it, but the grader only grades files named exactly {module}.py "
                          f"(or a download copy such as \"{module} (1).py\"): rename it to {module}.py.")
     elsewhere = defined_elsewhere(upload, module, texts)
@@ -418,7 +418,7 @@ def find_files(staged: Staged, upload: Path, scratch: Path) -> Upload | None:
         _nothing_there(staged, f"The submission {upload} {what}.")
         return None
     files = survey(upload)
-    if any(candidates(files, m) for m in MODULES):
+    if any(candidates(files, m) for m in MODULES) or has_notebook(files):
         return files
     zips = sorted(rel for rel in files.files if rel.lower().endswith(".zip"))[:MAX_ZIPS]
     inner: dict[str, Path] = {}
@@ -432,24 +432,33 @@ def find_files(staged: Staged, upload: Path, scratch: Path) -> Upload | None:
         inner.update(unpacked.files)
         packages |= unpacked.packages
     zipped = Upload(inner, frozenset(packages))
-    if any(candidates(zipped, m) for m in MODULES):
+    if any(candidates(zipped, m) for m in MODULES) or has_notebook(zipped):
         staged.notes.append(f"Your files were found inside {quoted(zips)} and graded from there.")
         return zipped
     return files
+
+
+def has_notebook(upload: Upload) -> bool:
+    return any(rel.lower().endswith(".ipynb") for rel in upload.files)
 
 
 def locate_and_copy(staged: Staged, upload: Upload) -> None:
     """Choose each module's file (see the module docstring), normalise it and write it to staged.dir."""
     found = {m: candidates(upload, m) for m in MODULES}
     homes = home_folders(found)
+    notebooks = notebook_submission.read_notebooks(upload.files)
     chosen: dict[str, Candidate] = {}
     texts: dict[str, str] = {}
     for module in MODULES:
         cands = found[module]
         pool = [c for c in cands if c.folder in homes] or cands
         if not pool:
+            if from_notebooks(staged, module, notebooks):
+                continue
             texts = texts or _python_texts(upload)
-            staged.problems[module] = missing_message(upload, module, texts, any(found.values()))
+            staged.problems[module] = " ".join(filter(None, (
+                missing_message(upload, module, texts, any(found.values()) or bool(notebooks)),
+                notebook_submission.absent_reason(module, notebooks))))
             continue
         best_key = min((c.tier, c.depth) for c in pool)
         ties = sorted((c for c in pool if (c.tier, c.depth) == best_key), key=lambda c: c.rel)
@@ -480,13 +489,45 @@ def locate_and_copy(staged: Staged, upload: Upload) -> None:
         (staged.dir / f"{module}.py").write_bytes(source)
         staged.found[module] = cand.rel
         chosen[module] = cand
-    folders = sorted({c.folder for c in chosen.values()}, key=lambda f: (f not in homes, f))
+        shadowed = notebook_submission.shadowed_by_file(module, cand.rel, source.decode("utf-8", "replace"), notebooks)
+        if shadowed:
+            staged.notes.append(shadowed)
+    folders = sorted({c.folder for c in chosen.values()}
+                     | {nb.path.rpartition("/")[0] for nb in notebooks if nb.path in staged.found.values()},
+                     key=lambda f: (f not in homes, f))
     nested = [f"{f}/" for f in folders if f]
     if nested:
         staged.notes.append(f"Your files were found in {quoted(nested)}"
                             + (" and in the top folder" if "" in folders else "") + " and graded from there.")
     copy_helpers(staged, upload, folders)
-    summarise(staged, upload, any(found.values()))
+    notebook_helpers(staged, notebooks)
+    summarise(staged, upload, any(found.values()) or bool(staged.found))
+
+
+def from_notebooks(staged: Staged, module: str, notebooks: list[notebook_submission.NotebookCode]) -> bool:
+    """Stage MODULE from the upload's notebooks (see notebook_submission.py); False when none gives it."""
+    choice = notebook_submission.choose(module, notebooks)
+    if choice.problem:
+        staged.problems[module] = choice.problem
+    if choice.text is None:
+        return bool(choice.problem)
+    (staged.dir / f"{module}.py").write_text(choice.text, encoding="utf-8")
+    staged.found[module] = choice.origin
+    used = next(nb for nb in notebooks if nb.path == choice.origin)
+    staged.notes += [n for n in used.notes + [choice.note] if n and n not in staged.notes]
+    return True
+
+
+def notebook_helpers(staged: Staged, notebooks: list[notebook_submission.NotebookCode]) -> None:
+    """Files written by %%writefile cells of the notebooks used, other than the modules: helper modules."""
+    taken = {f"{m}.py" for m in MODULES}
+    for nb in notebooks:
+        if nb.path not in staged.found.values():
+            continue
+        for name, text in nb.files.items():
+            target = staged.dir / name
+            if name not in taken and name.endswith(".py") and name[:-3].isidentifier() and not target.exists():
+                target.write_text(text, encoding="utf-8")
 
 
 def _python_texts(upload: Upload) -> dict[str, str]:
@@ -532,7 +573,8 @@ def summarise(staged: Staged, upload: Upload, any_candidate: bool) -> None:
         present = sorted(upload.files)
         holds = f" The submission holds: {quoted(present)}." if present else " The submission holds no files."
         staged.notes.insert(0, "No file of the assignment was found, so nothing could be graded: expected "
-                               f"{', '.join(m + '.py' for m in MODULES)}.{holds}")
+                               f"{', '.join(m + '.py' for m in MODULES)} (or a Jupyter notebook that defines their "
+                               f"functions).{holds}")
         return
     stubs = _stub_texts()
     unchanged = [m for m in staged.found if m in stubs
