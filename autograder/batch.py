@@ -76,8 +76,8 @@ def warm_up() -> None:
     parent alone handle Ctrl-C."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     from autograder import reference
-    from autograder.checks import all_checks, all_probes
     from autograder.cases import Draw
+    from autograder.checks import all_checks, all_probes
     from autograder.grade import build_cases
     from autograder.sandbox import confine, runtime
 
