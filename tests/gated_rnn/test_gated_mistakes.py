@@ -103,7 +103,7 @@ def test_every_entry_is_well_formed_and_cites_a_handout_section():
 
 def test_the_catalogue_covers_the_mistakes_the_issue_lists():
     expected = {"lstm_gate_order", "lstm_missing_cell_tanh", "lstm_no_cell_carry", "lstm_ignores_dc",
-                "lstm_tanh_prime_dropped", "lstm_c0_ignored", "lstm_dW_h_uses_current_state",
+                "lstm_tanh_prime_dropped", "lstm_c0_ignored", "lstm_recurrent_grad_uses_current_state",
                 "gru_reset_after_product", "gru_update_gate_swapped", "truncation_off_by_one",
                 "truncation_never_detaches", "truncation_sliding_window"}
     assert expected <= M.codes()

@@ -328,7 +328,7 @@ MISTAKES: list[Mistake] = [
         Your backward pass seems to forget the tanh derivative of the candidate g_t: its
         pre-activation receives dc_t * i_t * (1 - g_t^2) (handout §3.2).""",
        partial(lstm_backward, candidate_prime=False)),
-    _m("lstm_dW_h_uses_current_state", LB, ("W_h",), """
+    _m("lstm_recurrent_grad_uses_current_state", LB, ("W_h",), """
         Your dW_h seems to be built from h_t instead of h_{t-1}. Step t reads h_{t-1}:
         a_t = x_t W_x + h_{t-1} W_h + b, so dW_h += h_{t-1}^T da_t, with h_0 = h0 at the first
         step (handout §3.2).""", partial(lstm_backward, W_h_state="current")),
@@ -404,11 +404,11 @@ MISTAKES: list[Mistake] = [
         gradient. r_t enters n_t through (r_t * h_{t-1}) W_hn, so its pre-activation receives
         ((da_n W_hn^T) * h_{t-1}) * r_t (1 - r_t) (handout §5.3).""",
        partial(gru_backward, reset_grad=False)),
-    _m("gru_dW_hn_without_reset", GB, ("W_hn",), """
+    _m("gru_candidate_grad_without_reset", GB, ("W_hn",), """
         Your dW_hn seems to be built from h_{t-1} instead of r_t * h_{t-1}. W_hn multiplies the reset
         state: dW_hn += (r_t * h_{t-1})^T da_n (handout §5.3).""",
        partial(gru_backward, dW_hn_with_reset=False)),
-    _m("gru_dW_h_uses_current_state", GB, ("W_hr", "W_hz", "W_hn"), """
+    _m("gru_recurrent_grad_uses_current_state", GB, ("W_hr", "W_hz", "W_hn"), """
         Your recurrent weight gradients seem to be built from h_t instead of h_{t-1}. Step t reads
         h_{t-1} (h0 at the first step): dW_hr += h_{t-1}^T da_r, dW_hz += h_{t-1}^T da_z
         (handout §5.3).""", partial(gru_backward, W_h_state="current")),
