@@ -210,6 +210,8 @@ def _detached(t, T, k, boundary):
     if boundary == "mk":
         return t > 0 and t % k == 0
     if boundary == "mk+1":
+        return t > 1 and (t - 1) % k == 0
+    if boundary == "1+mk":
         return t > 0 and (t - 1) % k == 0
     if boundary == "mk-1":
         return (t + 1) % k == 0
@@ -224,7 +226,8 @@ def rnn_backward_truncated(dh, dy, x, h0, h, params, k, *, boundary="mk", detach
                            boundary_weight_term=True):
     """Truncated BPTT with one switch flipped. Shapes as the reference.
 
-    boundary: which states are detached ("mk" right, "mk+1", "mk-1", "from_end" chunks counted
+    boundary: which states are detached ("mk" right, "mk+1" (m >= 1), "1+mk" (m >= 0: h_1 too),
+    "mk-1", "from_end" chunks counted
     from the last step, "never"); detach_h0: dh0 returned as zeros; window "sliding": every step's
     loss sends its gradient back exactly k steps (instead of to the start of its chunk);
     boundary_weight_term=False: step mk+1 adds nothing to dW_hh (h_mk treated as zero)."""
@@ -418,10 +421,15 @@ MISTAKES: list[Mistake] = [
         h_k, h_2k, ..., stop the gradient arriving from the next chunk (set the carry to zero
         there) (handout §6.1 and §6.2).""", partial(rnn_backward_truncated, boundary="never")),
     _m("truncation_off_by_one", TB, RNN_GRADS, """
-        Your chunk boundaries seem one step late: the carry is cut into h_1, h_{k+1}, h_{2k+1}, ...
+        Your chunk boundaries seem one step late: the carry is cut into h_{k+1}, h_{2k+1}, ...
         The detached states are h_k, h_2k, ...: no gradient flows from step mk+1 into h_mk
         (mind that h[:, t-1] is h_t) (handout §6.1 and §6.2).""",
        partial(rnn_backward_truncated, boundary="mk+1"), variant="late"),
+    _m("truncation_off_by_one", TB, RNN_GRADS, """
+        Your chunk boundaries seem one step late: the carry is cut into h_1, h_{k+1}, h_{2k+1}, ...
+        The detached states are h_k, h_2k, ...: no gradient flows from step mk+1 into h_mk
+        (mind that h[:, t-1] is h_t) (handout §6.1 and §6.2).""",
+       partial(rnn_backward_truncated, boundary="1+mk"), variant="late, h_1 too"),
     _m("truncation_off_by_one", TB, RNN_GRADS, """
         Your chunk boundaries seem one step early: the carry is cut into h_{k-1}, h_{2k-1}, ...
         The detached states are h_k, h_2k, ...: no gradient flows from step mk+1 into h_mk
