@@ -1,8 +1,8 @@
 """Symbolic derivations (sympy) behind the gated_rnn assignment: the source of truth for the reference.
 
-Everything here is differentiated by sympy from the forward definitions (SPEC-gated_rnn), never
-typed in by hand, and the NumPy reference in reference/gated_rnn/solution/ is tested against it
-(tests/gated_rnn/test_gated_reference_vs_sympy.py).
+Everything here is differentiated by sympy from the forward definitions of the contract
+(docs/contracts/gated_rnn.md), never typed in by hand, and the NumPy reference in
+reference/gated_rnn/solution/ is tested against it (tests/gated_rnn/test_gated_reference_vs_sympy.py).
 
 (a) The LSTM one-step state Jacobian: s_t = [h_t, c_t] as a function of s_{t-1} = [h_{t-1}, c_{t-1}]
     for a small H, differentiated with ``Matrix.jacobian`` (numerator layout,

@@ -52,7 +52,7 @@ def module_from_source(source: str, module_name: str):
     return module
 
 
-# ---- random inputs, drawn as the SPEC allows ---------------------------------------------------
+# ---- random inputs, drawn as the contract (docs/contracts/gated_rnn.md) allows -----------------------
 def lstm_params(rng, D, H, scale=0.6):
     return {"W_x": rng.normal(scale=scale, size=(D, 4 * H)), "W_h": rng.normal(scale=scale, size=(H, 4 * H)),
             "b": rng.normal(scale=scale, size=4 * H)}

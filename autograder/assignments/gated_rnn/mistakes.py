@@ -45,7 +45,7 @@ def sigmoid(z):
 # ============================================================================================
 # LSTM
 # ============================================================================================
-# order: the gate each quarter of a_t is read as; "ifog" is the SPEC's (and CS231n's),
+# order: the gate each quarter of a_t is read as; "ifog" is the contract's (and CS231n's),
 # "ifgo" PyTorch's and Keras's, "igfo" TensorFlow's LSTMCell (i, j, f, o).
 def _lstm_gates(x_t, h_prev, params, order="ifog"):
     H = params["W_h"].shape[0]
