@@ -14,7 +14,9 @@ params (and grads) are dicts with exactly the keys
 
 Arrays are indexed from 0: h[:, t-1] holds h_t. Edit only the bodies; keep the names and
 signatures. You may add helper functions. Do not modify any of the inputs (arrays or dicts).
-Every returned entry must be finite (use a sigmoid that never overflows: handout section 2.3).
+Return new arrays of exactly the documented shapes. Every returned entry must be finite and no
+RuntimeWarning may be raised (use a sigmoid that never overflows: handout section 2.3). Every
+function must work for T = 1 and H = 1.
 """
 import numpy as np
 

@@ -16,8 +16,10 @@ params (and grads) are dicts with exactly the keys "W_x", "W_h", "b":
 
 Arrays are indexed from 0: h[:, t-1] holds h_t, c[:, t-1] holds c_t, x[:, t-1] holds x_t.
 Edit only the bodies; keep the names and signatures. You may add helper functions.
-Do not modify any of the inputs (arrays or dicts). Every returned entry must be finite, also
-when a gate saturates (use a sigmoid that never overflows: handout section 2.3).
+Do not modify any of the inputs (arrays or dicts). Return new arrays of exactly the documented
+shapes. Every returned entry must be finite and no RuntimeWarning may be raised, also when a gate
+saturates (use a sigmoid that never overflows: handout section 2.3). Every function must work
+for T = 1 and H = 1.
 """
 import numpy as np
 

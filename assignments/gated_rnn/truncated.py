@@ -8,7 +8,9 @@ params (and grads) are dicts with exactly the keys "W_xh", "W_hh", "b_h", "W_hy"
 
 Arrays are indexed from 0: h[:, t-1] holds h_t. Edit only the body; keep the name and the
 signature. You may add helper functions; this file must not import your part 1 files (copy what
-you need). Do not modify any of the inputs (arrays or dicts).
+you need). Do not modify any of the inputs (arrays or dicts). Return new arrays of exactly the
+documented shapes, all entries finite, with no RuntimeWarning. It must work for T = 1, H = 1 and
+every k >= 1, whether or not k divides T.
 """
 import numpy as np
 
