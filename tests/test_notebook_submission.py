@@ -214,6 +214,17 @@ def test_size_caps_apply_to_code_not_outputs():
     assert "larger than 20 MB" in read(b" " * too_big).problem
 
 
+def test_code_too_deep_for_recursive_tools_never_crashes_the_grader(tmp_path):
+    deep = "def sigmoid(x):\n    return " + "+".join(["x"] * 20_000) + "\n"
+    code = read(notebook(cell(deep), cell("a = 1; b = " + "+".join(["1"] * 20_000))))
+    assert not code.modules
+    assert "cell 1 (`def sigmoid(x):`), has code too deeply nested for Python to read" in code.notes[0]
+    assert "cell 2 (`a = 1; b = 1+1+1" in code.notes[1] and "too deeply nested" in code.notes[1]
+    write(tmp_path, "hw.ipynb", notebook(cell(deep)))
+    (tmp_path / "activations.py").write_text(deep, encoding="utf-8")
+    stage(tmp_path).cleanup()                   # the .py file and the notebook compared: no RecursionError
+
+
 def test_malformed_cells_are_named_and_skipped():
     code = read(notebook(cell("x", "raw"), {"cell_type": "code", "source": 42},
                          cell((REFERENCE / "clipping.py").read_text(encoding="utf-8"))))
