@@ -7,7 +7,7 @@ import os
 import numpy as np
 import pytest
 
-from autograder.sandbox.wire import WireError, read_blob, read_npy, read_records
+from autograder.sandbox.wire import WireError, _read_regular_file, read_npy, read_records
 
 
 def npy_bytes(arr: np.ndarray, allow_pickle: bool = False) -> bytes:
@@ -71,4 +71,4 @@ def test_symlinks_and_fifos_are_refused(tmp_path):
     fifo = tmp_path / "step_1.npys"
     os.mkfifo(fifo)
     with pytest.raises(WireError):
-        read_blob(fifo)
+        _read_regular_file(fifo, 100)

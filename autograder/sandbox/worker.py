@@ -239,23 +239,26 @@ def build_arg(spec, arrays):
     return spec["value"]
 
 
-def snapshot_inputs(args, kwargs, writer, call):
-    """Save every array input after the call, for the trusted mutation check."""
+def snapshot_inputs(args, kwargs, call_spec, writer):
+    """Save every input array the plan gave the call, as it is after the call (for the trusted
+    mutation check). Only the planned paths: whatever else the call put in a dict is not sent."""
     saved = []
 
-    def walk(obj, path):
-        if isinstance(obj, dict):
-            for k, v in obj.items():
-                walk(v, f"{path}[{text(k, 40)!r}]")
-        elif isinstance(obj, _ndarray):
+    def walk(obj, spec, path):
+        if "dict" in spec:
+            if type(obj) is dict:
+                for k, sub in spec["dict"].items():
+                    if dict.__contains__(obj, k):
+                        walk(dict.__getitem__(obj, k), sub, f"{path}[{text(k, 40)!r}]")
+        elif "array" in spec and isinstance(obj, _ndarray):
             arr, problem = to_float_array(obj)
             saved.append({"path": path, "npy": writer.array(arr)} if arr is not None
                          else {"path": path, "problem": problem})
 
-    for i, a in enumerate(args):
-        walk(a, f"arg{i}")
-    for k, v in kwargs.items():
-        walk(v, k)
+    for i, (a, spec) in enumerate(zip(args, call_spec.get("args", []))):
+        walk(a, spec, f"arg{i}")
+    for k, spec in call_spec.get("kwargs", {}).items():
+        walk(kwargs[k], spec, k)
     return saved
 
 
@@ -285,7 +288,7 @@ def run_call(fn, call_spec, schema, arrays, writer, call, submission_dir, report
             leaves = [{"path": p, "problem": problem} for p in leaf_paths(schema, "")]
         record["leaves"] = leaves
     if report_inputs:
-        record["inputs_after"] = snapshot_inputs(args, kwargs, writer, call)
+        record["inputs_after"] = snapshot_inputs(args, kwargs, call_spec, writer)
     writer.record(record)
 
 
