@@ -46,7 +46,9 @@ def test_forged_call_lines_without_records_do_not_restart_the_budget(tmp_path):
     s = state(tmp_path, start_step=1)
     assert feed(s, "step 1", "call 1 0") == (1, 0)
     before = s.cpu_at_start, s.wall_at_start
-    assert feed(s, *["call 1 1", "call 1 2", "call 1 5", "step 2", "call 2 0", "done", "call 1 0"] * 50) == (1, 0)
+    forged = ["call 1 1", "call 1 2", "call 1 5", "step 2", "call 2 0", "done", "call 1 0", "step 0", "step 1",
+              "call 9 0", "call -1 5", "call 1 -2", "step 7", "junk", "call x", "", "call 1"]
+    assert feed(s, *forged * 50) == (1, 0)
     assert (s.cpu_at_start, s.wall_at_start) == before and not s.done
 
 

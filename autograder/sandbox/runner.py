@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import os
 import select
-import shutil
 import signal
 import tempfile
 import time
@@ -22,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from autograder.sandbox import confine
+from autograder.sandbox import confine, tree
 from autograder.sandbox.wire import Budget, RecordTail, StepForm, form_of, read_step
 
 WORKER_SCRIPT = Path(__file__).with_name("worker.py")
@@ -130,14 +129,16 @@ def run_plan(steps: list[dict], arrays: dict[str, np.ndarray], submission_dir: P
     "calls", "report_inputs"}]; arrays: the input arrays the calls refer to by name.
     """
     job = Path(tempfile.mkdtemp(prefix="rnn-grade-"))
-    box = None
+    box = run = None
     try:
         box = confine.prepare(job, submission_dir, WORKER_SCRIPT, limits)
-        return _supervise(box, steps, arrays, limits, substitute or {})
-    finally:
-        if box is not None:
-            box.close()
-        shutil.rmtree(job, ignore_errors=True)
+        run = _supervise(box, steps, arrays, limits, substitute or {})
+        return run
+    finally:       # never raises: a cleanup problem is logged, the result is kept
+        problems = box.close() if box is not None else []
+        problems += tree.remove_tree(str(job))
+        if problems and run is not None:
+            run.log.append(f"cleanup problems (the results are not affected): {problems[:5]}")
 
 
 def _supervise(box, steps, arrays, limits, substitute) -> WorkerRun:
