@@ -3,10 +3,19 @@
 One worker normally runs the whole plan. A call that exceeds its CPU budget (or the wall-clock
 backstop), prints a flood, fills the disk, or a worker that dies, costs that call and the rest
 of that function: the runner records the failure, kills every process of the worker
-(confine.Box.kill_all), and starts a fresh worker at the next function. Nothing the worker prints
-is parsed; its output is only kept (truncated) for the instructor's log. Budgets are CPU seconds
-of the worker process, so a slow or loaded machine gives the same verdicts; wall-clock limits
-are only generous backstops (for sleeping or blocked calls).
+(confine.Box.kill_all), and starts a fresh worker at the next function (the answer files of the
+steps it reruns are removed first). Nothing the worker prints is parsed; its output is only kept
+(truncated) for the instructor's log. Budgets are CPU seconds of the worker process, so a slow
+or loaded machine gives the same verdicts; wall-clock limits are only generous backstops (for
+sleeping or blocked calls).
+
+Student code runs in the worker, so it can write on the progress pipe and into out/ as well.
+A progress line counts only when it is the next one an honest worker would write and the records
+before it are in place (_advance), and each step also has a CPU budget of its calls' budgets
+together: however many lines and records it forges, a submission never gets more CPU for a call
+than the calls still ahead of it in its step could use. The answers are read at the end by
+wire.read_step; a record it refuses is that call's crash, and a call that failed keeps no answer,
+nor does any later call of its step.
 """
 from __future__ import annotations
 
@@ -158,6 +167,7 @@ def _supervise(box, steps, arrays, limits, substitute) -> WorkerRun:
                 run.failures.setdefault(s, StepFailure(None, "not_run", why))
             break
         write_plan(box.plan_dir, steps, arrays, substitute=substitute, skip_modules=skip_modules)
+        _clear_steps(box.out_dir, start_step, len(steps))
         proc, progress_r = box.spawn(start_step, start_call)
         state = _Progress(forms, box.out_dir, frozenset(skip_modules), start_step, start_call,
                           wall_at_start=time.monotonic())
@@ -192,6 +202,15 @@ def _supervise(box, steps, arrays, limits, substitute) -> WorkerRun:
     return run
 
 
+def _clear_steps(out_dir: Path, start: int, n_steps: int) -> None:
+    """Remove the answer files of steps START... before a worker (re)starts there: what a previous
+    worker wrote for them, beyond the point the runner had accepted, must not be appended to."""
+    for s in range(start, n_steps):
+        for suffix in ("jsonl", "npys"):
+            if os.path.lexists(out_dir / f"step_{s}.{suffix}"):
+                tree.remove_entry(str(out_dir), f"step_{s}.{suffix}")
+
+
 def _read_answers(run: WorkerRun, out_dir: Path, forms: list[StepForm], limits: Limits) -> None:
     """Read every step's records (wire.read_step). A refused record is that call's crash; a call
     that failed (timeout, crash) keeps no answer, nor does any later call of its step."""
@@ -199,9 +218,9 @@ def _read_answers(run: WorkerRun, out_dir: Path, forms: list[StepForm], limits: 
     for s, form in enumerate(forms):
         answers = read_step(out_dir, s, form, budget)
         failure = run.failures.get(s)
-        if answers.problem is not None:
+        if answers.problem is not None:      # the root cause, whatever the runner saw meanwhile
             run.records[s] = []
-            run.failures.setdefault(s, StepFailure(0 if form.calls else None, "crashed", _unreadable(answers.problem)))
+            run.failures[s] = StepFailure(0 if form.calls else None, "crashed", _unreadable(answers.problem))
             run.log.append(f"step {s}: answers refused: {answers.problem}")
             continue
         if answers.refused:
@@ -255,7 +274,8 @@ def _watch(box, proc, progress_r, state, limits, deadline, output, dropped):
         if now > next_disk_check:
             next_disk_check = now + 0.25
             if box.disk_usage(limits.disk_bytes) > limits.disk_bytes:
-                return ("crashed", f"it wrote more than {limits.disk_bytes >> 20} MB of files"), dropped
+                return ("crashed", f"it wrote more files than allowed (at most {limits.disk_bytes >> 20} MB, "
+                                   "in folders at most 64 deep)"), dropped
         if state.step is None:
             if now - state.wall_at_start > limits.startup_seconds:
                 return ("timeout", "the worker did not start"), dropped
