@@ -278,7 +278,7 @@ def _read_regular_file(path: Path, limit: int) -> bytes:
         size = os.fstat(fd).st_size
         if size > limit:
             raise WireError(f"{path.name} is {size} bytes, over the {limit} limit")
-        return f.read(limit + 1)[:limit]
+        return f.read(size)[:limit]
 
 
 def complete_lines(data: bytes) -> list[bytes]:
@@ -366,10 +366,11 @@ def read_step(out_dir: Path, step: int, form: StepForm, budget: Budget) -> StepA
     """The validated records of step STEP (see the module docstring for the rules)."""
     answers = StepAnswers()
     try:
-        lines = complete_lines(_read_regular_file(out_dir / f"step_{step}.jsonl", MAX_JSONL_BYTES))
-        if len(lines) > max(1, form.calls):
-            raise WireError(f"{len(lines)} records for {max(1, form.calls)} calls")
-        records = [parse_line(line) for line in lines]
+        data = _read_regular_file(out_dir / f"step_{step}.jsonl", MAX_JSONL_BYTES)
+        lines = data.count(b"\n")          # counted before anything is split or parsed
+        if lines > max(1, form.calls):
+            raise WireError(f"{lines} records for {max(1, form.calls)} calls")
+        records = [parse_line(line) for line in complete_lines(data)]
     except WireError as exc:
         answers.problem = str(exc)
         return answers
