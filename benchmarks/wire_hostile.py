@@ -25,7 +25,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from autograder.sandbox.wire import Budget, form_of, read_step  # noqa: E402
+from autograder.sandbox.forms import form_of  # noqa: E402
+from autograder.sandbox.wire import Budget, read_step  # noqa: E402
 
 STEP = {"kind": "probe", "module": "activations", "function": "sigmoid", "schema": {"kind": "array"},
         "report_inputs": True, "calls": [{"args": [{"array": f"a{i}"}], "kwargs": {}} for i in range(20)]}

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import os
 
+from autograder.sandbox.forms import StepForm
 from autograder.sandbox.runner import _advance, _Progress
-from autograder.sandbox.wire import StepForm
 
 FORMS = [StepForm("import", "m"), StepForm("probe", "m", calls=3), StepForm("probe", "m", calls=2)]
 

@@ -9,17 +9,14 @@ import os
 import numpy as np
 import pytest
 
+from autograder.sandbox.forms import StepForm, answer_paths, form_of, input_paths
 from autograder.sandbox.runner import Limits, StepFailure, WorkerRun, _read_answers
 from autograder.sandbox.wire import (
     MAX_CALL_BYTES,
     Budget,
     RecordTail,
-    StepForm,
     WireError,
     _read_regular_file,
-    answer_paths,
-    form_of,
-    input_paths,
     nesting_ok,
     parse_line,
     read_npy,

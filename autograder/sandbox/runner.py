@@ -31,7 +31,8 @@ from pathlib import Path
 import numpy as np
 
 from autograder.sandbox import confine, tree
-from autograder.sandbox.wire import Budget, RecordTail, StepForm, form_of, read_step
+from autograder.sandbox.forms import StepForm, form_of
+from autograder.sandbox.wire import Budget, RecordTail, read_step
 
 WORKER_SCRIPT = Path(__file__).with_name("worker.py")
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")

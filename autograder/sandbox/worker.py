@@ -4,6 +4,8 @@ It runs in its own confined process (see runner.py) and is a standalone script: 
 only, never the autograder package, so that the grader's files can stay unreadable to it.
 It judges nothing. It reads a plan of calls, runs them, and writes plain data back:
 one JSON line per call (bounded strings and numbers) and float64 .npy files for arrays.
+The trusted side accepts exactly the records written here (forms.py): a new key or path in a
+record must be added there too, or every such record is refused as forged.
 
 Usage: python -I worker.py PLAN_DIR OUT_DIR SUBMISSION_DIR PROGRESS_FD START_STEP START_CALL
 Progress lines on PROGRESS_FD ("step I", "call I J") let the trusted runner time each call and
