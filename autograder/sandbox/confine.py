@@ -422,6 +422,8 @@ def prepare(job: Path, submission_dir: Path, worker_script: Path, limits) -> Box
                 box.seccomp_program = seccomp.build()
         else:
             _setup_fallback(box, h)
+            if box.shared_places():
+                box.slot.mark_dirty()
         _describe(box, h, why_not, memory_note)
     except BaseException:
         box.close()

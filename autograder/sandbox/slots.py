@@ -9,10 +9,13 @@ never share a uid: one student's code can neither signal nor ptrace another's, n
 files (group-only access).
 
 On acquiring and on releasing a slot, every process of the uid is killed (leftovers of a grader
-that was itself killed included) and everything it left in the world-writable temporary
-directories is removed (tree.remove_owned: at any depth, in every folder the uid can enter, its
-own folders whole with whatever other users put in them). A slot whose scrub cannot finish is
-not used for this grade.
+that was itself killed included). Where the worker could write outside its job (the fallback
+without Landlock), the slot is marked dirty in its lock file (root's) before the worker starts;
+a dirty slot (or one of unknown state) is scrubbed on release and on acquiring: everything its
+uid left in the world-writable temporary directories is removed (tree.remove_owned: at any
+depth, in every folder the uid can enter, its own folders whole with whatever other users put in
+them), and only a complete scrub marks it clean again. A slot whose scrub cannot finish is not
+used. (In the other modes the worker cannot write there, and a clean slot is not searched.)
 """
 from __future__ import annotations
 
@@ -44,19 +47,39 @@ class Slot:
     lock_fd: int
     created: bool = False
 
+    def mark_dirty(self) -> None:
+        """The worker may write in the shared folders: scrub them before this uid is used again."""
+        _set_state(self.lock_fd, DIRTY)
+
     def release(self) -> list[str]:
-        """Kill the uid's processes, scrub its files, unlock. Returns the problems met (for the log)."""
+        """Kill the uid's processes, scrub its files if dirty, unlock. Returns the problems (for the log)."""
         if self.lock_fd < 0:
             return []
         try:
             procs.kill_uid(self.uid)
+            if _state(self.lock_fd) == CLEAN:
+                return []
             _, complete, problems = remove_files_of(self.uid, self.gid)
+            if complete:
+                _set_state(self.lock_fd, CLEAN)
             return problems if complete or problems else ["the scrub of the shared folders was cut short"]
         except Exception as exc:  # noqa: BLE001 - a cleanup error must not lose the grade
             return [f"slot {self.index}: {type(exc).__name__}: {exc}"]
         finally:
             os.close(self.lock_fd)
             self.lock_fd = -1
+
+
+CLEAN, DIRTY = b"clean", b"dirty"      # a slot's state, in its lock file (anything else: unknown)
+
+
+def _state(lock_fd: int) -> bytes:
+    return os.pread(lock_fd, 16, 0)
+
+
+def _set_state(lock_fd: int, state: bytes) -> None:
+    os.ftruncate(lock_fd, 0)
+    os.pwrite(lock_fd, state, 0)
 
 
 def _account(index: int) -> tuple[int, int, str, bool]:
@@ -135,7 +158,11 @@ def _claim(index: int, fd: int) -> Slot | None:
     try:
         uid, gid, name, created = _account(index)
         procs.kill_uid(uid)
-        _, complete, _ = remove_files_of(uid, gid)
+        complete = True
+        if _state(fd) != CLEAN:
+            _, complete, _ = remove_files_of(uid, gid)
+            if complete:
+                _set_state(fd, CLEAN)
     except BaseException:
         os.close(fd)
         raise

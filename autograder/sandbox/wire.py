@@ -21,6 +21,7 @@ grader's files), never the grader's: read_step names the calls it refused and wh
 """
 from __future__ import annotations
 
+import functools
 import io
 import json
 import math
@@ -134,30 +135,43 @@ def npy_segment(f, offset: int, size: int) -> tuple[tuple[int, ...], bool, int, 
     if not is_offset(offset) or offset >= size:
         raise WireError(f"bad array offset {str(offset)[:40]!r}")
     f.seek(offset)
-    head = io.BytesIO(f.read(MAX_HEADER_BYTES + 16))
-    try:
-        version = npy_format.read_magic(head)
-        if version not in ((1, 0), (2, 0)):
-            raise WireError(f"unsupported .npy version {version}")
-        header_start = head.tell()
-        reader = npy_format.read_array_header_1_0 if version == (1, 0) else npy_format.read_array_header_2_0
-        shape, fortran, dtype = reader(head, max_header_size=MAX_HEADER_BYTES)
-    except WireError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - any malformed header (RecursionError too) is a protocol error
-        raise WireError(f"malformed .npy header ({type(exc).__name__})") from None
-    if head.tell() - header_start > MAX_HEADER_BYTES:
+    prefix = f.read(12)
+    if len(prefix) < 10 or prefix[:6] != b"\x93NUMPY":
+        raise WireError("malformed .npy header (no magic string)")
+    version = (prefix[6], prefix[7])
+    if version not in ((1, 0), (2, 0)):
+        raise WireError(f"unsupported .npy version {version}")
+    size_bytes = 2 if version == (1, 0) else 4
+    header_len = int.from_bytes(prefix[8:8 + size_bytes], "little")
+    if header_len > MAX_HEADER_BYTES:
         raise WireError("header too large")
+    f.seek(offset + 8 + size_bytes)
+    header = f.read(header_len)
+    if len(header) != header_len:
+        raise WireError("malformed .npy header (truncated)")
+    shape, fortran, dtype = _parse_header(version, prefix[8:8 + size_bytes] + header)
+    data_start = offset + 8 + size_bytes + header_len
     if dtype != np.dtype("<f8"):
         raise WireError(f"dtype {dtype}, expected float64")
     if (type(shape) is not tuple or len(shape) > 8
             or not all(type(d) is int and 0 <= d < 1 << 40 for d in shape)):
         raise WireError(f"bad shape {str(shape)[:80]}")
-    start = offset + head.tell()
+    start = data_start
     end = start + 8 * math.prod(shape)              # exact: Python integers never overflow
     if end > size:
         raise WireError(f"shape {shape} runs past the end of the data")
     return shape, bool(fortran), start, end
+
+
+@functools.lru_cache(maxsize=1024)
+def _parse_header(version: tuple[int, int], length_and_header: bytes) -> tuple:
+    """(shape, fortran, dtype) of a .npy header (its length field and text), parsed by NumPy as a
+    literal. Most answers share a few headers: each distinct one is parsed once."""
+    reader = npy_format.read_array_header_1_0 if version == (1, 0) else npy_format.read_array_header_2_0
+    try:
+        return reader(io.BytesIO(length_and_header), max_header_size=MAX_HEADER_BYTES)
+    except Exception as exc:  # noqa: BLE001 - any malformed header (RecursionError too) is a protocol error
+        raise WireError(f"malformed .npy header ({type(exc).__name__})") from None
 
 
 def read_npy(blob: bytes, offset: object) -> np.ndarray:
