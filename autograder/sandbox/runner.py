@@ -275,8 +275,9 @@ def _watch(box, proc, progress_r, state, limits, deadline, output, dropped):
         if now > next_disk_check:
             next_disk_check = now + 0.25
             if box.disk_usage(limits.disk_bytes) > limits.disk_bytes:
-                return ("crashed", f"it wrote more files than allowed (at most {limits.disk_bytes >> 20} MB, "
-                                   "in folders at most 64 deep)"), dropped
+                quota = (f"at most {limits.disk_bytes >> 20} MB and {tree.MEASURE_ENTRIES} files, in folders at "
+                         f"most {tree.MEASURE_DEPTH} deep")
+                return ("crashed", f"it wrote more files than allowed ({quota})"), dropped
         if state.step is None:
             if now - state.wall_at_start > limits.startup_seconds:
                 return ("timeout", "the worker did not start"), dropped
