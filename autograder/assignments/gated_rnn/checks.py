@@ -95,7 +95,8 @@ def central_differences(loss: Callable[[dict], float], inputs: dict[str, np.ndar
     return out
 
 
-def agrees_with_finite_differences(paths: dict[str, str], loss_text: str) -> Judge:
+def agrees_with_finite_differences(paths: dict[str, str], loss_text: str,
+                                   label: Callable[[str], str] = grad_label) -> Judge:
     """Every output within 1e-5 of its scale (+1e-7) of case.meta['fd'][name]; the message names
     the outputs that disagree and how far, as a bucket, never a value."""
 
@@ -106,13 +107,13 @@ def agrees_with_finite_differences(paths: dict[str, str], loss_text: str) -> Jud
             leaf = result.leaf(path)
             got = leaf.get("array") if leaf else None
             if not isinstance(got, np.ndarray) or got.shape != fd[name].shape or not np.all(np.isfinite(got)):
-                wrong.append(compare(leaf, fd[name], grad_label(name)).message.split("\n")[0])
+                wrong.append(compare(leaf, fd[name], label(name)).message.split("\n")[0])
                 continue
             scale = max(1e-6, float(np.abs(fd[name]).max()))
             err = float(np.abs(got - fd[name]).max())
             if err > 1e-5 * scale + 1e-7:
                 size = "by more than 10% of its scale" if err > 0.1 * scale else "by up to 10% of its scale"
-                wrong.append(f"{grad_label(name)} ({size})")
+                wrong.append(f"{label(name)} ({size})")
         if wrong:
             return Verdict(False, f"these disagree with central finite differences of {loss_text}: " + "; ".join(wrong))
         return PASS
@@ -538,8 +539,9 @@ CHECKS = [
             block_matches(block)) for block, (what, _, _) in BLOCKS.items()],
     Check(f"{LJ}.finite_differences", LJ, "J agrees with central finite differences of one step",
           f"{LJ}.finite_differences",
-          agrees_with_finite_differences({"J": "output"}, "s_t = [h_t, c_t] with respect to [h_{t-1}, c_{t-1}]")),
-    inputs_check(PROBES, LJ, "lstm_state_jacobian.cases", ARG_NAMES[LJ], gate="lstm_state_jacobian.cc"),
+          agrees_with_finite_differences({"J": "output"}, "s_t = [h_t, c_t] with respect to [h_{t-1}, c_{t-1}]",
+                                        str)),
+    inputs_check(PROBES, LJ, "lstm_state_jacobian.cases", ARG_NAMES[LJ], gate="lstm_state_jacobian.hh"),
     # gru.py
     Check("gru_forward.h", "gru_forward", "hidden states h match the reference", "gru_forward.cases",
           matches("output", _expected("h"), "h")),
