@@ -4,7 +4,7 @@ Every function under test here is ours (the reference, the stubs, the bug bank, 
 models, the CS231n-style variant), so its answers come from diagnosis.answers.run_trusted instead
 of a worker, on the grader's real cases, and are scored by scoring.score_check and grade.apply_gates.
 Until the assignment declaration lands (issue 11), scoring reads part 1's points table and
-contract; the `scored` fixture puts gated_rnn's in their place for this module.
+contract; the `gated_tables` fixture puts gated_rnn's in their place for this module.
 """
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ from autograder.assignments.gated_rnn import reference as R  # noqa: E402
 from autograder.cases import VISIBLE, Draw  # noqa: E402
 from autograder.checks import flatten_inputs  # noqa: E402
 from autograder.diagnosis import explain  # noqa: E402
-from autograder.diagnosis.answers import run_trusted  # noqa: E402
+from autograder.diagnosis.answers import agree, run_trusted  # noqa: E402
 from autograder.grade import apply_gates  # noqa: E402
 
 HIDDEN = [c for c in K.CHECKS if not c.example]
@@ -42,7 +42,7 @@ MODULE_OF = {f.name: f.module for f in CT.FUNCTIONS}
 
 
 @pytest.fixture(scope="module", autouse=True)
-def scored():
+def gated_tables():
     """scoring's tables are part 1's until the declaration lands: gated_rnn's for this module."""
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(scoring, "POINTS", P.POINTS)
@@ -76,12 +76,15 @@ def judged(check, cases, results):
     return [c for p in check.probes for c in cases[p]], [r for p in check.probes for r in results[p]]
 
 
-def outcomes(cases, function: str, fn, checks=HIDDEN) -> dict:
+def scored(cases, function: str, results: dict, checks=HIDDEN) -> dict:
     """check id -> Outcome for function's checks, gates applied, as grade.judge_all does."""
-    results = answers(cases, function, fn)
     out = {c.id: scoring.score_check(c, *judged(c, cases, results)) for c in checks if c.function == function}
     apply_gates(out)
     return out
+
+
+def outcomes(cases, function: str, fn, checks=HIDDEN) -> dict:
+    return scored(cases, function, answers(cases, function, fn), checks)
 
 
 def lost(outs: dict) -> set[str]:
@@ -271,15 +274,33 @@ def test_the_catalogue_has_every_mistake_and_names_real_checks():
         assert entry.checks and all(ids.get(cid) == entry.function for cid in entry.checks), entry.name
 
 
+@pytest.fixture(scope="module")
+def model_answers(cases):
+    """entry name -> the model's answers to every probe of its function, computed once."""
+    return {e.name: answers(cases, e.function, e.model) for e in GD.CATALOGUE}
+
+
 @pytest.mark.parametrize("entry", GD.CATALOGUE, ids=lambda e: e.name)
-def test_each_mistake_model_fails_exactly_the_checks_its_entry_lists(cases, entry):
-    results = answers(cases, entry.function, entry.model)
+def test_each_mistake_model_fails_exactly_the_checks_its_entry_lists(cases, model_answers, entry):
+    results = model_answers[entry.name]
     failed = set()
     for check in (c for c in HIDDEN if c.function == entry.function):
         for case, result in zip(*judged(check, cases, results)):
             if not (scoring.call_problem(check, result) or check.judge(case, result)).passed:
                 failed.add(check.id)
     assert failed == set(entry.checks)
+
+
+@pytest.mark.parametrize("function", list(CT.BY_NAME))
+def test_models_with_different_codes_are_told_apart_by_the_grader_inputs(model_answers, function):
+    entries = [e for e in GD.CATALOGUE if e.function == function]
+    for i, a in enumerate(entries):
+        for b in entries[i + 1:]:
+            if a.code == b.code:
+                continue
+            ra, rb = model_answers[a.name], model_answers[b.name]
+            assert any(not all(agree(y.leaf(path), leaf) for path, leaf in x.leaves.items())
+                       for probe in ra for x, y in zip(ra[probe], rb[probe])), f"{a.name} and {b.name}"
 
 
 # ---- what hidden feedback shows ---------------------------------------------------------------
@@ -307,9 +328,9 @@ def hidden_values(case) -> np.ndarray:
     return np.concatenate([a.ravel() for a in arrays])
 
 
-def test_no_hidden_message_shows_an_input_or_expected_number(cases, bug_outcomes):
+def test_no_hidden_message_shows_an_input_or_expected_number(cases, bug_outcomes, model_answers):
     checked = 0
-    models = {e.name: outcomes(cases, e.function, e.model) for e in GD.CATALOGUE}
+    models = {e.name: scored(cases, e.function, model_answers[e.name]) for e in GD.CATALOGUE}
     every = [outs for per_bug in bug_outcomes.values() for outs in per_bug.values()] + list(models.values())
     for outs in every:
         for outcome in outs.values():
