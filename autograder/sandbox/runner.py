@@ -125,10 +125,12 @@ def _cpu_seconds(pid: int) -> float:
         return 0.0
 
 
-def write_plan(plan_dir: Path, steps: list[dict], arrays: dict[str, np.ndarray], **extra) -> None:
+def write_plan(plan_dir: Path, steps: list[dict], arrays: dict[str, np.ndarray] | None, **extra) -> None:
+    """plan.json, and inputs.npz unless ARRAYS is None (a restart: the worker cannot change them)."""
     plan_dir.mkdir(parents=True, exist_ok=True)
     (plan_dir / "plan.json").write_text(json.dumps({"steps": steps, **extra}))
-    np.savez(plan_dir / "inputs.npz", **arrays)
+    if arrays is not None:
+        np.savez(plan_dir / "inputs.npz", **arrays)
 
 
 def run_plan(steps: list[dict], arrays: dict[str, np.ndarray], submission_dir: Path,
@@ -167,7 +169,8 @@ def _supervise(box, steps, arrays, limits, substitute) -> WorkerRun:
             for s in range(start_step, len(steps)):
                 run.failures.setdefault(s, StepFailure(None, "not_run", why))
             break
-        write_plan(box.plan_dir, steps, arrays, substitute=substitute, skip_modules=skip_modules)
+        if restarts:      # the plan was written above; a restart may skip a module that failed to load
+            write_plan(box.plan_dir, steps, None, substitute=substitute, skip_modules=skip_modules)
         _clear_steps(box.out_dir, start_step, len(steps))
         proc, progress_r = box.spawn(start_step, start_call)
         state = _Progress(forms, box.out_dir, frozenset(skip_modules), start_step, start_call,
