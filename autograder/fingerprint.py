@@ -39,7 +39,7 @@ def _files_digest(root: Path, pattern: str) -> str:
 @cache
 def _base() -> str:
     from autograder import reference
-    from autograder.cases import hypothesis_version      # without importing Hypothesis (0.15 s)
+    from autograder.cases import hypothesis_version  # without importing Hypothesis (0.15 s)
     from autograder.points import POINTS
 
     parts = {
