@@ -35,7 +35,7 @@ def wrong(answer):
         return {k: wrong(v) for k, v in answer.items()}
     if isinstance(answer, str):
         return "may_explode" if answer == "vanishing" else "vanishing"
-    return np.asarray(answer, dtype=float) + 1.0
+    return np.asarray(answer, dtype=float) * 1.5 + 1.0     # wrong however large the right answer is
 
 
 def oracle(won, function, *args, **kwargs):
