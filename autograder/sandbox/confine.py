@@ -48,6 +48,7 @@ from __future__ import annotations
 import ctypes
 import json
 import os
+import re
 import resource
 import shutil
 import signal
@@ -76,6 +77,7 @@ TOP_LEVEL = ("/lib", "/lib64", "/lib32", "/libx32", "/bin", "/sbin")
 INSIDE = Path("/grade")                                    # where the job appears in namespaces mode
 INSIDE_PYTHON = Path("/python")                            # and the runtime view
 MIN_MEMORY = 256 << 20
+STEP_FILE = re.compile(r"step_\d+\.(jsonl|npys)")          # the worker's answer files in out/
 
 PR_SET_PDEATHSIG = 1
 _libc = ctypes.CDLL(None, use_errno=True)
@@ -356,6 +358,26 @@ class Box:
             total += tree.owned_usage(slots.SHARED_TMP, self.slot.uid, self.slot.gid, cap - total,
                                       skip=(str(self.job),))
         return min(total, cap + 1)
+
+    def reset_scratch(self) -> list[str]:
+        """Before a restarted worker: remove what the previous one left in tmp/, in out/ beside its
+        answer files (step_N.jsonl/.npys) and, where it could write there (shared_places), in the
+        world-writable folders, so that none of it counts against a later call. Returns problems."""
+        problems: list[str] = []
+        for top, keep in ((self.tmp_dir, None), (self.out_dir, STEP_FILE)):
+            try:
+                names = os.listdir(top)
+            except OSError as exc:
+                problems.append(f"{top}: {exc.strerror}")
+                continue
+            for name in names:
+                if keep is None or not keep.fullmatch(name):
+                    problems += tree.remove_entry(str(top), name)
+        if self.shared_places():
+            found, _ = tree.find_owned(slots.SHARED_TMP, self.slot.uid, self.slot.gid, skip=(str(self.job),))
+            for parent, name, _ in found:
+                problems += tree.remove_entry(parent, name)
+        return problems
 
     def close(self) -> list[str]:
         """Give the slot back (its processes killed, its files scrubbed). Never raises: returns the

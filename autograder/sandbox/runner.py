@@ -171,6 +171,7 @@ def _supervise(box, steps, arrays, limits, substitute) -> WorkerRun:
             break
         if restarts:      # the plan was written above; a restart may skip a module that failed to load
             write_plan(box.plan_dir, steps, None, substitute=substitute, skip_modules=skip_modules)
+            run.log += box.reset_scratch()     # the last worker's files count against no later call
         _clear_steps(box.out_dir, start_step, len(steps))
         proc, progress_r = box.spawn(start_step, start_call)
         state = _Progress(forms, box.out_dir, frozenset(skip_modules), start_step, start_call,
