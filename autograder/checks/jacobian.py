@@ -141,13 +141,13 @@ def bound_tight(case: Case, result: CallResult) -> Verdict:
 
 
 # ---- classify_gradient_regime ---------------------------------------------------------------
-REGIME_GROUP = 8     # matrices per group, each on a side of gamma * lambda_1 = 1 drawn by a fair coin
+REGIME_GROUP = 16    # matrices per group, each on a side of gamma * lambda_1 = 1 drawn by a fair coin
 REGIME_CHANCE = 1 / 2 ** REGIME_GROUP    # what any answer that does not compute gets right, per group
 
 
 def regime_cases(draw: C.Draw) -> list[Case]:
-    """Groups of eight matrices near gamma * lambda_1 = 1, each below or above it by a coin the
-    submission's draw tosses; a group counts when all eight are right, and the score is corrected
+    """Groups of sixteen matrices near gamma * lambda_1 = 1, each below or above it by a coin the
+    submission's draw tosses; a group counts when all sixteen are right, and the score is corrected
     for guessing (Check.chance), so a constant, an alternating or a random answer earns nothing.
     The last margin uses symmetric matrices (lambda_1 = spectral radius), where an answer based on
     eigenvalues is right: only so can it be told from one that never says "may_explode"."""
