@@ -9,7 +9,7 @@ import csv
 from collections.abc import Iterable
 from pathlib import Path
 
-from autograder.contract import FUNCTIONS
+from autograder.assignment import Assignment, load
 from autograder.grade import Report, failed_report, grade_submission
 from autograder.results import by_function, to_gradescope, write_atomically
 
@@ -32,24 +32,27 @@ def unique_names(paths: list[Path]) -> list[str]:
     return ["__".join(p.parts[-2:]) if names.count(n) > 1 else n for p, n in zip(paths, names)]
 
 
-def grade_all(paths: Iterable[Path], out_dir: Path) -> list[tuple[str, Report]]:
+def grade_all(paths: Iterable[Path], out_dir: Path,
+              assignment: Assignment | str | None = None) -> list[tuple[str, Report]]:
+    assignment = load(assignment)
     submissions = expand(paths)
     graded = []
     for name, path in zip(unique_names(submissions), submissions):
         try:
-            report = grade_submission(path)
+            report = grade_submission(path, assignment=assignment)
         except Exception as exc:  # noqa: BLE001 - one broken grade must not stop the class
-            report = failed_report(exc)
+            report = failed_report(exc, assignment)
         write_atomically(out_dir / name / "results.json", to_gradescope(report))
         graded.append((name, report))
-    write_grades_csv(out_dir / "grades.csv", graded)
+    write_grades_csv(out_dir / "grades.csv", graded, assignment)
     return graded
 
 
-def write_grades_csv(path: Path, graded: list[tuple[str, Report]]) -> None:
+def write_grades_csv(path: Path, graded: list[tuple[str, Report]], assignment: Assignment | None = None) -> None:
+    functions = load(assignment).functions
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f)
-        writer.writerow(["submission", "score", "max_score", *[fn.name for fn in FUNCTIONS]])
+        writer.writerow(["submission", "score", "max_score", *[fn.name for fn in functions]])
         for name, report in graded:
             writer.writerow([name, report.score, report.max_score, *[s for _, s, _ in by_function(report)]])

@@ -14,10 +14,11 @@ def cmd_grade(args: argparse.Namespace) -> int:
     from autograder.secret import load_secret
 
     try:
-        report = grade_submission(Path(args.submission), secret=load_secret(args.secret_file))
+        report = grade_submission(Path(args.submission), secret=load_secret(args.secret_file),
+                                  assignment=args.assignment_obj)
     except Exception as exc:  # noqa: BLE001 - the results file must be written whatever happens
         traceback.print_exc()
-        report = failed_report(exc)
+        report = failed_report(exc, args.assignment_obj)
     try:
         write_atomically(Path(args.results), to_gradescope(report))
     except OSError as exc:
@@ -34,7 +35,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     from autograder.report import terminal_summary
 
     out = Path(args.out)
-    graded = grade_all(args.submissions, out)
+    graded = grade_all(args.submissions, out, args.assignment_obj)
     for name, report in graded:
         print(terminal_summary(report, name, verbose=args.verbose) + "\n")
     width = max(len(name) for name, _ in graded)
@@ -49,7 +50,8 @@ def cmd_gradescope_zip(args: argparse.Namespace) -> int:
     from autograder.gradescope.bundle import build_zip
     from autograder.gradescope.settings import Settings
 
-    names = build_zip(Path(args.output), Settings(args.test_visibility, args.results_visibility), args.secret_file)
+    names = build_zip(Path(args.output), Settings(args.test_visibility, args.results_visibility), args.secret_file,
+                      args.assignment_obj)
     print(f"{args.output}: {len(names)} files; upload it as the autograder (steps: the README's Gradescope section)")
     return 0
 
@@ -58,12 +60,13 @@ def cmd_misconceptions(args: argparse.Namespace) -> int:
     from autograder.diagnosis.registry import catalogue
 
     seen = set()
-    for entry in catalogue():
+    entries = catalogue(args.assignment_obj)
+    for entry in entries:
         if (entry.function, entry.code) in seen:
             continue
         seen.add((entry.function, entry.code))
         print(f"{entry.function}: {entry.code}\n    {entry.sentence}\n")
-    print(f"{len({c for _, c in seen})} codes, {len(catalogue())} models and detectors")
+    print(f"{len({c for _, c in seen})} codes, {len(entries)} models and detectors")
     return 0
 
 
@@ -73,7 +76,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     fmt = args.format or ("md" if args.output and args.output.endswith(".md") else "html")
     output = Path(args.output or f"report.{fmt}")
     try:
-        summary = write_report(Path(args.results_dir), output, fmt)
+        summary = write_report(Path(args.results_dir), output, fmt, args.assignment_obj)
     except (FileNotFoundError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -86,7 +89,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 def cmd_notebook(args: argparse.Namespace) -> int:
     from autograder.notebook import write_notebook
 
-    path = write_notebook(Path(args.output))
+    path = write_notebook(Path(args.output), args.assignment_obj)
     print(f"{path}: the nbgrader source notebook; put it in your course's source/ folder (README: nbgrader)")
     return 0
 
@@ -95,14 +98,19 @@ SECRET_HELP = ("the course secret that, with the code, seeds the hidden cases (d
                "$RNN_AUTOGRADER_SECRET_FILE, else ~/.config/rnn-autograder/course-secret, created on first use)")
 
 
+ASSIGNMENT_HELP = ("the assignment: a built-in one by name (default: rnn_bptt), or the path of a folder that "
+                   "declares one (docs/adding-an-assignment.md)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     from autograder.gradescope.settings import VISIBILITIES
 
     parser = argparse.ArgumentParser(prog="python -m autograder",
-                                     description="Autograder for the RNN / BPTT assignment.")
+                                     description="Autograder for the recurrent-networks unit's assignments.")
     sub = parser.add_subparsers(dest="command", required=True)
     g = sub.add_parser("grade", help="grade one submission folder and write a Gradescope results.json")
-    g.add_argument("submission", help="folder holding activations.py, rnn.py, jacobian.py, clipping.py")
+    g.add_argument("submission", help="folder holding the assignment's files (for rnn_bptt: activations.py, "
+                                      "rnn.py, jacobian.py, clipping.py)")
     g.add_argument("--results", required=True, help="where to write the results JSON")
     g.add_argument("--quiet", action="store_true", help="print nothing on success")
     g.add_argument("--verbose", "-v", action="store_true", help="print every failed test's feedback")
@@ -134,13 +142,23 @@ def build_parser() -> argparse.ArgumentParser:
                    help=SECRET_HELP + "; the zip carries a copy: keep the zip private")
     z.set_defaults(run=cmd_gradescope_zip)
     n = sub.add_parser("notebook", help="write the nbgrader source notebook of the assignment")
-    n.add_argument("--output", required=True, help="folder to write rnn_bptt.ipynb into")
+    n.add_argument("--output", required=True, help="folder to write <assignment>.ipynb into")
     n.set_defaults(run=cmd_notebook)
+    for command in (g, b, r, m, z, n):
+        command.add_argument("--assignment", default=None, metavar="NAME|PATH", help=ASSIGNMENT_HELP)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    from autograder.assignment import AssignmentError, load
+
     args = build_parser().parse_args(argv)
+    try:
+        args.assignment_obj = load(args.assignment)
+    except (AssignmentError, ImportError, SyntaxError) as exc:    # the instructor's declaration: say why
+        print(f"error: {type(exc).__name__}: {exc}" if not isinstance(exc, AssignmentError) else f"error: {exc}",
+              file=sys.stderr)
+        return 2
     try:
         return args.run(args)
     except BrokenPipeError:  # output piped into `head` and the like

@@ -30,16 +30,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from autograder.assignments.rnn_bptt.contract import MODULES  # noqa: E402
 from autograder.cases import Draw  # noqa: E402
 from autograder.checks import all_probes  # noqa: E402
-from autograder.contract import MODULES  # noqa: E402
 from autograder.grade import build_cases, grade_submission  # noqa: E402
 from autograder.plan import build_plan  # noqa: E402
 from autograder.sandbox import confine  # noqa: E402
 from autograder.sandbox.runner import WORKER_SCRIPT, Limits, write_plan  # noqa: E402
 from autograder.submission import stage  # noqa: E402
 
-REFERENCE = ROOT / "reference" / "solution"
+REFERENCE = ROOT / "reference" / "rnn_bptt" / "solution"
 
 
 def _drain(fd: int) -> None:

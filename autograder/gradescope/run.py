@@ -65,10 +65,11 @@ def run(where: Layout) -> int:
     info = metadata.read_metadata(where.metadata)
     log += [m for m in (problem, info.problem) if m]
     try:
-        report = grade_submission(where.submission, limits=CONTAINER_LIMITS, secret=course_secret(where))
+        report = grade_submission(where.submission, limits=CONTAINER_LIMITS, secret=course_secret(where),
+                                  assignment=chosen.assignment)
     except Exception as exc:  # noqa: BLE001 - results.json must be written whatever happens
         traceback.print_exc()
-        report = failed_report(exc)
+        report = failed_report(exc, chosen.assignment)
     try:
         write_atomically(where.results, to_gradescope(report, chosen.test_visibility, metadata.greeting(info),
                                                       chosen.results_visibility))
@@ -92,13 +93,17 @@ def course_secret(where: Layout):
 
 def selftest() -> int:
     """Grade the bundled reference solution; 0 only when it earns every point (setup.sh runs this)."""
+    from autograder.assignment import load
     from autograder.grade import grade_submission
-    from autograder.reference import reference_dir
     from autograder.report import terminal_summary
 
     start = time.monotonic()
-    report = grade_submission(reference_dir(), limits=CONTAINER_LIMITS, secret=course_secret(layout()))
-    print(terminal_summary(report, f"self-test: reference solution {reference_dir()}", verbose=True))
+    where = layout()
+    chosen, _ = settings.load(where.source / settings.SETTINGS_FILE)
+    assignment = load(chosen.assignment)
+    solution = assignment.reference.dir
+    report = grade_submission(solution, limits=CONTAINER_LIMITS, secret=course_secret(where), assignment=assignment)
+    print(terminal_summary(report, f"self-test: {assignment.name}'s reference solution {solution}", verbose=True))
     print(f"{time.monotonic() - start:.1f} s; {peak_memory()}")
     if report.score != report.max_score:
         print("self-test FAILED: the grader does not give the reference solution full marks in this "
