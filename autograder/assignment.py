@@ -213,7 +213,7 @@ def problems(a: Assignment) -> list[str]:
                     if not callable(getattr(ref, f.name, None))]
         except (OSError, SyntaxError, ImportError) as exc:
             out.append(f"reference: {exc}")
-    if a.stubs_dir is not None:
+    if a.stubs_dir is not None and a.stubs_dir.is_dir():     # the Gradescope zip carries no stubs
         out += [f"stubs: {a.stubs_dir / m}.py is missing" for m in a.modules if not (a.stubs_dir / f"{m}.py").is_file()]
     if a.notebook is not None:
         out += [f"notebook: no section for {m}" for m in a.modules if m not in a.notebook.after_section]

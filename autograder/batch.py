@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from autograder.assignment import Assignment, load
-from autograder.grade import Report, failed_report, grade_submission
+from autograder.grade import Report, grade_or_fallback
 from autograder.results import by_function, to_gradescope, write_atomically
 
 
@@ -38,11 +38,11 @@ def grade_all(paths: Iterable[Path], out_dir: Path,
     submissions = expand(paths)
     graded = []
     for name, path in zip(unique_names(submissions), submissions):
+        report = grade_or_fallback(path, assignment)     # one broken grade must not stop the class
         try:
-            report = grade_submission(path, assignment=assignment)
-        except Exception as exc:  # noqa: BLE001 - one broken grade must not stop the class
-            report = failed_report(exc, assignment)
-        write_atomically(out_dir / name / "results.json", to_gradescope(report))
+            write_atomically(out_dir / name / "results.json", to_gradescope(report))
+        except OSError as exc:                          # nor one unwritable folder
+            report.notes.append(f"results.json could not be written: {exc}")
         graded.append((name, report))
     write_grades_csv(out_dir / "grades.csv", graded, assignment)
     return graded

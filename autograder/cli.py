@@ -3,22 +3,17 @@ from __future__ import annotations
 
 import argparse
 import sys
-import traceback
 from pathlib import Path
 
 
 def cmd_grade(args: argparse.Namespace) -> int:
-    from autograder.grade import failed_report, grade_submission
+    from autograder.grade import grade_or_fallback
     from autograder.report import terminal_summary
     from autograder.results import to_gradescope, write_atomically
     from autograder.secret import load_secret
 
-    try:
-        report = grade_submission(Path(args.submission), secret=load_secret(args.secret_file),
-                                  assignment=args.assignment_obj)
-    except Exception as exc:  # noqa: BLE001 - the results file must be written whatever happens
-        traceback.print_exc()
-        report = failed_report(exc, args.assignment_obj)
+    report = grade_or_fallback(Path(args.submission), args.assignment_obj, secret=load_secret(args.secret_file),
+                               print_error=True)
     try:
         write_atomically(Path(args.results), to_gradescope(report))
     except OSError as exc:

@@ -73,7 +73,7 @@ def run_worker(assignment: Assignment, staged: Staged, cases: dict[str, list[Cas
     return results, run
 
 
-def judge_all(assignment: Assignment, checks: list[Check], cases, results) -> dict[str, Outcome]:
+def score_checks(assignment: Assignment, checks: list[Check], cases, results) -> dict[str, Outcome]:
     outcomes = {c.id: score_check(c, [x for p in c.probes for x in cases[p]], [x for p in c.probes for x in results[p]],
                                   assignment)
                 for c in checks if all(p in results for p in c.probes)}
@@ -124,7 +124,7 @@ def substitute_helpers(assignment: Assignment, staged: Staged, canonical: Canoni
         helper = by_name[name].helper
         substitute.setdefault(by_name[name].module, {})[helper] = assignment.helper_source(helper)
     sub_results, run = run_worker(assignment, staged, cases, canonical, dependents, substitute, limits)
-    redo = judge_all(assignment, [c for c in assignment.graded_checks() if c.function in dependents], cases,
+    redo = score_checks(assignment, [c for c in assignment.graded_checks() if c.function in dependents], cases,
                      sub_results)
     for name in sorted(dependents):
         helper = by_name[name].helper
@@ -179,7 +179,7 @@ def add_examples(assignment: Assignment, staged: Staged, canonical: Canonical, o
     probes = assignment.probe_map
     cases = {pid: cs for pid, cs in build_cases(VISIBLE, True, assignment).items() if probes[pid].function in chosen}
     ex_results, run = run_worker(assignment, staged, cases, canonical, chosen, limits=limits)
-    judged = judge_all(assignment, [examples[name] for name in sorted(chosen)], cases, ex_results)
+    judged = score_checks(assignment, [examples[name] for name in sorted(chosen)], cases, ex_results)
     for name in unloaded:       # the load failure again, in a worker without hidden inputs: its full text
         example = judged.get(examples[name].id)
         if example is not None and example.import_failed and example.problem:
@@ -219,7 +219,7 @@ def grade_submission(submission_dir: Path, limits: Limits | None = None, secret:
         cases = build_cases(submission_draw(secret.key, canonical.digest), assignment=assignment)
         results, run = run_worker(assignment, staged, cases, canonical, limits=limits)
         checks = assignment.graded_checks()
-        outcomes = judge_all(assignment, checks, cases, results)
+        outcomes = score_checks(assignment, checks, cases, results)
         log = [f"cases drawn for code digest {canonical.digest.hex()[:16]} with the course secret "
                f"{secret.fingerprint} ({secret.source})", *canonical.log, *run.log]
         log += substitute_helpers(assignment, staged, canonical, cases, outcomes, limits, results)
@@ -233,6 +233,20 @@ def grade_submission(submission_dir: Path, limits: Limits | None = None, secret:
     report.notes += import_problems(assignment, report.outcomes)
     report.execution_time = round(time.monotonic() - start, 3)
     return report
+
+
+def grade_or_fallback(submission_dir: Path, assignment: Assignment | str | None = None,
+                      limits: Limits | None = None, secret: CourseSecret | None = None,
+                      print_error: bool = False) -> Report:
+    """grade_submission, or failed_report when the grader itself breaks: the one way every command
+    (grade, batch, Gradescope's run) gets a report it can always write."""
+    assignment = load(assignment)
+    try:
+        return grade_submission(submission_dir, limits, secret, assignment)
+    except Exception as exc:  # noqa: BLE001 - a results file must be written whatever happens
+        if print_error:
+            traceback.print_exc()
+        return failed_report(exc, assignment)
 
 
 def import_problems(assignment: Assignment, outcomes: list[Outcome]) -> list[str]:

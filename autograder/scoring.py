@@ -1,4 +1,5 @@
-"""Judge every check on its probe's results, and turn verdicts into scores and feedback text."""
+"""Score checks: apply each check's judge to the cases of its probes; turn the verdicts into points
+and feedback text."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field

@@ -623,7 +623,8 @@ def test_a_model_that_raises_rules_itself_out(cases, monkeypatch):
 
     broken = mistake("broken_entry", "tanh_derivative", "values", "Broken (handout §2).", model=broken_model)
     real = explain.entries_for
-    monkeypatch.setattr(explain, "entries_for", lambda function: [broken, *real(function)])
+    monkeypatch.setattr(explain, "entries_for",
+                        lambda function, assignment=None: [broken, *real(function, assignment)])
     _, found = grade_in_process(cases, "tanh_derivative", tanh_derivative_of_preactivation)
     assert codes_in(found) == {"derivative_formula_applied_to_preactivation"}
 

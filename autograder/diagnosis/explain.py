@@ -27,7 +27,7 @@ import numpy as np
 from autograder.assignment import Assignment, load
 from autograder.checks import CallResult, Case
 from autograder.diagnosis.answers import agree, run_trusted
-from autograder.diagnosis.registry import Misconception
+from autograder.diagnosis.registry import Misconception, entries_for
 from autograder.scoring import Outcome
 
 
@@ -106,7 +106,7 @@ def explanation(view: FunctionView) -> dict[str, list[tuple[str, str]]]:
     failing = view.failing
     if not failing:
         return {}
-    entries = [m for m in view.assignment.misconceptions if m.function == view.function]
+    entries = entries_for(view.function, view.assignment)
     candidates = []
     for entry in entries:
         if entry.model is not None and failing.intersection(entry.checks):

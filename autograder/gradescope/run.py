@@ -12,7 +12,6 @@ import os
 import resource
 import sys
 import time
-import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,7 +55,7 @@ def layout(root: str | Path | None = None) -> Layout:
 
 def run(where: Layout) -> int:
     """Grade where.submission into where.results. 0 when results.json was written, else 2."""
-    from autograder.grade import failed_report, grade_submission
+    from autograder.grade import grade_or_fallback
     from autograder.report import terminal_summary
     from autograder.results import to_gradescope, write_atomically
 
@@ -64,12 +63,8 @@ def run(where: Layout) -> int:
     chosen, problem = settings.load(where.source / settings.SETTINGS_FILE)
     info = metadata.read_metadata(where.metadata)
     log += [m for m in (problem, info.problem) if m]
-    try:
-        report = grade_submission(where.submission, limits=CONTAINER_LIMITS, secret=course_secret(where),
-                                  assignment=chosen.assignment)
-    except Exception as exc:  # noqa: BLE001 - results.json must be written whatever happens
-        traceback.print_exc()
-        report = failed_report(exc, chosen.assignment)
+    report = grade_or_fallback(where.submission, chosen.assignment, CONTAINER_LIMITS, course_secret(where),
+                               print_error=True)
     try:
         write_atomically(where.results, to_gradescope(report, chosen.test_visibility, metadata.greeting(info),
                                                       chosen.results_visibility))
