@@ -240,8 +240,10 @@ def loaded() -> list[Assignment]:
 
 
 def builtin_names() -> list[str]:
-    """The built-in assignments: the packages of autograder/assignments/ that hold a declaration."""
-    return sorted(p.parent.name for p in BUILTIN_DIR.glob("*/__init__.py") if not p.parent.name.startswith("_"))
+    """The built-in assignments: the packages of autograder/assignments/ whose __init__.py declares
+    ASSIGNMENT (a package still being written, without one, is not listed)."""
+    return sorted(p.parent.name for p in BUILTIN_DIR.glob("*/__init__.py")
+                  if not p.parent.name.startswith("_") and "ASSIGNMENT = " in p.read_text(encoding="utf-8"))
 
 
 def load(spec: str | Path | Assignment | None = None) -> Assignment:

@@ -7,38 +7,62 @@ from pathlib import Path
 
 
 def cmd_grade(args: argparse.Namespace) -> int:
-    from autograder.grade import grade_or_fallback
     from autograder.report import terminal_summary
-    from autograder.results import to_gradescope, write_atomically
+    from autograder.safe_grade import grade_and_save
     from autograder.secret import load_secret
 
-    report = grade_or_fallback(Path(args.submission), args.assignment_obj, secret=load_secret(args.secret_file),
-                               print_error=True)
-    try:
-        write_atomically(Path(args.results), to_gradescope(report))
-    except OSError as exc:
-        print(f"error: could not write {args.results}: {exc}", file=sys.stderr)
+    graded, problem = grade_and_save(Path(args.submission), Path(args.results), secret=load_secret(args.secret_file),
+                                     assignment=args.assignment_obj)
+    if graded.internal_error:
+        print(graded.internal_error, file=sys.stderr, end="")
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
         return 2
     if not args.quiet:
-        print(terminal_summary(report, str(args.submission), verbose=args.verbose))
+        print(terminal_summary(graded.report, str(args.submission), verbose=args.verbose))
         print(f"results written to {args.results}")
     return 0
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
-    from autograder.batch import grade_all
-    from autograder.report import terminal_summary
+    from autograder.batch import BatchError, run_batch
+    from autograder.secret import load_secret
 
-    out = Path(args.out)
-    graded = grade_all(args.submissions, out, args.assignment_obj)
-    for name, report in graded:
-        print(terminal_summary(report, name, verbose=args.verbose) + "\n")
-    width = max(len(name) for name, _ in graded)
-    print("Scores:")
-    for name, report in graded:
-        print(f"  {name:<{width}}  {report.score:>7g} / {report.max_score:g}")
-    print(f"\n{len(graded)} submissions graded; results in {out}/<name>/results.json, grades in {out / 'grades.csv'}")
-    return 0
+    out = Path(args.output)
+    try:
+        result = run_batch(args.submissions, out, jobs=args.jobs, force=args.force, assignment=args.assignment,
+                           dask=args.dask, secret=load_secret(args.secret_file))
+    except BatchError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("\ninterrupted before grading started; nothing was written", file=sys.stderr)
+        return 130
+    if result.interrupted:
+        print(f"\ninterrupted: {result.graded} submissions graded in this run; run the same command again to "
+              "grade the rest (finished ones are kept)")
+        return 130
+    rows = [r for r in result.rows if r.data is not None]
+    if args.verbose:
+        for r in rows:
+            failed = [t for t in r.data["tests"] if t["score"] < t["max_score"]]
+            print(f"{r.submission.id}: " + ("every test passed" if not failed else f"{len(failed)} tests failed"))
+            for t in failed:
+                print(f"  - {t['name']} ({t['score']:g}/{t['max_score']:g})")
+                print("\n".join("      " + line for line in t["output"].splitlines()))
+    if rows:
+        width = max(len(r.submission.id) for r in rows)
+        print("Scores:")
+        for r in rows:
+            total = sum(t["max_score"] for t in r.data["tests"])
+            print(f"  {r.submission.id:<{width}}  {r.data['score']:>7g} / {total:g}" + (f"   ({r.problem})" if r.problem
+                                                                                       else ""))
+    for problem in result.problems:
+        print(f"note: {problem}", file=sys.stderr)
+    print(f"\n{len(result.rows)} submissions: {result.graded} graded now, {result.skipped} already up to date, "
+          f"{result.failures} failures. Results in {out}/<id>/results.json; grades in {out / 'grades.csv'}; "
+          f"class report in {out / 'report.html'}")
+    return 1 if result.failures else 0
 
 
 def cmd_gradescope_zip(args: argparse.Namespace) -> int:
@@ -66,6 +90,7 @@ def cmd_misconceptions(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    from autograder.escape import terminal_text
     from autograder.report_class import write_report
 
     fmt = args.format or ("md" if args.output and args.output.endswith(".md") else "html")
@@ -76,14 +101,20 @@ def cmd_report(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     for s in summary.skipped:
-        print(f"skipped {s.path}: {s.reason}", file=sys.stderr)
+        print(terminal_text(f"skipped {s.path}: {s.reason}"), file=sys.stderr)
     print(f"{output}: class report of {summary.size} submissions ({len(summary.skipped)} skipped)")
     return 0
 
 
 def cmd_notebook(args: argparse.Namespace) -> int:
-    from autograder.notebook import write_notebook
+    from autograder.notebook import write_course, write_notebook
 
+    if args.course_dir:
+        for path in write_course(Path(args.course_dir)):
+            print(path)
+        print(f"an nbgrader course in {args.course_dir}: cd there and run `nbgrader generate_assignment rnn_bptt` "
+              "(README: nbgrader)")
+        return 0
     path = write_notebook(Path(args.output), args.assignment_obj)
     print(f"{path}: the nbgrader source notebook; put it in your course's source/ folder (README: nbgrader)")
     return 0
@@ -93,10 +124,6 @@ SECRET_HELP = ("the course secret that, with the code, seeds the hidden cases (d
                "$RNN_AUTOGRADER_SECRET_FILE, else ~/.config/rnn-autograder/course-secret, created on first use)")
 
 
-ASSIGNMENT_HELP = ("the assignment: a built-in one by name (default: rnn_bptt), or the path of a folder that "
-                   "declares one (docs/adding-an-assignment.md)")
-
-
 def build_parser() -> argparse.ArgumentParser:
     from autograder.gradescope.settings import VISIBILITIES
 
@@ -104,17 +131,25 @@ def build_parser() -> argparse.ArgumentParser:
                                      description="Autograder for the recurrent-networks unit's assignments.")
     sub = parser.add_subparsers(dest="command", required=True)
     g = sub.add_parser("grade", help="grade one submission folder and write a Gradescope results.json")
-    g.add_argument("submission", help="folder holding the assignment's files (for rnn_bptt: activations.py, "
-                                      "rnn.py, jacobian.py, clipping.py)")
+    g.add_argument("submission", help="folder holding activations.py, rnn.py, jacobian.py, clipping.py")
     g.add_argument("--results", required=True, help="where to write the results JSON")
     g.add_argument("--quiet", action="store_true", help="print nothing on success")
     g.add_argument("--verbose", "-v", action="store_true", help="print every failed test's feedback")
     g.add_argument("--secret-file", type=Path, default=None,
                    help=SECRET_HELP)
     g.set_defaults(run=cmd_grade)
-    b = sub.add_parser("batch", help="grade many submissions (folders, or class folders of them)")
-    b.add_argument("submissions", nargs="+", help="submission folders, or folders whose sub-folders are submissions")
-    b.add_argument("--out", default="results", help="output folder (default: results)")
+    b = sub.add_parser("batch", help="grade a whole class in parallel: folders, zips, a Gradescope export, "
+                                     "an nbgrader submitted/ folder")
+    b.add_argument("submissions", nargs="+",
+                   help="submission folders or zips, class folders of them, a Gradescope export (folder or zip), "
+                        "an nbgrader course or its submitted/ folder")
+    b.add_argument("--output", "--out", "-o", dest="output", default="results",
+                   help="output folder (default: results): <id>/results.json, grades.csv, report.html")
+    b.add_argument("--jobs", "-j", type=int, default=None, help="grader processes (default: the number of cores)")
+    b.add_argument("--force", action="store_true", help="grade again submissions already graded by this grader")
+    b.add_argument("--secret-file", type=Path, default=None, help=SECRET_HELP)
+    b.add_argument("--dask", metavar="ADDRESS", default=None,
+                   help="grade on a Dask cluster, e.g. tls://scheduler:8786 (README: Batch grading)")
     b.add_argument("--verbose", "-v", action="store_true", help="print every failed test's feedback")
     b.set_defaults(run=cmd_batch)
     r = sub.add_parser("report", help="write a class report (HTML or Markdown) from the results of `batch`")
@@ -136,12 +171,20 @@ def build_parser() -> argparse.ArgumentParser:
     z.add_argument("--secret-file", type=Path, default=None,
                    help=SECRET_HELP + "; the zip carries a copy: keep the zip private")
     z.set_defaults(run=cmd_gradescope_zip)
-    n = sub.add_parser("notebook", help="write the nbgrader source notebook of the assignment")
-    n.add_argument("--output", required=True, help="folder to write <assignment>.ipynb into")
+    n = sub.add_parser("notebook", help="write the nbgrader source notebook, or a whole nbgrader course folder")
+    where = n.add_mutually_exclusive_group(required=True)
+    where.add_argument("--output", help="folder to write rnn_bptt.ipynb into")
+    where.add_argument("--course-dir", help="lay out an nbgrader course here: nbgrader_config.py and "
+                                            "source/<assignment>/<assignment>.ipynb for every assignment")
     n.set_defaults(run=cmd_notebook)
     for command in (g, b, r, m, z, n):
-        command.add_argument("--assignment", default=None, metavar="NAME|PATH", help=ASSIGNMENT_HELP)
+        command.add_argument("--assignment", default="rnn_bptt", metavar="NAME|PATH", help=ASSIGNMENT_HELP)
     return parser
+
+
+ASSIGNMENT_HELP = ("the assignment: a built-in one by name (default: rnn_bptt), or the path of a folder that "
+                   "declares one (docs/adding-an-assignment.md); batch: also the folder name in nbgrader's "
+                   "submitted/<student>/<assignment>/")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -151,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args.assignment_obj = load(args.assignment)
     except (AssignmentError, ImportError, SyntaxError) as exc:    # the instructor's declaration: say why
-        print(f"error: {type(exc).__name__}: {exc}" if not isinstance(exc, AssignmentError) else f"error: {exc}",
+        print(f"error: {exc}" if isinstance(exc, AssignmentError) else f"error: {type(exc).__name__}: {exc}",
               file=sys.stderr)
         return 2
     try:

@@ -1,44 +1,98 @@
-"""What graded a results.json: a fingerprint of the grader's code, the assignment's reference and
-its points table, so that reports, batch resumes and regrades can tell grades of different
-versions apart (results.json carries it in extra_data.grader_fingerprint)."""
+"""The grader's fingerprint: one hash of everything that decides a grade.
+
+Two graders with the same fingerprint give every submission the same score and feedback. It
+covers the autograder package's source files (an assignment given by path: its folder's too), the
+assignment's name, reference solution files and points table,
+Hypothesis' version (it draws the cases) and, when given, the course secret (hashed: the secret
+itself is never stored or printed, and the fingerprint does not reveal it). `batch` skips a
+submission already graded under the same fingerprint and content (submission_hash), and a Dask
+worker whose fingerprint differs from the client's is refused.
+"""
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import json
 from pathlib import Path
 
 from autograder.assignment import Assignment, load
+from autograder.submission import MAX_ENTRIES, survey
 
-PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE = Path(__file__).resolve().parent
+VERSION_OF = "rnn-autograder"
 
-_CACHE: dict[int, str] = {}
+
+def package_version() -> str:
+    try:
+        return importlib.metadata.version(VERSION_OF)
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown (not installed)"
 
 
-def _files(assignment: Assignment) -> list[tuple[str, Path]]:
-    """(name, path) of every file the fingerprint covers, in a fixed order."""
-    files = [(p.relative_to(PACKAGE_DIR).as_posix(), p) for p in sorted(PACKAGE_DIR.rglob("*.py"))
-             if "__pycache__" not in p.parts]
-    folder = assignment.folder
-    if folder is not None and not folder.resolve().is_relative_to(PACKAGE_DIR):
-        files += [(f"assignment/{p.relative_to(folder).as_posix()}", p) for p in sorted(folder.rglob("*.py"))
-                  if "__pycache__" not in p.parts]
-    if assignment.reference is not None:
-        files += [(f"reference/{m}.py", assignment.reference.dir / f"{m}.py") for m in assignment.reference.modules]
-    return files
+def _files_digest(root: Path, pattern: str) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob(pattern) if "__pycache__" not in p.parts):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+_BASES: dict[int, str] = {}
+
+
+def _base(a: Assignment) -> str:
+    if id(a) not in _BASES:
+        import hypothesis
+
+        folder = a.folder.resolve() if a.folder is not None else None
+        parts = {
+            "package": _files_digest(PACKAGE, "*.py"),
+            "assignment": a.name,
+            "folder": _files_digest(folder, "*.py") if folder and not folder.is_relative_to(PACKAGE) else "",
+            "reference": _files_digest(a.reference.dir, "*.py") if a.reference is not None else "",
+            "points": json.dumps(dict(a.points), sort_keys=True),
+            "hypothesis": hypothesis.__version__,
+        }
+        _BASES[id(a)] = hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+    return _BASES[id(a)]
+
+
+def fingerprint(secret: bytes | None = None, assignment: Assignment | str | None = None) -> str:
+    """sha256 hex of the grader and the assignment (see the module docstring) and the secret."""
+    a = load(assignment)
+    secret_part = hashlib.sha256(b"rnn-autograder secret\0" + secret).hexdigest() if secret is not None else ""
+    return hashlib.sha256(f"{_base(a)}\0{a.name}\0{secret_part}".encode()).hexdigest()
 
 
 def grader_fingerprint(assignment: Assignment | str | None = None) -> str:
-    """A short hex digest of the grader's code, ASSIGNMENT's reference and its points table."""
-    assignment = load(assignment)
-    if id(assignment) not in _CACHE:
-        h = hashlib.sha256()
-        for name, path in _files(assignment):
-            try:
-                data = path.read_bytes().replace(b"\r\n", b"\n")
-            except OSError:
-                data = b"<missing>"
-            h.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
-        h.update(json.dumps({"name": assignment.name, "points": dict(assignment.points),
-                             "total": assignment.total}, sort_keys=True).encode())
-        _CACHE[id(assignment)] = h.hexdigest()[:16]
-    return _CACHE[id(assignment)]
+    """The fingerprint without the secret, short (results.json's extra_data.grader_fingerprint
+    when no secret-bound one is stamped by safe_grade)."""
+    return fingerprint(None, assignment)[:16]
+
+
+def submission_hash(upload: Path) -> str:
+    """sha256 hex of an upload's content: a file's bytes, or a folder's files (relative path and
+    bytes, in sorted order; the files the grader would look at, bounded as in submission.survey)."""
+    upload = Path(upload)
+    digest = hashlib.sha256()
+    if upload.is_file():
+        digest.update(b"file\0" + upload.name.encode("utf-8", "surrogateescape") + b"\0")
+        _update_with_file(digest, upload)
+    elif upload.is_dir():
+        files = survey(upload).files
+        digest.update(b"folder\0" + str(len(files)).encode() + (b" truncated" if len(files) >= MAX_ENTRIES else b""))
+        for rel in sorted(files):
+            digest.update(b"\0" + rel.encode("utf-8", "surrogateescape") + b"\0")
+            _update_with_file(digest, files[rel])
+    else:
+        digest.update(b"missing\0" + str(upload).encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
+
+
+def _update_with_file(digest, path: Path) -> None:
+    try:
+        with path.open("rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                digest.update(block)
+    except OSError as exc:
+        digest.update(f"\0unreadable: {exc.strerror}".encode())

@@ -27,7 +27,7 @@ import re
 import textwrap
 from pathlib import Path
 
-from autograder.assignment import BUILTIN_DIR, Assignment, load
+from autograder.assignment import BUILTIN_DIR, Assignment, builtin_names, load
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -105,10 +105,42 @@ def autograder_score(function, points):
     if full != points:
         raise RuntimeError(f"the grader gives {function} {full} points but this cell is worth {points}: "
                            "regenerate the notebook with `python -m autograder notebook`.")
+    _SCORED.add(function)
     score = round(sum(t["score"] for t in tests), 4)
-    feedback = "\\n".join(f"[{t['score']:g} / {t['max_score']:g}] {t['name']}\\n{t['output']}"
-                          for t in tests if t["score"] < t["max_score"])
-    return score, full, feedback
+    return score, full, "\\n\\n".join(_summary(t) for t in tests if t["score"] < t["max_score"])
+
+
+def _summary(test):
+    """A failed test as students may see it: its name, score, how many cases passed and the likely
+    mistake; never the hidden cases' inputs or expected values."""
+    keep = ("Passed ", "Likely mistake:", "Graded with a correct ", "No credit yet:")
+    parts = [p.split("\\n", 1)[0] if p.startswith("No credit yet:") else p
+             for p in test["output"].split("\\n\\n") if p.startswith(keep)]
+    return "\\n".join([f"[{test['score']:g} / {test['max_score']:g}] {test['name']}"] + parts)
+
+
+class self_check:
+    """Runs one visible test. It fails as usual while you work; once the hidden tests of FUNCTION
+    have scored it (nbgrader's autograde), a failure is printed instead, and the score counts."""
+
+    def __init__(self, function):
+        import contextlib
+        import sys
+        self.function = function
+        self.quiet = contextlib.redirect_stderr(sys.stdout)
+
+    def __enter__(self):
+        if self.function in _SCORED:
+            self.quiet.__enter__()
+        return self
+
+    def __exit__(self, kind, error, trace):
+        if self.function not in _SCORED:
+            return False
+        self.quiet.__exit__(None, None, None)
+        if error is not None:
+            print(f"A public self-check test of {self.function} failed: {kind.__name__}: {error}")
+        return True
 '''
 
 
@@ -286,7 +318,7 @@ def setup_source(selfcheck_code: str, assignment: Assignment | str | None = None
         names |= _top_level_names(node)
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             names |= {(a.asname or a.name).split(".")[0] for a in node.names}
-    names |= {"fail", "load", "_SETUP_NAMES", "_SETUP_FILE", "_MODULES", "_ASSIGNMENT", "_GRADED"}
+    names |= {"fail", "load", "_SETUP_NAMES", "_SETUP_FILE", "_MODULES", "_ASSIGNMENT", "_GRADED", "_SCORED"}
     preamble = (
         "# Setup: the public self-check and the grader's hook. Run this cell first; do not edit it.\n"
         "import types\n\n\n"
@@ -297,19 +329,24 @@ def setup_source(selfcheck_code: str, assignment: Assignment | str | None = None
         '    """Your notebook\'s functions stand in for the file module_name.py."""\n'
         "    return types.SimpleNamespace(**globals())\n\n\n")
     target = a.name if a.folder == BUILTIN_DIR / a.name else str(a.folder)    # what `--assignment` takes
-    constants = (f"\n\n_MODULES = {list(a.modules)!r}\n_ASSIGNMENT = {target!r}\n_GRADED = {{}}\n"
+    constants = (f"\n\n_MODULES = {list(a.modules)!r}\n_ASSIGNMENT = {target!r}\n_GRADED = {{}}\n_SCORED = set()\n"
                  "_SETUP_FILE = fail.__code__.co_filename   # this cell's functions are not the student's\n"
                  f"_SETUP_NAMES = frozenset({sorted(names)!r})\n")
     return preamble + selfcheck_code + RUNNER + constants
 
 
 def test_cell_source(function: str, calls: list[str], points: float) -> str:
-    visible = "\n".join(calls) if calls else "# (the public self-check has no test of this function)"
-    return (f"# Tests of {function} ({points:g} points). Visible: the public self-check.\n{visible}\n"
+    """The hidden tests score FUNCTION first, so that a failing visible test (run next) is reported
+    instead of zeroing the cell: nbgrader's points are the grader's, as for files."""
+    visible = "\n".join(f"with self_check({function!r}):\n" + textwrap.indent(call, "    ") for call in calls) \
+        if calls else "# (the public self-check has no test of this function)"
+    return (f"# Tests of {function} ({points:g} points). Visible: the public self-check.\n"
             f"{BEGIN_HIDDEN}\n"
             f"score, full, feedback = autograder_score({function!r}, {points!r})\n"
+            f"{END_HIDDEN}\n"
+            f"{visible}\n"
+            f"{BEGIN_HIDDEN}\n"
             f"print(feedback or 'Passed every hidden test of {function}.')\n"
-            f"assert score > 0, f'{function} earned 0 / {{full:g}} points in the hidden tests:\\n{{feedback}}'\n"
             f"score  # nbgrader takes a number output by a test cell as its partial credit\n"
             f"{END_HIDDEN}\n")
 
@@ -355,3 +392,60 @@ def write_notebook(output: Path, assignment: Assignment | str | None = None) -> 
     path = output / f"{a.name}.ipynb"
     path.write_text(json.dumps(build_notebook(a), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     return path
+
+
+# ---------------------------------------------------------------------------------------------
+# An nbgrader course
+# ---------------------------------------------------------------------------------------------
+def notebook_assignments() -> list[str]:
+    """The built-in assignments that declare a notebook layout: an nbgrader course holds each."""
+    return [name for name in builtin_names() if load(name).notebook is not None]
+
+
+NBGRADER_CONFIG = '''\
+"""nbgrader's configuration of this course (written by `python -m autograder notebook --course-dir`).
+
+Run nbgrader from this folder: `nbgrader generate_assignment rnn_bptt`, then release, collect,
+`nbgrader autograde rnn_bptt` and `nbgrader generate_feedback rnn_bptt` (README: nbgrader).
+"""
+from nbconvert.preprocessors import Preprocessor
+
+c = get_config()  # noqa: F821 (nbgrader defines it)
+
+
+class HideTracebacks(Preprocessor):
+    """An error's traceback quotes the code that raised it, hidden tests included: keep its last line."""
+
+    def preprocess_cell(self, cell, resources, index):
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                output["traceback"] = [f"{output.get('ename', 'Error')}: {output.get('evalue', '')}"]
+        return cell, resources
+
+
+# The feedback students get: their code, their scores and, for each failed test, the grader's summary
+# (cases passed, the likely mistake). nbgrader shows the hidden tests in feedback by default; here they
+# are cleared, and so are tracebacks. The grader's summary never holds hidden inputs or expected values.
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "nbgrader.preprocessors.ClearHiddenTests",
+    HideTracebacks,
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+]
+'''
+
+
+def write_course(course_dir: Path) -> list[Path]:
+    """COURSE/nbgrader_config.py and COURSE/source/<assignment>/<assignment>.ipynb for every assignment."""
+    course_dir = Path(course_dir)
+    course_dir.mkdir(parents=True, exist_ok=True)
+    config = course_dir / "nbgrader_config.py"
+    config.write_text(NBGRADER_CONFIG, encoding="utf-8")
+    written = [config]
+    for name in notebook_assignments():
+        folder = course_dir / "source" / name
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{name}.ipynb"
+        path.write_text(json.dumps(build_notebook(name), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        written.append(path)
+    return written

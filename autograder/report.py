@@ -1,12 +1,15 @@
 """A readable summary of one graded submission for the terminal."""
 from __future__ import annotations
 
+from autograder.escape import terminal_text
 from autograder.grade import Report
 from autograder.results import by_function
 from autograder.scoring import feedback
 
 
 def terminal_summary(report: Report, title: str, verbose: bool = False) -> str:
+    """Score by function, notes and failed tests (with feedback when VERBOSE), safe to print:
+    no control character or escape sequence from a file name or message reaches the terminal."""
     lines = [f"{title}: {report.score:g} / {report.max_score:g}   ({report.execution_time:.2f} s)"]
     for name, score, total in by_function(report):
         mark = "ok " if score >= total else "   "
@@ -23,4 +26,4 @@ def terminal_summary(report: Report, title: str, verbose: bool = False) -> str:
             lines.append(f"    - {o.name} ({o.score:g}/{o.max_score:g}){codes}")
             if verbose:
                 lines.extend("        " + line for line in feedback(o).splitlines())
-    return "\n".join(lines)
+    return terminal_text("\n".join(lines))

@@ -9,18 +9,25 @@ often diagnosed (with the sentence students read), and a per-student table.
 Charts are PNGs from matplotlib when it is installed (embedded as data URIs), otherwise inline
 SVG drawn here: the report needs no dependency beyond the grader's own. A results file that
 cannot be read is listed as skipped, with its path and the reason, never fatal.
+
+Every string read from a results file or a folder name is the student's as far as this report is
+concerned: it is escaped for the medium (autograder.escape), chart labels included, and the HTML
+report carries a Content-Security-Policy that allows no script, no link target and no image but
+its own embedded charts.
 """
 from __future__ import annotations
 
 import base64
-import html
 import io
 import json
 import math
+import re
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from autograder.escape import html_text, markdown_inline, visible_controls
 
 TOP_TESTS = 15          # rows in "tests most often failed"
 HIST_BINS = 10          # bars in the histogram of totals
@@ -208,13 +215,13 @@ def _png_chart(plt, labels, values, title, unit, horizontal, vmax) -> str:
         if horizontal:
             pos = list(range(len(labels)))[::-1]
             ax.barh(pos, values, color="#4c72b0")
-            ax.set_yticks(pos, labels)
+            ax.set_yticks(pos, [_mpl_text(lab) for lab in labels])
             if vmax:
                 ax.set_xlim(0, vmax)
             ax.set_xlabel(unit)
         else:
             ax.bar(range(len(labels)), values, color="#4c72b0")
-            ax.set_xticks(range(len(labels)), labels, rotation=45, ha="right")
+            ax.set_xticks(range(len(labels)), [_mpl_text(lab) for lab in labels], rotation=45, ha="right")
             ax.set_ylabel(unit)
         ax.set_title(title)
         fig.tight_layout()
@@ -223,12 +230,17 @@ def _png_chart(plt, labels, values, title, unit, horizontal, vmax) -> str:
     finally:
         plt.close(fig)
     data = base64.b64encode(buf.getvalue()).decode("ascii")
-    return f'<img alt="{html.escape(title)}" src="data:image/png;base64,{data}">'
+    return f'<img alt="{html_text(title)}" src="data:image/png;base64,{data}">'
+
+
+def _mpl_text(label: str) -> str:
+    """LABEL drawn literally by matplotlib on one line (a "$" would start its math mode)."""
+    return " ".join(visible_controls(label).split()).replace("$", r"\$")
 
 
 def _svg_chart(labels, values, title, unit, horizontal, vmax) -> str:
     top = vmax or max(values) or 1
-    esc = html.escape
+    esc = html_text
     parts = []
     if horizontal:
         label_w, bar_w, row = 190, 420, 22
@@ -269,7 +281,7 @@ td.num{text-align:right}th{background:#f0f0f0}.skipped{color:#a00}"""
 
 
 def _table(header: list[str], rows: list[list], numeric: set[int] = frozenset()) -> str:
-    esc = html.escape
+    esc = html_text
     out = ["<table><thead><tr>", *[f"<th>{esc(h)}</th>" for h in header], "</tr></thead><tbody>"]
     for row in rows:
         out.append("<tr>" + "".join(f'<td class="num">{esc(str(c))}</td>' if i in numeric else f"<td>{esc(str(c))}</td>"
@@ -296,9 +308,14 @@ def _rows(summary: ClassSummary) -> dict[str, tuple[list[str], list[list]]]:
     }
 
 
+# No script, frame, form, link target or remote load; images only as the charts' data: PNGs.
+CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
+
+
 def render_html(summary: ClassSummary, title: str = "Class report") -> str:
-    esc = html.escape
-    parts = [f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{esc(title)}</title>'
+    esc = html_text
+    parts = [f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+             f'<meta http-equiv="Content-Security-Policy" content="{CSP}"><title>{esc(title)}</title>'
              f"<style>{CSS}</style></head><body>", f"<h1>{esc(title)}</h1>"]
     parts.append(_skipped_html(summary))
     if not summary.students:
@@ -333,7 +350,7 @@ def render_html(summary: ClassSummary, title: str = "Class report") -> str:
 def _skipped_html(summary: ClassSummary) -> str:
     if not summary.skipped:
         return ""
-    items = "".join(f"<li><code>{html.escape(str(s.path))}</code>: {html.escape(s.reason)}</li>"
+    items = "".join(f"<li><code>{html_text(str(s.path))}</code>: {html_text(s.reason)}</li>"
                     for s in summary.skipped)
     return (f'<div class="skipped"><p>Skipped {len(summary.skipped)} unreadable results file(s):</p>'
             f"<ul>{items}</ul></div>")
@@ -346,7 +363,7 @@ def _failed_note(summary: ClassSummary) -> str:
 
 
 def _md_cell(value) -> str:
-    return str(value).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    return markdown_inline(str(value))
 
 
 def _md_table(header: list[str], rows: list[list]) -> list[str]:
@@ -355,16 +372,20 @@ def _md_table(header: list[str], rows: list[list]) -> list[str]:
 
 
 def _md_bars(items: list[tuple[str, float]], top: float, unit: str = "") -> list[str]:
+    """A text bar chart in a fenced code block; labels on one line each, and the fence longer than
+    any run of backticks in them, so that no label can close it."""
+    items = [(" ".join(visible_controls(lab).split()), v) for lab, v in items]
     width = max((len(lab) for lab, _ in items), default=0)
-    return ["```"] + [f"{lab:<{width}} {'#' * round(30 * v / top) if top else '':<30} {_g(v)}{unit}"
-                      for lab, v in items] + ["```", ""]
+    fence = "`" * max(3, 1 + max((len(run) for lab, _ in items for run in re.findall("`+", lab)), default=0))
+    return [fence] + [f"{lab:<{width}} {'#' * round(30 * v / top) if top else '':<30} {_g(v)}{unit}"
+                      for lab, v in items] + [fence, ""]
 
 
 def render_markdown(summary: ClassSummary, title: str = "Class report") -> str:
-    lines = [f"# {title}", ""]
+    lines = [f"# {markdown_inline(title)}", ""]
     if summary.skipped:
         lines.append(f"Skipped {len(summary.skipped)} unreadable results file(s):")
-        lines += [f"- `{s.path}`: {s.reason}" for s in summary.skipped] + [""]
+        lines += [f"- {markdown_inline(str(s.path))}: {markdown_inline(s.reason)}" for s in summary.skipped] + [""]
     if not summary.students:
         return "\n".join(lines + ["No readable results.json was found: nothing to report.", ""])
     st = summary.stats()

@@ -6,6 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
+from autograder.escape import markdown_lines, plain_text
 from autograder.fingerprint import grader_fingerprint
 from autograder.grade import Report
 from autograder.gradescope.settings import VISIBILITIES
@@ -29,7 +30,11 @@ HELD_BACK = {
 
 def summary_markdown(report: Report, greeting: str = "", visibility: str = "visible") -> str:
     """The overall output: greeting, score by function (unless the tests' visibility holds them
-    back: then it would reveal them early), problems with the files."""
+    back: then it would reveal them early), problems with the files.
+
+    GREETING is Markdown already (see gradescope.metadata.greeting); every note is plain text,
+    escaped here, so a file name or message cannot add a heading, a link or HTML.
+    """
     lines = [greeting, ""] if greeting else []
     if visibility == "visible":
         lines.append(f"**Score: {report.score:g} / {report.max_score:g}**")
@@ -39,7 +44,7 @@ def summary_markdown(report: Report, greeting: str = "", visibility: str = "visi
         lines.append(f"Your submission has been graded. {HELD_BACK[visibility]} Meanwhile, the public self-check "
                      "(`pytest` in the folder of your files and test_selfcheck.py) catches the most common slips.")
     if report.notes:
-        lines += ["", "**About your files:**", *[f"- {n}" for n in report.notes]]
+        lines += ["", "**About your files:**", *[f"- {markdown_lines(n, indent='  ')}" for n in report.notes]]
     return "\n".join(lines)
 
 
@@ -52,9 +57,9 @@ def to_gradescope(report: Report, visibility: str = "visible", greeting: str = "
             raise ValueError(f"{name} must be one of {', '.join(VISIBILITIES)}; got {value!r}")
     tests = []
     for o in report.outcomes:
-        test = {"name": o.name, "score": o.score, "max_score": o.max_score,
+        test = {"name": plain_text(o.name), "score": o.score, "max_score": o.max_score,
                 "status": "passed" if o.score >= o.max_score else "failed",
-                "output": feedback(o), "output_format": "text", "visibility": visibility}
+                "output": plain_text(feedback(o)), "output_format": "text", "visibility": visibility}
         if o.diagnoses:
             test["extra_data"] = {"diagnosis": [code for code, _ in o.diagnoses]}
         tests.append(test)

@@ -4,8 +4,12 @@ The worker never sees the upload itself: it gets a fresh directory holding <modu
 every expected module found, plus the student's own helper modules. Small stages:
 
 - unpack:    a .zip upload (or, when no file of the assignment is found otherwise, the .zip
-             files inside the uploaded folder) is unpacked into a temporary folder, safely
-             (no absolute or ".." paths, no links, bounded sizes).
+             files inside the uploaded folder) is unpacked into a temporary folder, safely.
+             Before zipfile sees it, the zip's own records are sized up (ziplimits: at most
+             5,000 entries, a 4 MB list of files), else it is refused with a message. Then, per
+             entry: no absolute or ".." paths, no links, no junk folders (virtual environments,
+             __MACOSX...), at most MAX_DEPTH folders deep, at most 1 MB per file and 32 MB in all.
+             Zips are opened one level deep only: a zip inside an unpacked zip stays packed.
 - survey:    the upload's files, skipping junk: __MACOSX, dotfiles (AppleDouble "._x.py"),
              __pycache__, virtual environments, site-packages.
 - locate:    the file of each module. What is graded, in order of preference:
@@ -14,9 +18,10 @@ every expected module found, plus the student's own helper modules. Small stages
                3. the name plus a copy suffix that a browser or file manager adds:
                   "rnn (1).py", "rnn(2).py", "rnn-1.py", "rnn 2.py", "rnn copy.py",
                   "rnn - Copy.py", "rnn - Copy (2).py" (a note asks to rename it).
-             Other look-alikes (rnn_final.py, my_rnn.py, rnn.ipynb, rnn.py.txt) are never
-             graded, because the student may have meant something else by them; the message
-             for the missing file names them and says to rename or export. Files are looked
+             Other look-alikes (rnn_final.py, my_rnn.py, rnn.py.txt) are never graded, because
+             the student may have meant something else by them; the message for the missing
+             file names them and says to rename. A module with no .py file is taken from the
+             upload's Jupyter notebooks, parsed, never run (rules: notebook_submission.py). Files are looked
              for in the folder that holds most of the expected files (the upload itself, or a
              zipped folder inside it), then anywhere else. Several equally good candidates with
              different contents are ambiguous: that module is not graded, and the message lists
@@ -46,13 +51,16 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from autograder import notebook_submission
 from autograder.assignment import Assignment, load
+from autograder.ziplimits import ZipRefused, looks_like_zip, read_directory
 
 MAX_FILE_BYTES = 1 << 20          # largest source file read (bytes)
 MAX_ENTRIES = 5000                # files and folders looked at in one upload
 MAX_DEPTH = 8                     # folder depth searched
 MAX_UNPACKED_BYTES = 32 << 20     # total bytes unpacked from zip files
 MAX_ZIPS = 3                      # zip files inside a folder that are unpacked
+MAX_NAME_CHARS = 1024             # longest path of a zip entry that is unpacked
 MAX_LISTED = 6                    # names listed in one message
 
 JUNK_DIRS = {"__macosx", "__pycache__", "site-packages", "node_modules"}
@@ -118,27 +126,37 @@ def quoted(names) -> str:
 
 # ---- unpack -------------------------------------------------------------------------------------
 def _safe_member_path(name: str) -> PurePosixPath | None:
+    """The entry's relative path, or None when it is not to be unpacked: absolute, "..", a drive,
+    a junk folder (see survey), deeper than the survey looks, or an absurdly long name."""
     parts = [p for p in name.replace("\\", "/").split("/") if p not in ("", ".")]
-    if not parts or any(p == ".." for p in parts) or re.match(r"^[A-Za-z]:$", parts[0]):
+    if (not parts or any(p == ".." for p in parts) or re.match(r"^[A-Za-z]:$", parts[0])
+            or len(name) > MAX_NAME_CHARS or len(parts) > MAX_DEPTH + 1
+            or any(_is_junk_name(p) for p in parts[:-1])):
         return None
     return PurePosixPath(*parts)
 
 
 def unpack_zip(archive: Path, into: Path, budget: list[int]) -> str | None:
-    """Unpack the regular files of ARCHIVE into INTO; return a problem or None."""
+    """Unpack the regular files of ARCHIVE into INTO; return a problem or None.
+
+    BUDGET[0]: bytes that may still be written (shared by every zip of one upload)."""
+    try:
+        read_directory(archive)      # refuses, before zipfile parses anything, a zip over the limits
+    except ZipRefused as refused:
+        return str(refused)
     try:
         with zipfile.ZipFile(archive) as zf:
-            members = zf.infolist()[:MAX_ENTRIES]
-            for info in members:
+            for info in zf.infolist():
                 rel = _safe_member_path(info.filename)
                 mode = (info.external_attr >> 16) & 0o170000
-                if rel is None or info.is_dir() or mode == stat.S_IFLNK or info.file_size > MAX_FILE_BYTES:
+                cap = notebook_submission.MAX_NOTEBOOK_BYTES if rel and rel.suffix == ".ipynb" else MAX_FILE_BYTES
+                if rel is None or info.is_dir() or mode == stat.S_IFLNK or info.file_size > cap:
                     continue
                 if budget[0] < info.file_size:
                     break
                 with zf.open(info) as src:
-                    data = src.read(MAX_FILE_BYTES + 1)
-                if len(data) > MAX_FILE_BYTES:
+                    data = src.read(cap + 1)
+                if len(data) > cap:
                     continue
                 budget[0] -= len(data)
                 target = into.joinpath(*rel.parts)
@@ -155,10 +173,12 @@ def unpack_zip(archive: Path, into: Path, budget: list[int]) -> str | None:
 
 
 # ---- survey -------------------------------------------------------------------------------------
+def _is_junk_name(name: str) -> bool:
+    return name.startswith(".") or name.lower() in JUNK_DIRS or name.lower().startswith("venv")
+
+
 def _is_junk_dir(path: Path) -> bool:
-    name = path.name
-    return (name.startswith(".") or name.lower() in JUNK_DIRS or name.lower().startswith("venv")
-            or (path / "pyvenv.cfg").exists())
+    return _is_junk_name(path.name) or (path / "pyvenv.cfg").exists()
 
 
 def survey(root: Path, prefix: str = "") -> Upload:
@@ -264,10 +284,7 @@ def missing_message(upload: Upload, module: str, texts: dict[str, str], has_any:
              f"{expected_signatures(module, assignment)}."]
     hints = []
     for rel in look_alikes(upload, module):
-        if rel.lower().endswith(".ipynb"):
-            hints.append(f"{rel} is a notebook: the grader runs .py files only. Export it (in Jupyter: File > "
-                         f"Download as > Python (.py)), name it {module}.py and keep only the functions.")
-        else:
+        if not rel.lower().endswith(".ipynb"):       # notebooks are read: see notebook_submission.py
             hints.append(f"{rel} may be it, but the grader only grades files named exactly {module}.py "
                          f"(or a download copy such as \"{module} (1).py\"): rename it to {module}.py.")
     elsewhere = defined_elsewhere(upload, module, texts, assignment)
@@ -399,7 +416,7 @@ def find_files(staged: Staged, upload: Path, scratch: Path) -> Upload | None:
     """The upload's files: a folder's, a zip's, or (when the folder has none of the expected files)
     those of the zip files inside the folder. None when there is nothing to look at."""
     budget = [MAX_UNPACKED_BYTES]
-    if upload.is_file() and zipfile.is_zipfile(upload):
+    if upload.is_file() and looks_like_zip(upload):
         problem = unpack_zip(upload, scratch / "zip", budget)
         if problem:
             _nothing_there(staged, problem)
@@ -410,7 +427,7 @@ def find_files(staged: Staged, upload: Path, scratch: Path) -> Upload | None:
         _nothing_there(staged, f"The submission {upload} {what}.")
         return None
     files = survey(upload)
-    if any(candidates(files, m) for m in staged.modules):
+    if any(candidates(files, m) for m in staged.modules) or has_notebook(files):
         return files
     zips = sorted(rel for rel in files.files if rel.lower().endswith(".zip"))[:MAX_ZIPS]
     inner: dict[str, Path] = {}
@@ -424,24 +441,33 @@ def find_files(staged: Staged, upload: Path, scratch: Path) -> Upload | None:
         inner.update(unpacked.files)
         packages |= unpacked.packages
     zipped = Upload(inner, frozenset(packages))
-    if any(candidates(zipped, m) for m in staged.modules):
+    if any(candidates(zipped, m) for m in staged.modules) or has_notebook(zipped):
         staged.notes.append(f"Your files were found inside {quoted(zips)} and graded from there.")
         return zipped
     return files
+
+
+def has_notebook(upload: Upload) -> bool:
+    return any(rel.lower().endswith(".ipynb") for rel in upload.files)
 
 
 def locate_and_copy(staged: Staged, upload: Upload) -> None:
     """Choose each module's file (see the module docstring), normalise it and write it to staged.dir."""
     found = {m: candidates(upload, m) for m in staged.modules}
     homes = home_folders(found)
+    notebooks = notebook_submission.read_notebooks(upload.files, staged.assignment)
     chosen: dict[str, Candidate] = {}
     texts: dict[str, str] = {}
     for module in staged.modules:
         cands = found[module]
         pool = [c for c in cands if c.folder in homes] or cands
         if not pool:
+            if from_notebooks(staged, module, notebooks):
+                continue
             texts = texts or _python_texts(upload)
-            staged.problems[module] = missing_message(upload, module, texts, any(found.values()), staged.assignment)
+            staged.problems[module] = " ".join(filter(None, (
+                missing_message(upload, module, texts, any(found.values()) or bool(notebooks), staged.assignment),
+                notebook_submission.absent_reason(module, notebooks, staged.assignment))))
             continue
         best_key = min((c.tier, c.depth) for c in pool)
         ties = sorted((c for c in pool if (c.tier, c.depth) == best_key), key=lambda c: c.rel)
@@ -472,13 +498,46 @@ def locate_and_copy(staged: Staged, upload: Upload) -> None:
         (staged.dir / f"{module}.py").write_bytes(source)
         staged.found[module] = cand.rel
         chosen[module] = cand
-    folders = sorted({c.folder for c in chosen.values()}, key=lambda f: (f not in homes, f))
+        shadowed = notebook_submission.shadowed_by_file(module, cand.rel, source.decode("utf-8", "replace"), notebooks,
+                                                        staged.assignment)
+        if shadowed:
+            staged.notes.append(shadowed)
+    folders = sorted({c.folder for c in chosen.values()}
+                     | {nb.path.rpartition("/")[0] for nb in notebooks if nb.path in staged.found.values()},
+                     key=lambda f: (f not in homes, f))
     nested = [f"{f}/" for f in folders if f]
     if nested:
         staged.notes.append(f"Your files were found in {quoted(nested)}"
                             + (" and in the top folder" if "" in folders else "") + " and graded from there.")
     copy_helpers(staged, upload, folders)
-    summarise(staged, upload, any(found.values()))
+    notebook_helpers(staged, notebooks)
+    summarise(staged, upload, any(found.values()) or bool(staged.found))
+
+
+def from_notebooks(staged: Staged, module: str, notebooks: list[notebook_submission.NotebookCode]) -> bool:
+    """Stage MODULE from the upload's notebooks (see notebook_submission.py); False when none gives it."""
+    choice = notebook_submission.choose(module, notebooks, staged.assignment)
+    if choice.problem:
+        staged.problems[module] = choice.problem
+    if choice.text is None:
+        return bool(choice.problem)
+    (staged.dir / f"{module}.py").write_text(choice.text, encoding="utf-8")
+    staged.found[module] = choice.origin
+    used = next(nb for nb in notebooks if nb.path == choice.origin)
+    staged.notes += [n for n in used.notes + [choice.note] if n and n not in staged.notes]
+    return True
+
+
+def notebook_helpers(staged: Staged, notebooks: list[notebook_submission.NotebookCode]) -> None:
+    """Files written by %%writefile cells of the notebooks used, other than the modules: helper modules."""
+    taken = {f"{m}.py" for m in staged.modules}
+    for nb in notebooks:
+        if nb.path not in staged.found.values():
+            continue
+        for name, text in nb.files.items():
+            target = staged.dir / name
+            if name not in taken and name.endswith(".py") and name[:-3].isidentifier() and not target.exists():
+                target.write_text(text, encoding="utf-8")
 
 
 def _python_texts(upload: Upload) -> dict[str, str]:
@@ -524,7 +583,8 @@ def summarise(staged: Staged, upload: Upload, any_candidate: bool) -> None:
         present = sorted(upload.files)
         holds = f" The submission holds: {quoted(present)}." if present else " The submission holds no files."
         staged.notes.insert(0, "No file of the assignment was found, so nothing could be graded: expected "
-                               f"{', '.join(m + '.py' for m in staged.modules)}.{holds}")
+                               f"{', '.join(m + '.py' for m in staged.modules)} (or a Jupyter notebook that defines "
+                               f"their functions).{holds}")
         return
     stubs = _stub_texts(load(staged.assignment))
     unchanged = [m for m in staged.found if m in stubs

@@ -45,6 +45,7 @@ CATALOGUE = (
     "ignores_activation_argument", "jacobian_product_order", "spectral_radius_instead_of_singular_value",
     "frobenius_instead_of_spectral_norm", "wrong_gamma", "elementwise_clipping", "per_tensor_clipping",
     "rescales_small_gradients", "squared_norm", "zero_norm_division", "wrong_norm", "missing_validation",
+    "jacobian_product_transposed",   # issue 16
 )
 
 

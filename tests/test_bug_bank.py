@@ -164,6 +164,38 @@ def test_bug_receives_its_misconception_code(graded, name):
     assert missing == [], f"{name} ({bug.summary}): expected {bug.codes}, failing tests of {bug.breaks} got {received}"
 
 
+# ---- the sympy derivations as an oracle (issue 15) -------------------------------------------------
+DERIVED = ("sigmoid_derivative", "tanh_derivative", "hidden_jacobian", "rnn_backward")
+# Bugs of those functions whose values are right on the cases the derivation checks judge: they are
+# caught by the checks of extreme inputs and of unchanged inputs instead.
+RIGHT_VALUES = {
+    "sigmoid_derivative_naive_exp": "overflows only for x <= -710",
+    "tanh_derivative_cosh": "warns only for |x| >= 711",
+    "backward_mutates_dh": "modifies its input dh",
+    "jacobian_sigmoid_branch_in_place": "modifies its input h_t",
+}
+DERIVATION_BUGS = [b.name for b in BUGS if set(b.breaks) & set(DERIVED) and b.name not in RIGHT_VALUES]
+
+
+@pytest.mark.parametrize("name", DERIVATION_BUGS)
+def test_derivation_check_catches_the_bug(graded, name):
+    """A derivative, Jacobian or BPTT bug fails its function's "equals the sympy derivation" test."""
+    bug = BUGS_BY_NAME[name]
+    tests = {t["name"].split(": ", 1)[0]: t for t in graded[f"bug:{name}"]["tests"]
+             if ": equals the sympy derivation of" in t["name"]}
+    for fn in set(bug.breaks) & set(DERIVED):
+        assert tests[fn]["score"] < tests[fn]["max_score"], f"{name} ({bug.summary}) passes {tests[fn]['name']}"
+        assert "The derivation: " in tests[fn]["output"]
+
+
+@pytest.mark.parametrize("name", sorted(RIGHT_VALUES))
+def test_bug_with_right_values_passes_the_derivation_check(graded, name):
+    bug = BUGS_BY_NAME[name]
+    assert set(bug.breaks) & set(DERIVED)
+    tests = [t for t in graded[f"bug:{name}"]["tests"] if ": equals the sympy derivation of" in t["name"]]
+    assert tests and all(t["score"] == t["max_score"] for t in tests)
+
+
 # ---- helper substitution -----------------------------------------------------------------------
 @pytest.mark.parametrize("name, helper, dependent", HELPER_BUGS, ids=[h[0] for h in HELPER_BUGS])
 def test_faulty_helper_is_replaced_when_grading_its_dependent(graded, name, helper, dependent):
@@ -188,6 +220,7 @@ def test_grading_twice_gives_identical_results(graded, submissions, tmp_path):
         stdout, stderr = proc.communicate(timeout=120)
         assert proc.returncode == 0, stderr.decode()
         again = json.loads(out.read_text(encoding="utf-8"))
+        again.pop("extra_data")          # `grade` stamps the grader's fingerprint (safe_grade.STAMP)
         first = dict(graded[f"bug:{name}"])
         assert first["score"] < 100
         first.pop("execution_time")

@@ -25,7 +25,7 @@ from autograder.assignments.rnn_bptt.diagnosis import clipping as DC
 from autograder.assignments.rnn_bptt.diagnosis import jacobian as DJ
 from autograder.assignments.rnn_bptt.diagnosis import rnn as DR
 from autograder.cases import Draw
-from autograder.checks import all_checks
+from autograder.checks import all_checks, all_probes
 from autograder.diagnosis import catalogue, codes, diagnose
 from autograder.diagnosis.answers import agree, run_trusted
 from autograder.grade import build_cases, grade_submission
@@ -48,7 +48,9 @@ spectral_radius_instead_of_singular_value frobenius_instead_of_spectral_norm wro
 per_tensor_clipping rescales_small_gradients squared_norm zero_norm_division wrong_norm missing_validation
 """.split()
 
-CHECKS = all_checks()
+# The checks the diagnosis reads: all but those of a probe run last (the realistic-size BPTT case is
+# judged against the reference only, and no model runs on it).
+CHECKS = [c for c in all_checks() if not any(all_probes()[p].last for p in getattr(c, "probes", (c.probe,)))]
 MODELS = [e for e in catalogue() if e.model is not None]
 
 
@@ -398,7 +400,9 @@ def student_product(hs, W_hh, k, t, activation="tanh", bug=None):
         step = right_jacobian(hs[i], W_hh) if bug == "no_activation" else right_jacobian(hs[i], W_hh, activation)
         if bug == "inline_no_transpose":
             step = np.diag(1 - hs[i] ** 2 if activation == "tanh" else hs[i] * (1 - hs[i])) @ W_hh
-        J = J @ step if bug == "oldest_left" else step @ J
+        if bug == "notes_left_to_right":     # the notes' W^T diag(phi') with W = W_hh.T, left to right
+            step = W_hh * (1 - hs[i] ** 2 if activation == "tanh" else hs[i] * (1 - hs[i]))
+        J = J @ step if bug in ("oldest_left", "notes_left_to_right") else step @ J
     return J
 
 
@@ -500,7 +504,7 @@ BUGGY = [  # (function, student code, the one code it should receive)
     *[("jacobian_through_time", with_bug(student_product, bug), code) for bug, code in [
         ("oldest_left", "jacobian_product_order"), ("shifted", "activation_derivative_at_wrong_step"),
         ("no_activation", "ignores_activation_argument"), ("k_equals_t", "empty_product_not_identity"),
-        ("inline_no_transpose", "jacobian_missing_transpose")]],
+        ("inline_no_transpose", "jacobian_missing_transpose"), ("notes_left_to_right", "jacobian_product_transposed")]],
     *[("gradient_bound", with_bug(student_bound, bug), code) for bug, code in [
         ("eig", "spectral_radius_instead_of_singular_value"), ("fro", "frobenius_instead_of_spectral_norm"),
         ("gamma_half", "wrong_gamma")]],

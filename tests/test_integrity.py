@@ -84,12 +84,12 @@ def test_free_text_channels_carry_no_hidden_input(graded):
     the worked examples (public inputs) may show theirs."""
     data = harness.check_results_file(graded["graded"]["leaky_messages"])
     text = data["output"] + "\n".join(t["output"] for t in data["tests"])
-    leaked = re.findall(r"LEAK([-0-9.e,_m]*)", text)
+    leaked = re.findall(r"LEAK([-0-9.e,mdc]*)", text)
     assert leaked, "the worked examples should show their own (public) inputs in full"
     for chunk in leaked:
-        for token in re.split(r"[,_]", chunk.replace("m", "-")):
-            if token and token not in ("-",):
-                assert float(token.replace("_", ".")) in EXAMPLE_INPUTS, f"a hidden input leaked: {chunk}"
+        for token in chunk.replace("m", "-").replace("d", ".").replace("c", ",").split(","):
+            if token:
+                assert float(token) in EXAMPLE_INPUTS, f"a hidden input leaked: {chunk}"
 
 
 def hidden_values(submission: Path) -> np.ndarray:
@@ -246,7 +246,7 @@ def test_an_adaptive_attacker_learns_nothing_in_ten_submissions(tmp_path):
         shutil.copytree(ROOT / "reference" / "rnn_bptt" / "solution", sub)
         (sub / "jacobian.py").write_text(
             (ROOT / "reference" / "rnn_bptt" / "solution" / "jacobian.py").read_text()
-            + f"\n\nTABLE = {table!r}\n_calls = [0]\n\n"
+            + f"\n\nROUND = {round_}\nTABLE = {table!r}\n_calls = [0]\n\n"
               "def gradient_bound(W_hh, steps, activation='tanh'):\n"
               "    _calls[0] += 1\n"
               "    return TABLE[_calls[0] % len(TABLE)]\n")

@@ -50,8 +50,18 @@ def gradient_bound(W_hh, steps, activation="tanh"):
     return float((GAMMAS[activation] * unpack(W_hh)) ** steps)
 
 
+_SCORED.discard("gradient_bound")          # as if its hidden tests had not run yet
+try:
+    with self_check("gradient_bound"):      # before the hidden tests scored it: a visible failure raises
+        raise AssertionError("a visible test failed")
+    raise RuntimeError("self_check swallowed a failure before the hidden tests ran")
+except AssertionError:
+    pass
 score, full, feedback = autograder_score("gradient_bound", 7.5)
 assert full == 7.5 and "singular" in feedback.lower(), feedback
+assert "expected" not in feedback and "Failed case" not in feedback, feedback   # no hidden cases in it
+with self_check("gradient_bound"):          # after: reported, and the grader's score counts
+    raise AssertionError("a visible test failed")
 score
 '''
 
@@ -148,13 +158,17 @@ def test_test_cells_carry_the_points_of_the_grader(notebook):
         assert meta["locked"] and not meta["solution"]
         assert meta["points"] == sum(p for cid, p in POINTS.items() if cid.split(".")[0] == fn.name)
         code = cell_text(cell)
-        assert code.count(nb.BEGIN_HIDDEN) == code.count(nb.END_HIDDEN) == 1
-        assert code.index(nb.BEGIN_HIDDEN) < code.index(nb.END_HIDDEN)
+        assert code.count(nb.BEGIN_HIDDEN) == code.count(nb.END_HIDDEN) == 2     # the score first, then its output
+        marks = re.findall(rf"{nb.BEGIN_HIDDEN}|{nb.END_HIDDEN}", code)
+        assert marks == [nb.BEGIN_HIDDEN, nb.END_HIDDEN] * 2
         assert f"autograder_score({fn.name!r}, {meta['points']!r})" in code
+        assert code.index("autograder_score(") < code.index("with self_check(") < code.rindex("score  #")
         compile(code, cell["id"], "exec")
         visible = released(code)
         compile(visible, cell["id"], "exec")
-        assert re.search(r"^(for params in .*:\n    )?test_\w+\(", visible.split("\n", 1)[1], re.M), visible
+        assert "autograder_score" not in visible and "score  #" not in visible
+        assert re.search(rf"^with self_check\({fn.name!r}\):\n    (for params in .*:\n        )?test_\w+\(",
+                         visible.split("\n", 1)[1], re.M), visible
     setup = [c for c in notebook["cells"] if c["id"] == "setup"][0]
     assert nbgrader(setup) == {"grade_id": "setup", "schema_version": 3, "solution": False, "grade": False,
                                "locked": True}
@@ -193,3 +207,19 @@ def test_released_notebook_fails_every_test_cell(notebook, tmp_path):
         else:
             assert result["ok"], (cell["id"], result)
     assert report[-1] == {"ok": True, "value": 0}
+
+
+def test_course_dir_is_ready_for_nbgrader(tmp_path):
+    assert main(["notebook", "--course-dir", str(tmp_path / "course")]) == 0
+    course = tmp_path / "course"
+    source = json.loads((course / "source" / "rnn_bptt" / "rnn_bptt.ipynb").read_text(encoding="utf-8"))
+    assert source == nb.build_notebook()
+    config = (course / "nbgrader_config.py").read_text(encoding="utf-8")
+    tree = ast.parse(config)
+    feedback = [n for n in tree.body if isinstance(n, ast.Assign)
+                and ast.unparse(n.targets[0]) == "c.GenerateFeedback.preprocessors"]
+    assert len(feedback) == 1
+    steps = ast.unparse(feedback[0].value)
+    assert "ClearHiddenTests" in steps and "HideTracebacks" in steps and "GetGrades" in steps
+    with pytest.raises(SystemExit):             # one of --output and --course-dir
+        main(["notebook"])

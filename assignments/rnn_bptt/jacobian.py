@@ -14,7 +14,9 @@ def hidden_jacobian(h_t, W_hh, activation="tanh"):
     """
     The one-step Jacobian dh_t / dh_{t-1} in numerator layout (handout section 5).
 
-    phi'(z_t) is written from the state h_t = phi(z_t) (you are given h_t, not z_t).
+    phi'(z_t) is written from the state h_t = phi(z_t) (you are given h_t, not z_t):
+    1 - h_t**2 for tanh, h_t * (1 - h_t) for sigmoid. Compare entries, not just norms: the
+    notes' other layouts (handout section 5.2) have the same norm but other entries.
 
     Inputs:
     - h_t: hidden state at step t, shape (H,); entries in (-1, 1) for tanh, (0, 1) for sigmoid.
@@ -31,8 +33,9 @@ def jacobian_through_time(hs, W_hh, k, t, activation="tanh"):
     """
     The Jacobian dh_t / dh_k = J_t @ J_{t-1} @ ... @ J_{k+1} (handout section 5).
 
-    J_i is the one-step Jacobian dh_i / dh_{i-1} computed from the state hs[i]. You may call
-    your hidden_jacobian here.
+    J_i is the one-step Jacobian dh_i / dh_{i-1} computed from the state hs[i]. The newest step
+    is on the LEFT; the notes' product read left to right is the transpose of this one
+    (handout section 5.3). You may call your hidden_jacobian here.
 
     Inputs:
     - hs: hidden states h_0, h_1, ..., h_T, shape (T+1, H); hs[i] is h_i.
@@ -51,7 +54,9 @@ def gradient_bound(W_hh, steps, activation="tanh"):
     The upper bound (gamma * lambda_1) ** steps on ||dh_t / dh_k|| (handout section 6).
 
     lambda_1 is the largest singular value of W_hh (its spectral norm), NOT the largest
-    eigenvalue modulus; gamma = max of phi' (1 for tanh, 1/4 for sigmoid).
+    eigenvalue modulus nor the Frobenius norm; gamma = max of phi' (1 for tanh, 1/4 for sigmoid).
+    It is an upper bound on the norm of every product J_t @ ... @ J_{k+1} over steps = t - k
+    steps, and it is reached when W_hh is a multiple of an orthogonal matrix and phi' = gamma.
 
     Inputs:
     - W_hh: hidden-to-hidden weights, shape (H, H).

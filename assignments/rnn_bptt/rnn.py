@@ -34,6 +34,9 @@ def rnn_backward(dh, dy, x, h0, h, params):
     """
     Backpropagation through time for a scalar loss L (handout section 4).
 
+    For example, L = sum(dh * h) + sum(dy * y) has exactly these upstream gradients dh and dy;
+    the grader also compares your gradients with central finite differences of that loss.
+
     Inputs:
     - dh: shape (N, T, H); dh[:, t-1] is the gradient of L flowing into h_t from above
       (from layers on top of the RNN), NOT including what reaches h_t through y_t or
@@ -49,5 +52,11 @@ def rnn_backward(dh, dy, x, h0, h, params):
     - dh0: dL/dh0, shape (N, H).
     - grads: dict with exactly the keys of params; grads[k] = dL/dparams[k] has the shape of
       params[k]. Gradients are SUMS over the batch and over time (no averaging).
+
+    Speed: one graded case has a realistic size, N=32, T=100, D=H=128, and must finish within
+    3 seconds of CPU time. Backpropagation with NumPy operations on whole arrays takes
+    milliseconds there (a loop over time steps, and even one over samples, is fine); loops over
+    every index in pure Python, or numerical differentiation of your forward pass, are far
+    too slow.
     """
     raise NotImplementedError("rnn_backward is not implemented yet: see handout section 4.")

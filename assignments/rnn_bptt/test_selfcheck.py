@@ -87,6 +87,12 @@ def small_rnn(seed=0, N=2, T=3, D=4, H=5, O=2):
     return x, h0, params
 
 
+def check_0d(act, name, expected):
+    """The activations also take 0-d arrays (shape ()), and return one."""
+    out = check_shape(getattr(act, name)(np.array(0.0)), (), f"{name}(np.array(0.0)), a 0-d array")
+    assert abs(float(out) - expected) < 1e-12, f"{name}(np.array(0.0)) should be {expected}, got {float(out)!r}"
+
+
 def unpack(result, n, what):
     assert isinstance(result, (tuple, list)) and len(result) == n, (
         f"{what} should return a tuple of {n} values, got {type(result).__name__}"
@@ -104,10 +110,15 @@ def test_sigmoid_shape_and_value_at_zero():
     assert np.all((s > 0) & (s < 1)), f"sigmoid of moderate inputs should lie strictly between 0 and 1, got\n{s}"
     s0 = float(as_array(act.sigmoid(np.array([0.0])), "sigmoid(0)")[0])
     assert abs(s0 - 0.5) < 1e-12, f"sigmoid(0) should be exactly 0.5, got {s0!r}"
+    check_0d(act, "sigmoid", 0.5)
+    x = np.array([-30.0, -20.0, 20.0, 30.0])
+    s = check_shape(act.sigmoid(x), x.shape, f"sigmoid({x.tolist()})")
+    assert np.all((s > 0) & (s < 1)), (
+        f"sigmoid({x.tolist()}) should be strictly between 0 and 1 for |x| <= 30 (float64 can represent "
+        f"sigma(-30) = 9.4e-14 and 1 - 9.4e-14), got {s.tolist()}: do not round or clamp (handout section 2.3).")
 
 
-@pytest.mark.parametrize("name", ["sigmoid", "sigmoid_derivative"])
-def test_sigmoid_functions_finite_and_warning_free_at_plus_minus_1000(name):
+def finite_and_warning_free_at_plus_minus_1000(name):
     act = load("activations")
     x = np.array([-1000.0, -800.0, 800.0, 1000.0])
     with warnings.catch_warnings(), default_error_state():
@@ -116,8 +127,14 @@ def test_sigmoid_functions_finite_and_warning_free_at_plus_minus_1000(name):
             out = getattr(act, name)(x)
         except (RuntimeWarning, FloatingPointError) as w:
             pytest.fail(f"{name}({x.tolist()}) raised a warning: {w}. It should be warning-free for "
-                        f"|x| up to 1000 (handout section 2: the naive 1/(1+exp(-x)) overflows at x = -1000).")
-    out = check_shape(out, x.shape, f"{name}({x.tolist()})")
+                        f"|x| up to 1000 (handout section 2: the naive 1/(1+exp(-x)) overflows at x = -1000, "
+                        f"and so do tanh written with np.exp and 1/np.cosh(x)**2).")
+    return x, check_shape(out, x.shape, f"{name}({x.tolist()})")
+
+
+@pytest.mark.parametrize("name", ["sigmoid", "sigmoid_derivative"])
+def test_sigmoid_functions_finite_and_warning_free_at_plus_minus_1000(name):
+    x, out = finite_and_warning_free_at_plus_minus_1000(name)
     if name == "sigmoid":
         expected = np.array([0.0, 0.0, 1.0, 1.0])
         assert np.allclose(out, expected, atol=1e-12), (
@@ -128,6 +145,13 @@ def test_sigmoid_functions_finite_and_warning_free_at_plus_minus_1000(name):
             f"got {out.tolist()}")
 
 
+def test_tanh_derivative_finite_and_warning_free_at_plus_minus_1000():
+    x, out = finite_and_warning_free_at_plus_minus_1000("tanh_derivative")
+    assert np.allclose(out, 0.0, atol=1e-12), (
+        f"tanh_derivative({x.tolist()}) should be about 0 (tanh is flat far from 0), got {out.tolist()}")
+
+
+
 def test_sigmoid_derivative_peaks_at_one_quarter():
     act = load("activations")
     x = np.linspace(-8.0, 8.0, 161)
@@ -136,6 +160,7 @@ def test_sigmoid_derivative_peaks_at_one_quarter():
     assert abs(at0 - 0.25) < 1e-12, f"sigmoid_derivative(0) should be 1/4, got {at0!r}"
     assert d.max() <= 0.25 + 1e-12, f"sigmoid_derivative should never exceed 1/4, its maximum was {d.max()!r}"
     assert d.min() > 0, "sigmoid_derivative should be positive for moderate inputs"
+    check_0d(act, "sigmoid_derivative", 0.25)
 
 
 def test_tanh_derivative_at_zero_and_shape():
@@ -144,6 +169,7 @@ def test_tanh_derivative_at_zero_and_shape():
     d = check_shape(act.tanh_derivative(x), x.shape, "tanh_derivative(x) for x of shape (2, 2)")
     assert abs(float(d[0, 1]) - 1.0) < 1e-12, f"tanh_derivative(0) should be exactly 1, got {d[0, 1]!r}"
     assert np.all((d > 0) & (d <= 1)), f"tanh_derivative should lie in (0, 1] for these inputs, got\n{d}"
+    check_0d(act, "tanh_derivative", 1.0)
 
 
 @pytest.mark.parametrize("name, f", [("sigmoid_derivative", None), ("tanh_derivative", np.tanh)],
@@ -304,7 +330,8 @@ def test_gradient_bound_is_one_for_zero_steps(activation):
     b = jac.gradient_bound(W_NONSYM, 0, activation)
     b = as_array(b, "gradient_bound")
     assert b.shape == (), f"gradient_bound should return a single number, got an array of shape {b.shape}"
-    assert float(b) == 1.0, f"gradient_bound(W_hh, 0, {activation!r}) should be 1.0 (an empty product), got {float(b)!r}"
+    assert float(b) == 1.0, (
+        f"gradient_bound(W_hh, 0, {activation!r}) should be 1.0 (an empty product), got {float(b)!r}")
 
 
 @pytest.mark.parametrize("W, expected", [(0.5 * np.eye(3), "vanishing"), (3.0 * np.eye(3), "may_explode")],
@@ -343,6 +370,21 @@ def test_clip_grad_norm_keeps_direction_and_leaves_input_alone():
     assert np.allclose(flat_out * total, flat_in), (
         "clipping should keep the direction: every entry multiplied by the same factor "
         f"max_norm / total_norm = 0.2.\nexpected (flattened): {(flat_in / 5).tolist()}\ngot: {flat_out.tolist()}")
+
+
+def test_clip_grad_norm_zero_gradient_comes_back_as_zeros():
+    clip = load("clipping")
+    zeros = {k: np.zeros_like(v) for k, v in tiny_grads().items()}
+    with warnings.catch_warnings(), default_error_state():
+        warnings.simplefilter("error")
+        try:
+            clipped, total = unpack(clip.clip_grad_norm(zeros, 1.0), 2, "clip_grad_norm")
+        except (RuntimeWarning, FloatingPointError, ZeroDivisionError) as w:
+            pytest.fail(f"clip_grad_norm of an all-zero gradient raised {type(w).__name__}: {w}. A zero gradient "
+                        "comes back as zeros: do not divide by a zero norm (handout section 7).")
+    assert float(as_array(total, "total_norm")) == 0.0, f"total_norm of an all-zero gradient should be 0, got {total!r}"
+    for k in zeros:
+        check_close(clipped[k], np.zeros_like(zeros[k]), f"clipped[{k!r}] for an all-zero gradient")
 
 
 def test_clip_grad_norm_rejects_zero_max_norm():

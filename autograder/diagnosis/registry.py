@@ -22,7 +22,7 @@ section to reread, as "(handout §4.3)".
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -57,6 +57,13 @@ def mistake(code: str, function: str, checks, sentence: str, model: Callable | N
     checks = (checks,) if isinstance(checks, str) else tuple(checks)
     ids = tuple(c if "." in c else f"{function}.{c}" for c in checks)
     return Misconception(code, function, ids, " ".join(sentence.split()), model, detector, variant)
+
+
+def with_same_answers(entry: Misconception, same: dict[str, str]) -> Misconception:
+    """ENTRY also explaining the checks that judge the same answers as one it lists (same: check id
+    -> the other check's id), e.g. a sympy check beside the value check it shares answers with."""
+    extra = tuple(dict.fromkeys(same[c] for c in entry.checks if c in same and same[c] not in entry.checks))
+    return replace(entry, checks=entry.checks + extra) if extra else entry
 
 
 def catalogue(assignment: Assignment | str | None = None) -> tuple[Misconception, ...]:

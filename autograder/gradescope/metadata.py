@@ -7,12 +7,12 @@ is simply left out, and the reason goes to the instructor's log.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from autograder.escape import markdown_inline
+
 MAX_NAME = 80
-MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~&])")
 
 
 @dataclass(frozen=True)
@@ -49,17 +49,12 @@ def clean_name(name) -> str:
     return name if len(name) <= MAX_NAME else name[: MAX_NAME - 1] + "…"
 
 
-def markdown_text(text: str) -> str:
-    """TEXT shown literally in Markdown (every special character escaped)."""
-    return MARKDOWN_SPECIAL.sub(r"\\\1", text)
-
-
 def greeting(info: SubmissionInfo) -> str:
     """E.g. "Hello, Ada Lovelace! This is submission number 3 (2 earlier submissions)." in Markdown;
     "" when nothing is known."""
     parts = []
     if info.names:
-        names = [markdown_text(n) for n in info.names]
+        names = [markdown_inline(n) for n in info.names]
         who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
         parts.append(f"Hello, {who}!")
     if info.previous == 0:

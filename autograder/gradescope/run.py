@@ -55,6 +55,7 @@ def layout(root: str | Path | None = None) -> Layout:
 
 def run(where: Layout) -> int:
     """Grade where.submission into where.results. 0 when results.json was written, else 2."""
+    from autograder.escape import terminal_text
     from autograder.grade import grade_or_fallback
     from autograder.report import terminal_summary
     from autograder.results import to_gradescope, write_atomically
@@ -72,9 +73,9 @@ def run(where: Layout) -> int:
         print(f"run_autograder: could not write {where.results}: {exc}", file=sys.stderr)
         return 2
     print(terminal_summary(report, str(where.submission), verbose=True))
-    print("\n".join(["", "log:", *log, *report.log, peak_memory()]))
+    print(terminal_text("\n".join(["", "log:", *log, *report.log, peak_memory()])))
     if report.student_output:
-        print("\nwhat the submission printed:\n" + report.student_output)
+        print("\nwhat the submission printed:\n" + terminal_text(report.student_output))
     return 0
 
 

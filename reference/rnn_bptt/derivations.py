@@ -10,8 +10,14 @@ NumPy reference in reference/rnn_bptt/solution/ is tested against it (tests/test
     computed with sympy's ``Matrix.jacobian`` (numerator layout, J[i, j] = d h_t[i] / d h_{t-1}[j])
     and shown equal to diag(phi'(z_t)) @ W_hh.T with phi' written from the state
     (1 - h_t^2 for tanh, h_t (1 - h_t) for sigmoid).
+    The same Jacobian for a symbolic size H (``jacobian_entry``): one entry J[i, j], with z_t
+    eliminated in favour of the state h_t, printed for any H by reference/rnn_bptt/generate_derived.py.
 (c) BPTT of a tiny unrolled RNN: L = sum(dh * h) + sum(dy * y) differentiated symbolically with
     respect to every parameter, the inputs x and the initial state h0.
+
+reference/rnn_bptt/generate_derived.py prints (a) to (c) as plain NumPy code into
+autograder/assignments/rnn_bptt/derived.py,
+which the grader uses as an oracle at grade time without importing sympy.
 
 Numerics. ``lambdify`` of 1 / (1 + exp(-x)) overflows in exp for x near -1000. Whenever a sigmoid
 is turned into a NumPy function we use the equal form (1 + tanh(x / 2)) / 2 instead (equality
@@ -85,6 +91,26 @@ def tanh_max_derivative():
     d = sp.diff(sp.tanh(_x), _x)
     crit = sp.solve(sp.Eq(sp.diff(d, _x), 0), _x)
     return max(d.subs(_x, c) for c in crit)
+
+
+def safe_activation_derivative(name):
+    """phi'(x) for phi = "sigmoid" or "tanh", derived from the exp definition, in an overflow-free form.
+
+    Steps, all by sympy: differentiate the definition; write the result as a rational function of
+    u = exp(-x) (no other x may remain); check that phi' is even (phi'(x) - phi'(-x) == 0), so
+    that phi'(x) = phi'(|x|); substitute u = exp(-|x|) <= 1. exp never overflows there, and the
+    value is accurate relative to its size even far in the tails (unlike 1 - tanh(x)^2).
+    Returns a sympy expression of the real symbol x.
+    """
+    definition = {"sigmoid": sigmoid_definition, "tanh": tanh_definition}[name]
+    u = sp.Symbol("u", positive=True)
+    d = sp.diff(definition(_x), _x)
+    if sp.simplify(d - d.subs(_x, -_x)) != 0:
+        raise AssertionError(f"{name}' should be an even function")
+    in_u = sp.factor(sp.cancel(d.subs({sp.exp(_x): 1 / u, sp.exp(-_x): u})))
+    if in_u.free_symbols != {u}:
+        raise AssertionError(f"{name}' is not a rational function of exp(-x): {in_u}")
+    return in_u.subs(u, sp.exp(-sp.Abs(_x)))
 
 
 @cache
@@ -179,6 +205,53 @@ def jacobian_residual(H=3, activation="tanh"):
     return R.applyfunc(sp.expand)
 
 
+def jacobian_entry(activation="tanh"):
+    """One entry J[i, j] = d h_t[i] / d h_{t-1}[j] for a symbolic hidden size H, as a function of the state.
+
+    h_t[i] = phi(z_i) with z_i = sum_k h_prev[k] W_hh[k, i] + a[i] + b[i] (row convention); sympy
+    differentiates the sum with respect to h_prev[j] (a KroneckerDelta, resolved for 0 <= j < H),
+    then z_i is eliminated by substituting z_i = phi^{-1}(h_t[i]) (atanh, or the logit found by
+    solving s = sigma(z)). Returns (entry, symbols): entry in terms of the IndexedBase objects
+    symbols["h_t"] (H,) and symbols["W_hh"] (H, H) and the integer symbols symbols["i"], symbols["j"].
+    """
+    H = sp.Symbol("H", integer=True, positive=True)
+    i, j, k = sp.symbols("i j k", integer=True, nonnegative=True)
+    h_prev, W, a, b, h_t = (sp.IndexedBase(n) for n in ("h_prev", "W_hh", "a", "b", "h_t"))
+    z_i = sp.Sum(h_prev[k] * W[k, i], (k, 0, H - 1)) + a[i] + b[i]
+    phi = _phi(activation, numeric_form=False)
+    d = sp.refine(sp.diff(phi(z_i), h_prev[j]).doit(), sp.Q.le(j, H - 1))
+    s = sp.Symbol("s", positive=True)
+    if activation == "tanh":
+        inverse = sp.atanh(s)
+    else:
+        (inverse,) = sp.solve(sp.Eq(phi(sp.Symbol("z", real=True)), s), sp.Symbol("z", real=True))
+    if sp.simplify(phi(inverse) - s) != 0:
+        raise AssertionError(f"{inverse} is not the inverse of {activation}")
+    entry = sp.simplify(d.subs(z_i, inverse).subs(s, h_t[i]))
+    if entry.has(sp.Sum, sp.Piecewise, h_prev, a, b):
+        raise AssertionError(f"the entry still depends on z_t: {entry}")
+    return entry, {"h_t": h_t, "W_hh": W, "i": i, "j": j}
+
+
+def jacobian_entry_residual(H=3, activation="tanh"):
+    """sympy's Matrix.jacobian for size H minus the generic entry at every (i, j), with h_t = phi(z_t).
+
+    Shows that the symbolic-H entry is the pattern of every concrete-H Jacobian: the zero (H, H) matrix.
+    """
+    s = one_step_jacobian(H, activation)
+    entry, sym = jacobian_entry(activation)
+    h_t, W = s["h_t"], s["W_hh"]
+    concrete = {sym["h_t"][r]: h_t[0, r] for r in range(H)}
+    concrete.update({sym["W_hh"][r, c]: W[r, c] for r in range(H) for c in range(H)})
+    pattern = sp.Matrix(H, H, lambda r, c: entry.subs({sym["i"]: r, sym["j"]: c}).xreplace(concrete))
+    R = s["J"] - pattern
+    if activation == "sigmoid":
+        u = sp.symbols(f"u_0:{H}", positive=True)
+        R = R.subs({sp.exp(-s["z"][i]): u[i] for i in range(H)})
+        return R.applyfunc(lambda e: sp.cancel(sp.together(e)))
+    return R.applyfunc(sp.expand)
+
+
 @cache
 def _jacobian_function(H, activation):
     s = one_step_jacobian(H, activation, numeric_form=True)
@@ -241,14 +314,24 @@ def _flat(rows):
     return out
 
 
+def bptt_gradients(N, T, D, H, O):
+    """The unrolled RNN of these sizes and dL/ds for every entry s of the parameters, x and h0.
+
+    Returns (model, wrt, grads): model as unrolled_rnn gives it; wrt the symbols in the order
+    W_xh, W_hh, b_h, W_hy, b_y (each row-major), then x (n, t, d), then h0 (n, j); grads[m] is
+    sp.diff(L, wrt[m]).
+    """
+    m = unrolled_rnn(N, T, D, H, O)
+    wrt = [s for k in PARAM_NAMES for s in m["params"][k]] + _flat(m["x"]) + _flat(m["h0"])
+    return m, wrt, [sp.diff(m["L"], s) for s in wrt]
+
+
 @cache
 def _bptt_functions(N, T, D, H, O):
-    m = unrolled_rnn(N, T, D, H, O)
+    m, wrt, grads = bptt_gradients(N, T, D, H, O)
     p_syms = [s for k in PARAM_NAMES for s in m["params"][k]]
     x_syms, h0_syms = _flat(m["x"]), _flat(m["h0"])
     up_syms = _flat(m["dh"]) + _flat(m["dy"])
-    wrt = p_syms + x_syms + h0_syms
-    grads = [sp.diff(m["L"], s) for s in wrt]
     forward = sp.lambdify(p_syms + x_syms + h0_syms, _flat(m["h"]) + _flat(m["y"]), "numpy", cse=True)
     backward = sp.lambdify(p_syms + x_syms + h0_syms + up_syms, grads, "numpy", cse=True)
     return forward, backward

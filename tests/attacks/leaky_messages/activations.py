@@ -10,8 +10,8 @@ def _text(x):
     return "LEAK" + ",".join(repr(float(v)) for v in np.ravel(x)[:40])
 
 
-def sigmoid(x):
-    return type(_text(x).replace(".", "_").replace(",", "_").replace("-", "m"), (), {})()
+def sigmoid(x):     # a class name holds letters and digits only: m for -, d for ., c for ,
+    return type(_text(x).replace("-", "m").replace(".", "d").replace(",", "c"), (), {})()
 
 
 def sigmoid_derivative(x):

@@ -4,7 +4,7 @@ Adding a check is one entry in the module of its student file, plus its points (
 """
 from __future__ import annotations
 
-from . import activations, clipping, jacobian, rnn
+from . import activations, clipping, jacobian, rnn, symbolic
 
 PROBES = (*activations.PROBES, *rnn.PROBES, *jacobian.PROBES, *clipping.PROBES)
-CHECKS = (*activations.CHECKS, *rnn.CHECKS, *jacobian.CHECKS, *clipping.CHECKS)
+CHECKS = (*activations.CHECKS, *rnn.CHECKS, *jacobian.CHECKS, *clipping.CHECKS, *symbolic.CHECKS)

@@ -5,6 +5,11 @@ earlier entries win ties between equal explanations.
 """
 from __future__ import annotations
 
+from autograder.diagnosis.registry import with_same_answers
+
+from ..checks.symbolic import SAME_ANSWERS
 from . import activations, clipping, jacobian, rnn
 
-ENTRIES = (*activations.ENTRIES, *rnn.ENTRIES, *jacobian.ENTRIES, *clipping.ENTRIES)
+# A mistake that fails a value check also fails the sympy check judging the same answers.
+ENTRIES = tuple(with_same_answers(e, SAME_ANSWERS)
+                for e in (*activations.ENTRIES, *rnn.ENTRIES, *jacobian.ENTRIES, *clipping.ENTRIES))

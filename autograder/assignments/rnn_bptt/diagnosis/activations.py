@@ -92,9 +92,10 @@ TANH_DERIVATIVE = [
         model=lambda x: (1.0 - _tanh(x)) ** 2),
     mistake(
         "tanh_overflow", "tanh_derivative", "extreme", """
-        Your tanh_derivative overflows for large |x|: writing tanh or cosh with np.exp(x) computes
-        np.exp(1000) at x = 1000 (inf, inf / inf = nan, and a RuntimeWarning). np.tanh never
-        overflows: return 1 - np.tanh(x)**2 (handout §2.2).""",
+        Your tanh_derivative overflows for large |x|: np.exp(1000) and np.cosh(1000) are inf, with a
+        RuntimeWarning ("overflow encountered in exp" or "in cosh"). tanh written with np.exp gives
+        inf / inf = nan; 1 / np.cosh(x)**2 gives the right value, 0, but still warns. np.tanh never
+        overflows: return 1 - np.tanh(x)**2 (handout §2.2 and §2.3).""",
         detector=D.overflows("tanh_derivative.extreme", "tanh_derivative.moderate")),
     modifies_input("tanh_derivative"),
 ]

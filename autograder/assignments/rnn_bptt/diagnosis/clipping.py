@@ -64,8 +64,9 @@ ENTRIES = [
             model=partial(clip, mode="per_tensor")),
     mistake("rescales_small_gradients", C, ("below_threshold", "zero_gradient"), """
         Your clipping seems to rescale every gradient to norm max_norm, also those already below it
-        (which get scaled up; an all-zero gradient gives 0 / 0 = nan). The factor is
-        min(1, max_norm / total_norm): below the threshold clipping changes nothing (handout §7).""",
+        (which get scaled up; for an all-zero gradient max_norm / 0 is inf, and 0 * inf = nan). The
+        factor is min(1, max_norm / total_norm): below the threshold clipping changes nothing
+        (handout §7).""",
             model=partial(clip, always=True, guard_zero=False), variant="unguarded"),
     mistake("rescales_small_gradients", C, "below_threshold", """
         Your clipping seems to rescale every gradient to norm max_norm, also those already below it,

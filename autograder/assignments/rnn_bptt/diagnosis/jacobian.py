@@ -59,9 +59,10 @@ def hidden_jacobian(h_t, W_hh, activation="tanh", *, diagonal="right", layout="r
 
 
 def jacobian_through_time(hs, W_hh, k, t, activation="tanh", *, step=hidden_jacobian, order="newest_left",
-                          states="own", empty="identity"):
+                          states="own", empty="identity", transposed=False):
     """order: "newest_left" (J_t ... J_{k+1}) or "oldest_left"; states: "own" (J_i from hs[i]) or
-    "previous" (from hs[i-1]); empty: what comes back when k == t ("identity", "J_t", "zeros")."""
+    "previous" (from hs[i-1]); empty: what comes back when k == t ("identity", "J_t", "zeros");
+    transposed: the whole product transposed, J_{k+1}^T ... J_t^T (the notes' product read left to right)."""
     H = W_hh.shape[0]
     if k == t and empty != "identity":
         return np.zeros((H, H)) if empty == "zeros" else step(hs[t], W_hh, activation)
@@ -69,7 +70,7 @@ def jacobian_through_time(hs, W_hh, k, t, activation="tanh", *, step=hidden_jaco
     for i in range(k + 1, t + 1):
         J_i = step(hs[i - 1] if states == "previous" else hs[i], W_hh, activation)
         J = J_i @ J if order == "newest_left" else J @ J_i
-    return J
+    return J.T if transposed else J
 
 
 def lambda_1(W_hh, norm="spectral"):
@@ -125,8 +126,8 @@ ONE_STEP = [
         <Jdiag> looks like (1 - h_t**2)**2, the derivative squared (a slip printed in
         deck 000). Each entry is (1 - h_t[i]**2) * W_hh[j, i] (handout §5.1)."""),
     ("derivative_squared", "both", {"diagonal": "squared_both"}, ("tanh", "sigmoid"), """
-        <Jdiag> looks like phi' squared, (1 - h_t**2)**2 or (h_t * (1 - h_t))**2 (a
-        slip printed in deck 000). The derivative enters once: J = diag(phi'(z_t)) @ W_hh.T
+        <Jdiag> looks like phi' squared, (1 - h_t**2)**2 or (h_t * (1 - h_t))**2 (deck 000
+        prints the tanh one, a slip). The derivative enters once: J = diag(phi'(z_t)) @ W_hh.T
         (handout §5.1)."""),
     ("derivative_applied_to_state", "both", {"diagonal": "of_state"}, ("tanh", "sigmoid"), """
         <Jdiag> looks like the derivative taken at the state, 1 - tanh(h_t)**2 (or
@@ -176,6 +177,12 @@ THROUGH_TIME = [
         the newest step goes on the left: dh_t/dh_k = J_t J_{t-1} ... J_{k+1}, and matrices do not
         commute (handout §5.3).""",
             model=partial(jacobian_through_time, order="oldest_left")),
+    mistake("jacobian_product_transposed", JT, ("tanh", "sigmoid"), """
+        Your product looks like the transpose of dh_t/dh_k: J_{k+1}^T ... J_t^T, which is what the
+        notes' product of W_hh^T diag(phi') gives in the column convention when read left to right
+        (the denominator layout). The graded answer is the numerator layout,
+        J_t @ J_{t-1} @ ... @ J_{k+1}, with J_i = hidden_jacobian(hs[i]) (handout §5.2 and §5.3).""",
+            model=partial(jacobian_through_time, transposed=True)),
     mistake("activation_derivative_at_wrong_step", JT, ("tanh", "sigmoid"), """
         Your product seems to build J_i from the state h_{i-1} instead of h_i. hs holds h_0..h_T
         (hs[0] is h_0), and dh_t/dh_k = J_t ... J_{k+1} with J_i = hidden_jacobian(hs[i]) for
@@ -201,8 +208,8 @@ WRONG_GAMMA = "gamma is the largest value of phi': 1 for tanh and 1/4 for the si
 BOUND = [
     mistake("spectral_radius_instead_of_singular_value", GB, ("values", "holds"), """
         Your lambda_1 looks like the largest eigenvalue modulus (the spectral radius) of W_hh. The
-        bound needs the largest singular value, np.linalg.norm(W_hh, 2): for a non-normal W_hh it is
-        larger, and with the spectral radius the "bound" can be below the true norm of the Jacobian
+        bound needs the largest singular value, np.linalg.norm(W_hh, 2): for a non-normal W_hh it can
+        be much larger, and with the spectral radius the "bound" can be below the true norm of the Jacobian
         product (handout §6.2).""",
             model=partial(gradient_bound, norm="radius")),
     mistake("frobenius_instead_of_spectral_norm", GB, ("values", "tight"), """

@@ -215,7 +215,8 @@ BACKWARD = [
     mistake("carry_missing_transpose", B, HIDDEN_PATH, """
         Your backward pass seems to carry the gradient with W_hh instead of W_hh.T. From
         z_t = ... + h_{t-1} W_hh, the building block dL/da = du W^T gives
-        dL/dh_{t-1} = dz_t W_hh^T (handout §4.2 and §4.3).""",
+        carry_{t-1} = dz_t W_hh^T, the part of dL/dh_{t-1} that comes back from step t
+        (handout §4.2 and §4.3).""",
             model=partial(backward, carry="plain")),
     mistake("transposed_recurrent_weight", B, HIDDEN_PATH, """
         Your gradients look like those of the column-vector convention: dW_hh comes out transposed
@@ -248,8 +249,9 @@ BACKWARD = [
         (handout §4.3).""",
             model=partial(backward, W_hh_state="current")),
     mistake("off_by_one_in_time", B, ("W_hh", "finite_differences"), """
-        Your dW_hh seems to take h[:, t-1] as the previous state also at the first step, where index
-        -1 wraps around to the last state. For the first step the previous state is h0
+        Your dW_hh seems to use the last state h_T as the previous state of the first step: in a
+        loop where h[:, t] is the current state, taking h[:, t-1] as the previous one also at t = 0
+        reads h[:, -1], which wraps around to h_T. For the first step the previous state is h0
         (handout §1 and §4.3).""",
             model=partial(backward, W_hh_state="wrapped")),
     mistake("transposed_weight_gradient", B, ("W_hh", "finite_differences"), """
