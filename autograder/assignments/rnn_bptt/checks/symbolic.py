@@ -57,7 +57,7 @@ def _entries(bad: np.ndarray) -> str:
 
 
 def difference(leaf: dict | None, expected: np.ndarray, name: str) -> str | None:
-    """None when the answer agrees with `expected` (SPEC tolerance); else what differs, without its values."""
+    """None when the answer agrees with `expected` (the contract's tolerance); else what differs, without its values."""
     got = leaf.get("array") if leaf else None
     if not isinstance(got, np.ndarray) or got.shape != expected.shape or not np.all(np.isfinite(got)):
         verdict = compare(leaf, expected, name)        # type, shape, finiteness: no expected value shown
