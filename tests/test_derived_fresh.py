@@ -73,7 +73,8 @@ def test_regenerated_module_computes_the_same(regenerated, tmp_path):
 
 
 def test_grade_time_import_needs_no_sympy():
-    code = "import sys, autograder.grade, autograder.derived; print('sympy' in sys.modules)"
+    code = ("import sys, autograder.grade, autograder.assignment, autograder.assignments.rnn_bptt.derived; "
+            "autograder.assignment.load('rnn_bptt'); print('sympy' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], check=True, cwd=REPO_ROOT, capture_output=True, text=True)
     assert out.stdout.strip() == "False"
 
@@ -171,7 +172,7 @@ def test_bptt_matches_the_reference_and_its_shapes(sizes, N):
 
 
 def test_every_case_of_the_bptt_probe_has_a_derivation():
-    from autograder.checks.symbolic import bptt_sizes
+    from autograder.assignments.rnn_bptt.checks.symbolic import bptt_sizes
 
     cases = all_probes()["rnn_backward.finite_differences"].build(Draw(b"derivations"))
     assert cases
