@@ -4,11 +4,13 @@ Hidden cases differ from one submission to the next (cases.Draw): they are seede
 the submitted code and the course secret, so a submission cannot learn them from earlier feedback
 and hard-code the answers. For that to hold, nothing a submission can read at run time may lie
 outside the digest. A comment or the spacing of a line could carry a table that the code reads
-back from its own file (`open(__file__)`), so every staged file that parses is replaced by
-`ast.unparse` of its syntax tree before the worker sees it: no comments, no blank lines, one
-spacing, LF line ends. The digest covers exactly that tree (module paths and statements in
-order), so CRLF, comments and layout change neither the cases nor anything the worker can read,
-while any change to what the code can compute changes the cases.
+back from its own file (`open(__file__)`), and a docstring from `__doc__`, so every staged file
+that parses is replaced by `ast.unparse` of its syntax tree without docstrings (nor any other
+statement that is a bare constant) before the worker sees it: no comments, no docstrings, no
+blank lines, one spacing, LF line ends. The digest covers exactly that tree (module paths and
+statements in order), so CRLF, comments, docstrings and layout change neither the cases nor
+anything the worker can read, while any change to what the code can compute changes the cases.
+(A notebook and the files holding the same code thus get the same cases.)
 
 The worker's line numbers then refer to the canonical text; `LineMap` translates them back to the
 student's own file, and the code line shown in feedback is read from the student's file here, in
@@ -93,6 +95,9 @@ def _canonical_text(raw: bytes) -> tuple[str, str, LineMap] | dict | None:
     except (ValueError, RecursionError, MemoryError, UnicodeDecodeError):
         return None
     try:
+        functions = _functions_by_line(tree)
+        names, imports = _top_level_names(tree), _imports(tree)
+        _strip_constants(tree)
         text = ast.unparse(tree) + "\n"
         again = ast.parse(text)
         dump = ast.dump(tree)
@@ -105,10 +110,26 @@ def _canonical_text(raw: bytes) -> tuple[str, str, LineMap] | dict | None:
         line, orig = getattr(new, "lineno", None), getattr(old, "lineno", None)
         if isinstance(line, int) and isinstance(orig, int):
             to_original.setdefault(line, orig)
-    imports = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
-    imports |= {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
-    return text, dump, LineMap(to_original, source.splitlines(), _functions_by_line(tree),
-                               _top_level_names(tree), imports)
+    return text, dump, LineMap(to_original, source.splitlines(), functions, names, imports)
+
+
+def _strip_constants(tree: ast.AST) -> None:
+    """Remove docstrings and every other statement that is a bare constant (no effect when run), in
+    place; a body left empty gets `pass` (on the line of what it replaces)."""
+    for node in list(ast.walk(tree)):
+        for attr in ("body", "orelse", "finalbody"):
+            body = getattr(node, attr, None)
+            if not isinstance(body, list) or not body or not isinstance(body[0], ast.stmt):
+                continue
+            kept = [s for s in body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
+            if not kept and not isinstance(node, ast.Module):
+                kept = [ast.copy_location(ast.Pass(), body[0])]
+            setattr(node, attr, kept)
+
+
+def _imports(tree: ast.AST) -> set[str]:
+    names = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    return names | {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
 
 
 def _top_level_names(tree: ast.Module) -> set[str]:

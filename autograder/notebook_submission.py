@@ -426,7 +426,7 @@ def read_notebook(path: str, data: bytes, assignment: Assignment | None = None) 
         kept_anywhere |= {s.index for s in kept}
         for s in kept:
             if isinstance(s.node, (ast.FunctionDef, ast.AsyncFunctionDef)) and s.node.name in names:
-                result.defined[s.node.name] = ast.dump(s.node)
+                result.defined[s.node.name] = shape(s.node, s.text)
         if any(name in result.defined for name in names):
             result.modules[module] = module_source(path, module, kept)
     for s in statements:
@@ -491,7 +491,16 @@ def definitions(source: str) -> dict[str, str]:
         tree = ast.parse(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return {}
-    return {n.name: ast.dump(n) for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    return {n.name: shape(n, ast.get_source_segment(source, n) or n.name) for n in tree.body
+            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+
+
+def shape(node: ast.AST, text: str) -> str:
+    """NODE's AST as text, to compare definitions; TEXT itself when the tree is too deep to dump."""
+    try:
+        return ast.dump(node)
+    except RecursionError:
+        return text
 
 
 # ---- several notebooks, and notebooks beside .py files -------------------------------------------

@@ -532,12 +532,12 @@ def test_the_stubs_as_shipped_score_zero_and_say_so(graded):
 
 # ---- prints, reseeding, slow pure Python ----------------------------------------------------------------------
 def test_prints_reseeding_and_slow_pure_python_get_full_marks(graded):
-    """Full marks, except at the realistic size (N=32, T=100, D=H=128): loops over every index in pure
+    """Full marks, except at the realistic size (N=16, T=100, D=64, H=128): loops over every index in pure
     Python take minutes there, NumPy's BPTT (even looping over samples) milliseconds."""
     results = results_of(graded, "messy_but_correct")
     lost = {t["name"]: t["output"][:400] for t in results["tests"] if t["score"] < t["max_score"]}
-    assert list(lost) == ["rnn_backward: all gradients match the reference at a realistic size (N=32, T=100, "
-                          "D=H=128), within the time limit"], lost
+    assert list(lost) == ["rnn_backward: all gradients match the reference at a realistic size (N=16, T=100, "
+                          "D=64, H=128), within the time limit"], lost
     assert "did not finish" in next(iter(lost.values()))
     assert "DEBUG" in graded["messy_but_correct"]["student_output"]     # printed, kept for the instructor
     assert "DEBUG" not in json.dumps(results)                          # never mixed into the feedback

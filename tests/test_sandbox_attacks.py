@@ -8,9 +8,12 @@ budgets are CPU seconds, so load must not change a verdict), and then:
 - every attacked function scored 0 and every other function full marks;
 - no process an attack started is still alive;
 - a later grade of the reference still scores 100.
-CI runs this file as is (the strongest sandbox the machine has), with RNN_AUTOGRADER_SANDBOX=fallback
-(a container without namespaces) and with RNN_AUTOGRADER_LANDLOCK=off as well (such a container on a
-kernel without Landlock, where uid, permissions, rlimits, seccomp and killing by uid hold alone).
+CI runs this file in four settings: as is (the strongest sandbox the machine has), with
+RNN_AUTOGRADER_SANDBOX=fallback (a container without namespaces), with RNN_AUTOGRADER_LANDLOCK=off as
+well (such a container on a kernel without Landlock, where uid, permissions, rlimits, seccomp and
+killing by uid hold alone), and with RNN_ATTACK_CONTAINER=1: every grade runs under
+../shared/tools/container_like.py (Docker's seccomp rules and capabilities), where the grader must
+find out by itself that it has to fall back.
 In that last mode permissions protect the grader's own files only, not a world-readable copy of the
 reference left elsewhere on the machine (developers' checkouts in /tmp, say), so read_secrets then
 searches the grader's places (its tree, /proc) instead of the whole filesystem.
@@ -46,10 +49,13 @@ ATTACKED = {
     "rigged_answers": ACTIVATIONS | {"rnn_forward", "rnn_backward", "gradient_bound", "clip_grad_norm"},
     "escape": {"rnn_forward", "rnn_backward", "clip_grad_norm"},
     "symlink_upload": {"rnn_forward", "rnn_backward"},
+    "wire_forgery": ACTIVATIONS,      # alone: its forged records stall the runner's progress (by design)
+    "forged_progress+deep_tree": {"clip_grad_norm", "gradient_bound"},
 }
 ORDER = list(ATTACKED)         # the slow ones (time-outs) first, so that the pool of two finishes early
 OLD_RESULTS = b'{"old": "results of an earlier grade"}'
-NO_FILE_CONFINEMENT = (os.environ.get("RNN_AUTOGRADER_SANDBOX", "").strip().lower() == "fallback"
+IN_CONTAINER = os.environ.get(harness.CONTAINER_ENV, "").strip() == "1"     # graded under container_like.py
+NO_FILE_CONFINEMENT = ((os.environ.get("RNN_AUTOGRADER_SANDBOX", "").strip().lower() == "fallback" or IN_CONTAINER)
                        and os.environ.get("RNN_AUTOGRADER_LANDLOCK", "").strip().lower() in ("off", "0", "no"))
 SEARCH_ROOTS = "" if NO_FILE_CONFINEMENT else harness.SEARCH_ROOTS
 
@@ -75,15 +81,21 @@ def graded(tmp_path_factory):
         if "read_secrets" in name:
             results.write_bytes(OLD_RESULTS)     # as a re-grade would find it
         jobs[name] = (sub, results)
+    wrapper = None
+    if IN_CONTAINER:        # asked for: a missing piece is a failure, not a skip
+        problem = harness.container_problem()
+        assert problem is None, f"{harness.CONTAINER_ENV}=1 but {problem}"
+        wrapper = harness.container_wrapper()
     with ThreadPoolExecutor(max_workers=2) as pool:
-        futures = {name: pool.submit(harness.grade, name, *jobs[name]) for name in ORDER}
+        futures = {name: pool.submit(harness.grade, name, *jobs[name], wrapper) for name in ORDER}
         out = {name: f.result() for name, f in futures.items()}
     time.sleep(1.5)     # a surviving daemon would rewrite a results file, or show up below, by now
     after = {name: g.results_path.read_bytes() if g.results_path.exists() else b"" for name, g in out.items()}
     survivors = harness.survivors()
+    leftovers = harness.leftovers()
     ref_sub, ref_results = harness.build("reference_after_attacks", workdir)
-    reference = harness.grade("reference_after_attacks", ref_sub, ref_results)
-    yield {"graded": out, "after": after, "survivors": survivors, "reference": reference}
+    reference = harness.grade("reference_after_attacks", ref_sub, ref_results, wrapper)
+    yield {"graded": out, "after": after, "survivors": survivors, "leftovers": leftovers, "reference": reference}
     harness.cleanup(workdir)
 
 
@@ -106,6 +118,19 @@ def test_results_file_is_not_rewritten_after_the_grader_exits(graded, attack):
 
 def test_no_process_started_by_an_attack_survives(graded):
     assert graded["survivors"] == [], f"still running after grading: {graded['survivors']}"
+
+
+def test_nothing_an_attack_wrote_survives_its_grade(graded):
+    """Job folders are removed, deep chains included; the shared folders keep nothing of a worker's uid."""
+    assert graded["leftovers"] == [], f"left behind after grading: {graded['leftovers'][:10]}"
+
+
+def test_forged_worker_output_is_the_students_crash_not_the_graders(graded):
+    g = graded["graded"]["wire_forgery"]
+    harness.check_results_file(g)
+    tests = {t["name"]: t for t in g.results["tests"]}
+    told = [name for name, t in tests.items() if "could not be read back" in t.get("output", "")]
+    assert {name.split(":", 1)[0] for name in told} >= ACTIVATIONS, g.by_function()
 
 
 def test_fake_results_printed_by_the_student_are_not_the_score(graded):

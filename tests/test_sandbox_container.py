@@ -17,7 +17,6 @@ Needs root, pyseccomp (pip install -e .[sandbox]) and util-linux's setpriv; skip
 """
 from __future__ import annotations
 
-import importlib.util
 import os
 import shutil
 import subprocess
@@ -28,17 +27,12 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from attacks import harness
 
-CONTAINER_LIKE = harness.REPO.parent / "shared" / "tools" / "container_like.py"
-WRAPPER = [sys.executable, str(CONTAINER_LIKE)]
+CONTAINER_LIKE = harness.CONTAINER_LIKE
+WRAPPER = harness.container_wrapper()
 NO_LANDLOCK = {"RNN_AUTOGRADER_LANDLOCK": "off"}    # the fallback as on a kernel without Landlock (< 5.13)
 
-pytestmark = [
-    pytest.mark.skipif(os.geteuid() != 0, reason="Gradescope runs the grader as root: run this as root"),
-    pytest.mark.skipif(importlib.util.find_spec("pyseccomp") is None,
-                       reason="pyseccomp is not installed (pip install -e .[sandbox])"),
-    pytest.mark.skipif(shutil.which("setpriv") is None, reason="util-linux's setpriv is not installed"),
-    pytest.mark.skipif(not CONTAINER_LIKE.is_file(), reason=f"{CONTAINER_LIKE} is not there"),
-]
+pytestmark = pytest.mark.skipif(harness.container_problem() is not None,
+                                reason=f"no container-like confinement here: {harness.container_problem()}")
 
 # variant -> submission (attacks joined by "+") -> functions it attacks (nothing: must score 100)
 ATTACKED = {

@@ -53,7 +53,7 @@ def rnn_backward(dh, dy, x, h0, h, params):
     - grads: dict with exactly the keys of params; grads[k] = dL/dparams[k] has the shape of
       params[k]. Gradients are SUMS over the batch and over time (no averaging).
 
-    Speed: one graded case has a realistic size, N=32, T=100, D=H=128, and must finish within
+    Speed: one graded case has a realistic size, N=16, T=100, D=64, H=128, and must finish within
     3 seconds of CPU time. Backpropagation with NumPy operations on whole arrays takes
     milliseconds there (a loop over time steps, and even one over samples, is fine); loops over
     every index in pure Python, or numerical differentiation of your forward pass, are far

@@ -33,6 +33,10 @@ Mechanisms, strongest first; the instructor log names the ones that were active:
    runner only truncates and logs (runner.py also stops a call that floods it or fills the disk).
 5. After each worker: every process it started is killed (kill_all), then out/ is sealed
    (seal_output: no symlink, hard link, FIFO or foreign file is left for the grader to read).
+   What the worker writes is capped (disk_usage: out/, tmp/ and, in the fallback without
+   Landlock, whatever its uid owns in the world-writable folders); every walk of its files is
+   iterative and fd-based (tree.py), so no depth or path length can crash the grader's checks
+   or cleanup. Everything the grader reads back from out/ is checked by wire.py.
 
 RNN_AUTOGRADER_SANDBOX chooses: "auto" (default: namespaces when bubblewrap works here, else
 fallback), "namespaces" (fail rather than fall back), or "fallback" (force mode 3, as in a
@@ -54,7 +58,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from autograder.sandbox import landlock, procs, runtime, seccomp, slots
+from autograder.sandbox import landlock, procs, runtime, seccomp, slots, tree
 
 MODE_ENV = "RNN_AUTOGRADER_SANDBOX"
 LANDLOCK_ENV = "RNN_AUTOGRADER_LANDLOCK"     # "off": fallback without Landlock, as on a kernel older than 5.13
@@ -317,42 +321,52 @@ class Box:
     def seal_output(self) -> list[str]:
         """After the worker is gone: out/ keeps only regular, singly linked files (of the worker's
         uid, when it has its own), so that no symlink or hard link planted by the submission makes
-        the grader read something else. Returns the names removed."""
-        entries = [(e, e.stat(follow_symlinks=False)) for e in os.scandir(self.out_dir)]
+        the grader read something else. Returns the names removed (folders go whole, at any depth)."""
+        try:
+            entries = [(e, e.stat(follow_symlinks=False)) for e in os.scandir(self.out_dir)]
+        except OSError as exc:
+            self.warnings.append(f"out/ could not be listed: {exc}")
+            return []
         removed = []
         for entry, st in entries:          # all stat()ed first: removing one link changes the others
             foreign = self.slot is not None and st.st_uid != self.slot.uid
             if stat.S_ISREG(st.st_mode) and st.st_nlink == 1 and not foreign:
                 continue
             removed.append(entry.name)
-            if stat.S_ISDIR(st.st_mode):
-                shutil.rmtree(entry.path, ignore_errors=True)
-            else:
-                os.unlink(entry.path)
+            problems = tree.remove_entry(str(self.out_dir), entry.name)
+            if problems:
+                self.warnings.append(f"out/{entry.name} could not be removed: {problems[:3]}")
         return removed
 
-    def disk_usage(self, cap: int) -> int:
-        """Bytes under out/ and tmp/, counting at most 20000 entries (more counts as over CAP)."""
-        total, seen = 0, 0
-        for top in (self.out_dir, self.tmp_dir):
-            for directory, dirs, files in os.walk(top):
-                for name in files:
-                    seen += 1
-                    try:
-                        total += os.lstat(os.path.join(directory, name)).st_blocks * 512
-                    except OSError:
-                        pass
-                seen += len(dirs)
-                if total > cap or seen > 20000:
-                    return cap + 1
-        return total
+    def shared_places(self) -> bool:
+        """Can the worker write outside out/ and tmp/ (fallback, no Landlock) in places whose files
+        can be told apart by owner (it has a uid of its own)?"""
+        return self.mode == "fallback" and self.ruleset is None and self.slot is not None
 
-    def close(self) -> None:
+    def disk_usage(self, cap: int) -> int:
+        """Bytes the worker has written: under out/ and tmp/ and, where it can write elsewhere
+        (shared_places), what its uid owns in the world-writable folders. Over CAP (CAP + 1) also
+        when a tree is deeper or larger than a quota check would follow (tree.usage)."""
+        total = 0
+        for top in (self.out_dir, self.tmp_dir):
+            total += tree.usage(str(top), cap - total)
+            if total > cap:
+                return cap + 1
+        if self.shared_places():
+            total += tree.owned_usage(slots.SHARED_TMP, self.slot.uid, self.slot.gid, cap - total,
+                                      skip=(str(self.job),))
+        return min(total, cap + 1)
+
+    def close(self) -> list[str]:
+        """Give the slot back (its processes killed, its files scrubbed). Never raises: returns the
+        problems met, for the log."""
+        problems = []
         if self.ruleset is not None:
             self.ruleset.close()
         if self.slot is not None:
-            self.slot.release()
+            problems = self.slot.release()
             self.slot = None
+        return problems
 
 
 def _read_child_pid(fd: int, timeout: float = 10.0) -> int | None:
@@ -408,6 +422,8 @@ def prepare(job: Path, submission_dir: Path, worker_script: Path, limits) -> Box
                 box.seccomp_program = seccomp.build()
         else:
             _setup_fallback(box, h)
+            if box.shared_places():
+                box.slot.mark_dirty()
         _describe(box, h, why_not, memory_note)
     except BaseException:
         box.close()

@@ -3,17 +3,25 @@
 One worker normally runs the whole plan. A call that exceeds its CPU budget (or the wall-clock
 backstop), prints a flood, fills the disk, or a worker that dies, costs that call and the rest
 of that function: the runner records the failure, kills every process of the worker
-(confine.Box.kill_all), and starts a fresh worker at the next function. Nothing the worker prints
-is parsed; its output is only kept (truncated) for the instructor's log. Budgets are CPU seconds
-of the worker process, so a slow or loaded machine gives the same verdicts; wall-clock limits
-are only generous backstops (for sleeping or blocked calls).
+(confine.Box.kill_all), and starts a fresh worker at the next function (the answer files of the
+steps it reruns are removed first). Nothing the worker prints is parsed; its output is only kept
+(truncated) for the instructor's log. Budgets are CPU seconds of the worker process, so a slow
+or loaded machine gives the same verdicts; wall-clock limits are only generous backstops (for
+sleeping or blocked calls).
+
+Student code runs in the worker, so it can write on the progress pipe and into out/ as well.
+A progress line counts only when it is the next one an honest worker would write and the records
+before it are in place (_advance), and each step also has a CPU budget of its calls' budgets
+together: however many lines and records it forges, a submission never gets more CPU for a call
+than the calls still ahead of it in its step could use. The answers are read at the end by
+wire.read_step; a record it refuses is that call's crash, and a call that failed keeps no answer,
+nor does any later call of its step.
 """
 from __future__ import annotations
 
 import json
 import os
 import select
-import shutil
 import signal
 import tempfile
 import time
@@ -22,11 +30,13 @@ from pathlib import Path
 
 import numpy as np
 
-from autograder.sandbox import confine
-from autograder.sandbox.wire import WireError, read_blob, read_npy, read_records
+from autograder.sandbox import confine, tree
+from autograder.sandbox.forms import StepForm, form_of
+from autograder.sandbox.wire import Budget, RecordTail, read_step
 
 WORKER_SCRIPT = Path(__file__).with_name("worker.py")
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+STEP_SLACK_SECONDS = 0.5     # a step's CPU budget: its calls' budgets together, plus this
 
 
 @dataclass(frozen=True)
@@ -40,7 +50,8 @@ class Limits:
     memory_bytes: int = 1536 << 20       # address space of the worker (lowered to what the container leaves)
     output_bytes: int = 10_000           # student stdout/stderr kept for the log
     flood_bytes: int = 4 << 20           # output of one call past which the call is stopped
-    disk_bytes: int = 256 << 20          # files the worker may leave in out/ and tmp/
+    disk_bytes: int = 256 << 20          # files the worker may leave in out/ and tmp/ (and elsewhere)
+    answer_bytes: int = 128 << 20        # array data the grader reads back from one run
     file_bytes: int = 64 << 20           # largest file the worker may write (RLIMIT_FSIZE)
     open_files: int = 128                # RLIMIT_NOFILE
     processes: int = 32                  # RLIMIT_NPROC of the worker's own uid (root only; threads count)
@@ -67,12 +78,41 @@ class WorkerRun:
 
 @dataclass
 class _Progress:
+    """Where the worker is, as far as the runner accepts it (see _advance), and since when."""
+
+    forms: list[StepForm]
+    out_dir: Path
+    skipped: frozenset[str] = frozenset()     # modules whose import step writes no record
+    start_step: int = 0
+    start_call: int = 0
     step: int | None = None
     call: int | None = None
     cpu_at_start: float = 0.0
     wall_at_start: float = 0.0
+    step_cpu_at_start: float = 0.0
+    step_wall_at_start: float = 0.0
+    step_calls: int = 1          # calls this step may still take (its CPU budget is that many calls')
     printed: int = 0        # bytes of output since the current call started
     done: bool = False
+    tails: dict[int, RecordTail] = field(default_factory=dict)
+
+    def tail(self, step: int) -> RecordTail:
+        if step not in self.tails:
+            self.tails[step] = RecordTail(self.out_dir / f"step_{step}.jsonl")
+        tail = self.tails[step]
+        tail.poll()
+        return tail
+
+    def finished(self, step: int) -> bool:
+        """Step STEP's records are in place: its import record, its last call's, or a "missing" one."""
+        form = self.forms[step]
+        if form.kind == "import":
+            return form.module in self.skipped or self.tail(step).lines > 0
+        tail = self.tail(step)
+        return tail.missing or form.calls == 0 or form.calls - 1 in tail.calls
+
+    def first_call(self, step: int) -> int:
+        return self.start_call if step == self.start_step else 0
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -85,10 +125,12 @@ def _cpu_seconds(pid: int) -> float:
         return 0.0
 
 
-def write_plan(plan_dir: Path, steps: list[dict], arrays: dict[str, np.ndarray], **extra) -> None:
+def write_plan(plan_dir: Path, steps: list[dict], arrays: dict[str, np.ndarray] | None, **extra) -> None:
+    """plan.json, and inputs.npz unless ARRAYS is None (a restart: the worker cannot change them)."""
     plan_dir.mkdir(parents=True, exist_ok=True)
     (plan_dir / "plan.json").write_text(json.dumps({"steps": steps, **extra}))
-    np.savez(plan_dir / "inputs.npz", **arrays)
+    if arrays is not None:
+        np.savez(plan_dir / "inputs.npz", **arrays)
 
 
 def run_plan(steps: list[dict], arrays: dict[str, np.ndarray], submission_dir: Path,
@@ -99,18 +141,21 @@ def run_plan(steps: list[dict], arrays: dict[str, np.ndarray], submission_dir: P
     "calls", "report_inputs"}]; arrays: the input arrays the calls refer to by name.
     """
     job = Path(tempfile.mkdtemp(prefix="rnn-grade-"))
-    box = None
+    box = run = None
     try:
         box = confine.prepare(job, submission_dir, WORKER_SCRIPT, limits)
-        return _supervise(box, steps, arrays, limits, substitute or {})
-    finally:
-        if box is not None:
-            box.close()
-        shutil.rmtree(job, ignore_errors=True)
+        run = _supervise(box, steps, arrays, limits, substitute or {})
+        return run
+    finally:       # never raises: a cleanup problem is logged, the result is kept
+        problems = box.close() if box is not None else []
+        problems += tree.remove_tree(str(job))
+        if problems and run is not None:
+            run.log.append(f"cleanup problems (the results are not affected): {problems[:5]}")
 
 
 def _supervise(box, steps, arrays, limits, substitute) -> WorkerRun:
     skip_modules: list[str] = []
+    forms = [form_of(spec) for spec in steps]
     write_plan(box.plan_dir, steps, arrays, substitute=substitute, skip_modules=skip_modules)
     run = WorkerRun(out_dir=box.out_dir, log=list(box.log))
     output = bytearray()
@@ -124,10 +169,13 @@ def _supervise(box, steps, arrays, limits, substitute) -> WorkerRun:
             for s in range(start_step, len(steps)):
                 run.failures.setdefault(s, StepFailure(None, "not_run", why))
             break
-        write_plan(box.plan_dir, steps, arrays, substitute=substitute, skip_modules=skip_modules)
+        if restarts:      # the plan was written above; a restart may skip a module that failed to load
+            write_plan(box.plan_dir, steps, None, substitute=substitute, skip_modules=skip_modules)
+        _clear_steps(box.out_dir, start_step, len(steps))
         proc, progress_r = box.spawn(start_step, start_call)
-        state = _Progress(wall_at_start=time.monotonic())
-        verdict, dropped = _watch(box, proc, progress_r, state, limits, deadline, output, dropped, len(steps))
+        state = _Progress(forms, box.out_dir, frozenset(skip_modules), start_step, start_call,
+                          wall_at_start=time.monotonic())
+        verdict, dropped = _watch(box, proc, progress_r, state, limits, deadline, output, dropped)
         box.kill_all(proc)
         os.close(progress_r)
         planted = box.seal_output()
@@ -150,13 +198,7 @@ def _supervise(box, steps, arrays, limits, substitute) -> WorkerRun:
                 nxt += 1
             start_step, start_call = nxt, 0
         restarts += 1
-    for s in range(len(steps)):
-        try:
-            blob = read_blob(box.out_dir / f"step_{s}.npys")
-            run.records[s] = [_load_arrays(r, blob) for r in read_records(box.out_dir / f"step_{s}.jsonl")]
-        except WireError as exc:
-            run.records[s] = []
-            run.failures.setdefault(s, StepFailure(None, "crashed", f"unreadable answers: {exc}"))
+    _read_answers(run, box.out_dir, forms, limits)
     text = output.decode("utf-8", "replace")
     run.output = text + (f"\n[... {dropped} more bytes of output dropped]" if dropped else "")
     run.log += box.warnings
@@ -164,22 +206,45 @@ def _supervise(box, steps, arrays, limits, substitute) -> WorkerRun:
     return run
 
 
-def _load_arrays(record, blob: bytes):
-    """Replace every {"npy": offset} in a record by {"array": float64 ndarray} (validated)."""
-    if isinstance(record, list):
-        return [_load_arrays(r, blob) for r in record]
-    if not isinstance(record, dict):
-        return record
-    loaded = {k: _load_arrays(v, blob) for k, v in record.items() if k != "npy"}
-    if "npy" in record:
-        try:
-            loaded["array"] = read_npy(blob, record["npy"])
-        except WireError as exc:
-            loaded["problem"] = f"the answer could not be read back ({exc})"
-    return loaded
+def _clear_steps(out_dir: Path, start: int, n_steps: int) -> None:
+    """Remove the answer files of steps START... before a worker (re)starts there: what a previous
+    worker wrote for them, beyond the point the runner had accepted, must not be appended to."""
+    for s in range(start, n_steps):
+        for suffix in ("jsonl", "npys"):
+            if os.path.lexists(out_dir / f"step_{s}.{suffix}"):
+                tree.remove_entry(str(out_dir), f"step_{s}.{suffix}")
 
 
-def _watch(box, proc, progress_r, state, limits, deadline, output, dropped, n_steps):
+def _read_answers(run: WorkerRun, out_dir: Path, forms: list[StepForm], limits: Limits) -> None:
+    """Read every step's records (wire.read_step). A refused record is that call's crash; a call
+    that failed (timeout, crash) keeps no answer, nor does any later call of its step."""
+    budget = Budget(limits.answer_bytes)
+    for s, form in enumerate(forms):
+        answers = read_step(out_dir, s, form, budget)
+        failure = run.failures.get(s)
+        if answers.problem is not None:      # the root cause, whatever the runner saw meanwhile
+            run.records[s] = []
+            run.failures[s] = StepFailure(0 if form.calls else None, "crashed", _unreadable(answers.problem))
+            run.log.append(f"step {s}: answers refused: {answers.problem}")
+            continue
+        if answers.refused:
+            first = min(answers.refused)
+            run.log.append(f"step {s}: records refused: {dict(sorted(answers.refused.items())[:5])}")
+            if failure is None or (failure.call is not None and first < failure.call):
+                failure = run.failures[s] = StepFailure(first, "crashed", _unreadable(answers.refused[first]))
+        if failure is None:
+            run.records[s] = answers.records
+        else:   # only the calls that finished before the failure (others were forged, or cut short)
+            run.records[s] = [r for r in answers.records
+                              if "call" in r and failure.call is not None and r["call"] < failure.call]
+
+
+def _unreadable(why: str) -> str:
+    return (f"its answer could not be read back ({why}): the files the grader reads were written to or "
+            "changed by the submission")
+
+
+def _watch(box, proc, progress_r, state, limits, deadline, output, dropped):
     """Follow one worker until it exits or overruns; return (verdict or None, dropped bytes)."""
     pending = [b""]
     streams = [progress_r, proc.stdout.fileno()]
@@ -197,7 +262,7 @@ def _watch(box, proc, progress_r, state, limits, deadline, output, dropped, n_st
                 *lines, rest = (pending[0] + chunk).split(b"\n")
                 pending[0] = rest[-256:]
                 for line in lines:
-                    _advance(state, line, pid, n_steps)
+                    _advance(state, line, pid)
             else:
                 keep = max(0, min(len(chunk), limits.output_bytes - len(output)))
                 output.extend(chunk[:keep])
@@ -213,15 +278,21 @@ def _watch(box, proc, progress_r, state, limits, deadline, output, dropped, n_st
         if now > next_disk_check:
             next_disk_check = now + 0.25
             if box.disk_usage(limits.disk_bytes) > limits.disk_bytes:
-                return ("crashed", f"it wrote more than {limits.disk_bytes >> 20} MB of files"), dropped
+                quota = (f"at most {limits.disk_bytes >> 20} MB and {tree.MEASURE_ENTRIES} files, in folders at "
+                         f"most {tree.MEASURE_DEPTH} deep")
+                return ("crashed", f"it wrote more files than allowed ({quota})"), dropped
         if state.step is None:
             if now - state.wall_at_start > limits.startup_seconds:
                 return ("timeout", "the worker did not start"), dropped
         else:
-            cpu = _cpu_seconds(pid) - state.cpu_at_start
-            wall = now - state.wall_at_start
-            # One wording for both limits, so that machine load cannot change the feedback.
-            if cpu > limits.call_cpu_seconds or wall > limits.wall_factor * limits.call_cpu_seconds + 2:
+            cpu_now = _cpu_seconds(pid)
+            cpu, step_cpu = cpu_now - state.cpu_at_start, cpu_now - state.step_cpu_at_start
+            wall, step_wall = now - state.wall_at_start, now - state.step_wall_at_start
+            call_wall = limits.wall_factor * limits.call_cpu_seconds + 2
+            # One wording for every limit, so that machine load cannot change the feedback.
+            if (cpu > limits.call_cpu_seconds or wall > call_wall
+                    or step_cpu > state.step_calls * limits.call_cpu_seconds + STEP_SLACK_SECONDS
+                    or step_wall > state.step_calls * call_wall):
                 return ("timeout", f"went past its time limit ({limits.call_cpu_seconds:g} s of CPU time "
                                    "for one call)"), dropped
         if now > deadline:
@@ -234,14 +305,19 @@ def _watch(box, proc, progress_r, state, limits, deadline, output, dropped, n_st
             return (None if state.done else ("crashed", _exit_description(box.returncode(proc)))), dropped
 
 
-def _advance(state: _Progress, line: bytes, pid: int, n_steps: int) -> None:
+def _advance(state: _Progress, line: bytes, pid: int) -> None:
     """Follow a progress line. The student's code can write on this pipe too, so a line counts only
-    if it names an existing step and moves forward: a forged line can neither make the runner blame
-    a step that does not exist nor restart the CPU budget of the call that is running."""
+    if it is the next thing an honest worker would report and what comes before it is in place:
+    "call S J" when S is the current step and J is its next call, J - 1's record being written;
+    "step S" when S is the next step and the previous one's records are all written (or S is a
+    re-import before, or the step the worker was started at); "done" when the last step's are.
+    So a forged line cannot make the runner blame a step that did not run, and however many
+    records a submission forges, a step never gets more CPU than its calls' budgets together."""
     parts = line.decode("ascii", "replace").split()
+    n_steps = len(state.forms)
     try:
-        if parts[0] == "done":     # only after the last step: a forged "done" and an exit is a crash
-            state.done = state.step == n_steps - 1
+        if parts[0] == "done":     # a forged "done" and an exit is a crash
+            state.done = state.step == n_steps - 1 and state.finished(state.step)
             return
         if parts[0] == "step":
             step, call = int(parts[1]), None
@@ -251,13 +327,34 @@ def _advance(state: _Progress, line: bytes, pid: int, n_steps: int) -> None:
             return
     except (IndexError, ValueError):
         return
-    here = (-1, -1) if state.step is None else (state.step, -1 if state.call is None else state.call)
-    there = (step, -1 if call is None else call)
-    if not 0 <= step < n_steps or (call is not None and call < 0) or there <= here:
+    if not 0 <= step < n_steps:
         return
+    if call is None:
+        if state.step is not None and step <= state.step:
+            return
+        if step < state.start_step:
+            ok = state.forms[step].kind == "import"          # modules imported again before the start
+        elif step == state.start_step:
+            ok = True
+        else:
+            ok = state.step is not None and step == state.step + 1 and state.finished(state.step)
+        if not ok:
+            return
+        form = state.forms[step]
+        state.step_calls = max(1, form.calls - state.first_call(step))
+    else:
+        if step != state.step:
+            return
+        expected = state.first_call(step) if state.call is None else state.call + 1
+        if call != expected or call >= state.forms[step].calls:
+            return
+        if call > state.first_call(step) and call - 1 not in state.tail(step).calls:
+            return
+    now_cpu, now = _cpu_seconds(pid), time.monotonic()
+    if call is None:
+        state.step_cpu_at_start, state.step_wall_at_start = now_cpu, now
     state.step, state.call = step, call
-    state.cpu_at_start = _cpu_seconds(pid)
-    state.wall_at_start = time.monotonic()
+    state.cpu_at_start, state.wall_at_start = now_cpu, now
     state.printed = 0
 
 

@@ -9,8 +9,13 @@ never share a uid: one student's code can neither signal nor ptrace another's, n
 files (group-only access).
 
 On acquiring and on releasing a slot, every process of the uid is killed (leftovers of a grader
-that was itself killed included) and the files it left in the world-writable temporary
-directories are removed.
+that was itself killed included). Where the worker could write outside its job (the fallback
+without Landlock), the slot is marked dirty in its lock file (root's) before the worker starts;
+a dirty slot (or one of unknown state) is scrubbed on release and on acquiring: everything its
+uid left in the world-writable temporary directories is removed (tree.remove_owned: at any
+depth, in every folder the uid can enter, its own folders whole with whatever other users put in
+them), and only a complete scrub marks it clean again. A slot whose scrub cannot finish is not
+used. (In the other modes the worker cannot write there, and a clean slot is not searched.)
 """
 from __future__ import annotations
 
@@ -24,7 +29,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder.sandbox import procs
+from autograder.sandbox import procs, tree
 
 BASE_UID = 64100
 SLOTS = 32
@@ -42,15 +47,39 @@ class Slot:
     lock_fd: int
     created: bool = False
 
-    def release(self) -> None:
+    def mark_dirty(self) -> None:
+        """The worker may write in the shared folders: scrub them before this uid is used again."""
+        _set_state(self.lock_fd, DIRTY)
+
+    def release(self) -> list[str]:
+        """Kill the uid's processes, scrub its files if dirty, unlock. Returns the problems (for the log)."""
         if self.lock_fd < 0:
-            return
+            return []
         try:
             procs.kill_uid(self.uid)
-            remove_files_of(self.uid)
+            if _state(self.lock_fd) == CLEAN:
+                return []
+            _, complete, problems = remove_files_of(self.uid, self.gid)
+            if complete:
+                _set_state(self.lock_fd, CLEAN)
+            return problems if complete or problems else ["the scrub of the shared folders was cut short"]
+        except Exception as exc:  # noqa: BLE001 - a cleanup error must not lose the grade
+            return [f"slot {self.index}: {type(exc).__name__}: {exc}"]
         finally:
             os.close(self.lock_fd)
             self.lock_fd = -1
+
+
+CLEAN, DIRTY = b"clean", b"dirty"      # a slot's state, in its lock file (anything else: unknown)
+
+
+def _state(lock_fd: int) -> bytes:
+    return os.pread(lock_fd, 16, 0)
+
+
+def _set_state(lock_fd: int, state: bytes) -> None:
+    os.ftruncate(lock_fd, 0)
+    os.pwrite(lock_fd, state, 0)
 
 
 def _account(index: int) -> tuple[int, int, str, bool]:
@@ -103,7 +132,7 @@ def lock_dir() -> Path:
 
 
 def acquire() -> Slot:
-    """Lock a free slot (waiting for one when all are busy) and clean it."""
+    """Lock a free slot that can be scrubbed clean (waiting for one when all are busy)."""
     LOCK_DIR = lock_dir()
     for index in range(SLOTS):
         fd = os.open(LOCK_DIR / f"{index}.lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
@@ -112,41 +141,37 @@ def acquire() -> Slot:
         except BlockingIOError:
             os.close(fd)
             continue
-        return _claim(index, fd)
+        slot = _claim(index, fd)
+        if slot is not None:
+            return slot
     index = os.getpid() % SLOTS     # all busy: wait for one
     fd = os.open(LOCK_DIR / f"{index}.lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
     fcntl.flock(fd, fcntl.LOCK_EX)
-    return _claim(index, fd)
+    slot = _claim(index, fd)
+    if slot is None:
+        raise RuntimeError("no sandbox slot could be scrubbed clean (files of its uid are left in /tmp)")
+    return slot
 
 
-def _claim(index: int, fd: int) -> Slot:
+def _claim(index: int, fd: int) -> Slot | None:
+    """The slot INDEX, cleaned; None (and unlocked) when its uid's files cannot all be removed."""
     try:
         uid, gid, name, created = _account(index)
         procs.kill_uid(uid)
-        remove_files_of(uid)
+        complete = True
+        if _state(fd) != CLEAN:
+            _, complete, _ = remove_files_of(uid, gid)
+            if complete:
+                _set_state(fd, CLEAN)
     except BaseException:
         os.close(fd)
         raise
+    if not complete:
+        os.close(fd)
+        return None
     return Slot(index, uid, gid, name, fd, created)
 
 
-def remove_files_of(uid: int) -> int:
-    """Delete what UID left at the top of the shared temporary directories. Returns the count."""
-    removed = 0
-    for top in SHARED_TMP:
-        try:
-            entries = list(os.scandir(top))
-        except OSError:
-            continue
-        for entry in entries:
-            try:
-                if entry.stat(follow_symlinks=False).st_uid != uid:
-                    continue
-                if entry.is_dir(follow_symlinks=False):
-                    shutil.rmtree(entry.path, ignore_errors=True)
-                else:
-                    os.unlink(entry.path)
-                removed += 1
-            except OSError:
-                continue
-    return removed
+def remove_files_of(uid: int, gid: int) -> tuple[int, bool, list[str]]:
+    """Delete what UID left in the shared temporary directories: (entries removed, all gone?, problems)."""
+    return tree.remove_owned(SHARED_TMP, uid, gid)

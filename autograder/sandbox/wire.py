@@ -1,24 +1,45 @@
-"""Reading what the worker wrote: plain data only, validated before use.
+"""Reading what the worker wrote: plain data only, checked against a schema per call before use.
 
-Nothing here unpickles, imports or calls anything the submission made. JSON lines are bounded
-in size; arrays are .npy segments appended to one file per step, each of which must be
-little-endian float64 (C or Fortran order) with a header that NumPy parses as a literal, and
-whose data lies inside the file; the data is read as raw bytes.
+Everything in out/ is untrusted: the submission runs in the worker process and can write into
+those files directly. Nothing here unpickles, imports or calls anything the submission made, and
+no content of the files can crash the grader, hold much of its memory or much of its CPU:
+
+- step_S.jsonl holds one JSON line per call (one line in all for an import step, or a single
+  "missing" line). At most as many lines as the step has calls are parsed, each bounded in
+  bytes and, before json.loads sees it, in nesting depth (a byte scan); a torn last line is
+  dropped (the worker died writing it).
+- Every record must have exactly the form the worker writes (forms.py: known keys only, bounded
+  strings and lists, the answer paths the step's answer schema allows and, for the inputs, the
+  paths of the arrays that call was given), one record per call index.
+- Arrays are .npy segments appended to step_S.npys: each must be little-endian float64 (C or
+  Fortran order) with a literal header of at most 4 kB, and is read alone, by seeking, as raw
+  bytes. Each segment is referenced at most once, segments do not overlap, sizes are exact
+  Python integers, and the bytes read are bounded per call, per step and for the whole run.
+
+A record or segment that breaks a rule is that call's crash (the student's code wrote into the
+grader's files), never the grader's: read_step names the calls it refused and why.
 """
 from __future__ import annotations
 
+import functools
 import io
 import json
+import math
 import os
 import stat
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 from numpy.lib import format as npy_format
 
-MAX_JSONL_BYTES = 4 << 20
-MAX_LINE_BYTES = 256 << 10
-MAX_NPY_BYTES = 64 << 20
+from autograder.sandbox.forms import FormError, StepForm, check_call, check_import, check_missing, is_offset
+
+MAX_JSONL_BYTES = 4 << 20        # records of one step
+MAX_LINE_BYTES = 256 << 10       # one record
+MAX_DEPTH = 6                    # JSON nesting of one record (the worker's records reach 4)
+MAX_NPY_BYTES = 64 << 20         # arrays of one step
+MAX_CALL_BYTES = 32 << 20        # arrays of one call (answer and inputs)
 MAX_HEADER_BYTES = 4096
 
 
@@ -26,73 +47,310 @@ class WireError(ValueError):
     """The worker's output does not follow the protocol (corrupt, forged or oversized)."""
 
 
-def _read_regular_file(path: Path, limit: int) -> bytes:
-    """The bytes of a regular file, opened without following links; b"" when it does not exist."""
+# ---- plain JSON, bounded -------------------------------------------------------------------------
+_KEEP = b"[]{}"
+_DELETE = bytes(b for b in range(256) if b not in _KEEP)
+_OPEN_CLOSE = bytes.maketrans(b"[]{}", b"()()")
+
+
+def nesting_ok(line: bytes, limit: int = MAX_DEPTH) -> bool:
+    """True when the brackets of LINE, outside JSON strings, are balanced and nest at most LIMIT
+    deep: checked in linear time by byte operations, so that json.loads never recurses deeper."""
+    unescaped = line.replace(b"\\\\", b"").replace(b'\\"', b"")     # escapes cannot end a string
+    outside = b"".join(unescaped.split(b'"')[::2])
+    brackets = outside.translate(_OPEN_CLOSE, _DELETE)
+    for _ in range(limit):
+        if not brackets:
+            return True
+        inner = brackets.replace(b"()", b"")        # one nesting level less
+        if inner == brackets:
+            return False
+        brackets = inner
+    return not brackets
+
+
+def parse_line(line: bytes) -> dict:
+    """One record: a JSON object of bounded size and depth, or WireError."""
+    if len(line) > MAX_LINE_BYTES:
+        raise WireError(f"a record of {len(line)} bytes (at most {MAX_LINE_BYTES})")
+    if not nesting_ok(line):
+        raise WireError(f"a record nested deeper than {MAX_DEPTH} levels, or with unbalanced brackets")
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        record = json.loads(line.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise WireError(f"a record that is not valid JSON ({type(exc).__name__})") from None
+    if not isinstance(record, dict):
+        raise WireError(f"a record that is a JSON {type(record).__name__}, not an object")
+    return record
+
+
+# ---- files ---------------------------------------------------------------------------------------
+def _open_regular(path: Path) -> int | None:
+    """A read-only descriptor of the regular file PATH (links not followed); None when absent."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
     except FileNotFoundError:
-        return b""
+        return None
     except OSError as exc:   # a symbolic link (ELOOP) or worse
         raise WireError(f"{path.name} cannot be opened safely ({exc.strerror})") from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise WireError(f"{path.name} is not a regular file")
+    return fd
+
+
+def _read_regular_file(path: Path, limit: int) -> bytes:
+    """The bytes of a regular file, opened without following links; b"" when it does not exist."""
+    fd = _open_regular(path)
+    if fd is None:
+        return b""
     with os.fdopen(fd, "rb") as f:
-        info = os.fstat(f.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            raise WireError(f"{path.name} is not a regular file")
-        if info.st_size > limit:
-            raise WireError(f"{path.name} is {info.st_size} bytes, over the {limit} limit")
-        return f.read(limit + 1)[:limit]
+        size = os.fstat(fd).st_size
+        if size > limit:
+            raise WireError(f"{path.name} is {size} bytes, over the {limit} limit")
+        return f.read(size)[:limit]
+
+
+def complete_lines(data: bytes) -> list[bytes]:
+    """The newline-terminated lines of DATA (a torn last line is left out)."""
+    return data.split(b"\n")[:-1]
 
 
 def read_records(path: Path) -> list[dict]:
-    """The complete JSON-object lines of a step file; a torn last line is dropped."""
+    """The complete JSON-object lines of a file that parse safely (others are skipped)."""
     records = []
-    for raw in _read_regular_file(path, MAX_JSONL_BYTES).split(b"\n"):
-        if not raw or len(raw) > MAX_LINE_BYTES:
-            continue
+    for raw in complete_lines(_read_regular_file(path, MAX_JSONL_BYTES)):
         try:
-            rec = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
+            records.append(parse_line(raw))
+        except WireError:
             continue
-        if isinstance(rec, dict):
-            records.append(rec)
     return records
 
 
-def read_blob(path: Path) -> bytes:
-    """The whole array file of a step (bounded, regular file only), or b"" when there is none."""
-    return _read_regular_file(path, MAX_NPY_BYTES)
+def npy_segment(f, offset: int, size: int) -> tuple[tuple[int, ...], bool, int, int]:
+    """(shape, fortran, data start, data end) of the .npy segment at OFFSET of the open file F.
+
+    The segment must be a version 1.0/2.0 .npy with a literal header of at most 4 kB,
+    dtype little-endian float64 and a shape whose data fits inside the file (SIZE bytes)."""
+    if not is_offset(offset) or offset >= size:
+        raise WireError(f"bad array offset {str(offset)[:40]!r}")
+    f.seek(offset)
+    prefix = f.read(12)
+    if len(prefix) < 10 or prefix[:6] != b"\x93NUMPY":
+        raise WireError("malformed .npy header (no magic string)")
+    version = (prefix[6], prefix[7])
+    if version not in ((1, 0), (2, 0)):
+        raise WireError(f"unsupported .npy version {version}")
+    size_bytes = 2 if version == (1, 0) else 4
+    header_len = int.from_bytes(prefix[8:8 + size_bytes], "little")
+    if header_len > MAX_HEADER_BYTES:
+        raise WireError("header too large")
+    f.seek(offset + 8 + size_bytes)
+    header = f.read(header_len)
+    if len(header) != header_len:
+        raise WireError("malformed .npy header (truncated)")
+    shape, fortran, dtype = _parse_header(version, prefix[8:8 + size_bytes] + header)
+    data_start = offset + 8 + size_bytes + header_len
+    if dtype != np.dtype("<f8"):
+        raise WireError(f"dtype {dtype}, expected float64")
+    if (type(shape) is not tuple or len(shape) > 8
+            or not all(type(d) is int and 0 <= d < 1 << 40 for d in shape)):
+        raise WireError(f"bad shape {str(shape)[:80]}")
+    start = data_start
+    end = start + 8 * math.prod(shape)              # exact: Python integers never overflow
+    if end > size:
+        raise WireError(f"shape {shape} runs past the end of the data")
+    return shape, bool(fortran), start, end
+
+
+@functools.lru_cache(maxsize=1024)
+def _parse_header(version: tuple[int, int], length_and_header: bytes) -> tuple:
+    """(shape, fortran, dtype) of a .npy header (its length field and text), parsed by NumPy as a
+    literal. Most answers share a few headers: each distinct one is parsed once."""
+    reader = npy_format.read_array_header_1_0 if version == (1, 0) else npy_format.read_array_header_2_0
+    try:
+        return reader(io.BytesIO(length_and_header), max_header_size=MAX_HEADER_BYTES)
+    except Exception as exc:  # noqa: BLE001 - any malformed header (RecursionError too) is a protocol error
+        raise WireError(f"malformed .npy header ({type(exc).__name__})") from None
 
 
 def read_npy(blob: bytes, offset: object) -> np.ndarray:
-    """The float64 array stored as a .npy segment at OFFSET of BLOB, refusing anything else.
-
-    The segment must be a version 1.0/2.0 .npy with a literal header of at most 4 kB,
-    dtype little-endian float64 and a shape whose data fits inside the blob.
-    """
-    if not isinstance(offset, int) or isinstance(offset, bool) or not 0 <= offset < len(blob):
-        raise WireError(f"bad array offset {str(offset)[:40]!r}")
+    """The float64 array stored as a .npy segment at OFFSET of BLOB, refusing anything else."""
     f = io.BytesIO(blob)
-    f.seek(offset)
-    try:
-        version = npy_format.read_magic(f)
-        if version not in ((1, 0), (2, 0)):
-            raise WireError(f"unsupported .npy version {version}")
-        header_start = f.tell()
-        reader = npy_format.read_array_header_1_0 if version == (1, 0) else npy_format.read_array_header_2_0
-        shape, fortran, dtype = reader(f, max_header_size=MAX_HEADER_BYTES)
-    except WireError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - any malformed header is a protocol error
-        raise WireError(f"malformed .npy header ({type(exc).__name__})") from None
-    if f.tell() - header_start > MAX_HEADER_BYTES:
-        raise WireError("header too large")
-    if dtype != np.dtype("<f8"):
-        raise WireError(f"dtype {dtype}, expected float64")
-    if len(shape) > 8 or not all(isinstance(d, int) and d >= 0 for d in shape):
-        raise WireError(f"bad shape {shape}")
-    count = int(np.prod(shape, dtype=np.int64)) if shape else 1
-    start = f.tell()
-    if start + count * 8 > len(blob):
-        raise WireError(f"shape {shape} runs past the end of the data")
-    arr = np.frombuffer(blob, dtype="<f8", count=count, offset=start).astype(np.float64)
+    shape, fortran, start, end = npy_segment(f, offset, len(blob))
+    arr = np.frombuffer(blob, dtype="<f8", count=(end - start) // 8, offset=start).astype(np.float64)
     return arr.reshape(shape, order="F" if fortran else "C")
+
+
+def _read_array(f, shape: tuple[int, ...], fortran: bool, start: int, end: int) -> np.ndarray:
+    arr = np.empty((end - start) // 8, dtype="<f8")
+    f.seek(start)
+    if f.readinto(memoryview(arr).cast("B")) != end - start:
+        raise WireError("the array file changed while it was read")
+    return arr.reshape(shape, order="F" if fortran else "C")
+
+
+# ---- one step ------------------------------------------------------------------------------------
+@dataclass
+class Budget:
+    """Bytes of arrays the grader still accepts in this run (shared by its steps)."""
+
+    left: int
+
+
+@dataclass
+class StepAnswers:
+    records: list[dict] = field(default_factory=list)   # valid records, "npy" replaced by "array"
+    refused: dict[int, str] = field(default_factory=dict)   # call -> why its output was refused
+    problem: str | None = None                          # why the whole step's output was refused
+
+
+def read_step(out_dir: Path, step: int, form: StepForm, budget: Budget) -> StepAnswers:
+    """The validated records of step STEP (see the module docstring for the rules)."""
+    answers = StepAnswers()
+    try:
+        data = _read_regular_file(out_dir / f"step_{step}.jsonl", MAX_JSONL_BYTES)
+        lines = data.count(b"\n")          # counted before anything is split or parsed
+        if lines > max(1, form.calls):
+            raise WireError(f"{lines} records for {max(1, form.calls)} calls")
+        records = [parse_line(line) for line in complete_lines(data)]
+    except WireError as exc:
+        answers.problem = str(exc)
+        return answers
+    if form.kind == "import" or any("missing" in r for r in records):
+        try:
+            for record in records:
+                check_import(record, form) if form.kind == "import" else check_missing(record)
+        except FormError as exc:
+            answers.problem = str(exc)
+            return answers
+        answers.records = records
+        return answers
+    by_call: dict[int, dict] = {}
+    refs: list[tuple[int, int, str, bool]] = []
+    for record in records:
+        call = record.get("call")
+        if type(call) is not int or not 0 <= call < form.calls:
+            answers.problem = f"a record for a call that does not exist ({str(call)[:20]})"
+            return answers
+        if call in by_call or call in answers.refused:
+            answers.refused[call] = "two records for one call"
+            by_call.pop(call, None)
+            continue
+        try:
+            refs += [(offset, call, path, is_input) for offset, path, is_input in check_call(record, form)]
+            by_call[call] = record
+        except FormError as exc:
+            answers.refused[call] = str(exc)
+    arrays = _read_arrays(out_dir / f"step_{step}.npys", [r for r in refs if r[1] in by_call], answers, budget)
+    for call in sorted(by_call):
+        if call not in answers.refused:
+            answers.records.append(_with_arrays(by_call[call], arrays))
+    return answers
+
+
+def _read_arrays(path: Path, refs: list[tuple[int, int, str, bool]], answers: StepAnswers,
+                 budget: Budget) -> dict[tuple[int, str, bool], np.ndarray]:
+    """Read the referenced segments; refuse (in ANSWERS) the calls whose references break a rule."""
+    out: dict[tuple[int, str, bool], np.ndarray] = {}
+    if not refs:
+        return out
+    try:
+        fd = _open_regular(path)
+    except WireError as exc:
+        answers.refused.update({call: str(exc) for _, call, _, _ in refs})
+        return out
+    if fd is None:
+        answers.refused.update({call: f"{path.name} is missing" for _, call, _, _ in refs})
+        return out
+    with os.fdopen(fd, "rb") as f:
+        size = min(os.fstat(fd).st_size, MAX_NPY_BYTES)
+        segments = []
+        for offset, call, leaf, is_input in sorted(refs):
+            try:
+                segments.append((offset, npy_segment(f, offset, size), call, leaf, is_input))
+            except WireError as exc:
+                answers.refused[call] = str(exc)
+        last_end, last_call = 0, None
+        per_call: dict[int, int] = {}
+        for offset, (_, _, start, end), call, _, _ in segments:     # sorted by offset
+            if offset < last_end:        # a segment is its header and its data: [offset, end)
+                answers.refused[call] = "two answers share or overlap one array segment"
+                answers.refused[last_call] = "two answers share or overlap one array segment"
+            if end > last_end:
+                last_end, last_call = end, call
+            per_call[call] = per_call.get(call, 0) + end - start
+        for call, nbytes in per_call.items():
+            if nbytes > MAX_CALL_BYTES:
+                answers.refused[call] = f"{nbytes} bytes of arrays for one call (at most {MAX_CALL_BYTES})"
+        for _, (shape, fortran, start, end), call, leaf, is_input in segments:
+            if call in answers.refused:
+                continue
+            if end - start > budget.left:
+                answers.refused[call] = "more array data than the grader accepts in one run"
+                continue
+            try:
+                out[(call, leaf, is_input)] = _read_array(f, shape, fortran, start, end)
+            except (WireError, OSError) as exc:
+                answers.refused[call] = str(exc)
+                continue
+            budget.left -= end - start
+    return out
+
+
+def _with_arrays(record: dict, arrays: dict[tuple[int, str, bool], np.ndarray]) -> dict:
+    """A copy of a checked call record where each {"npy": offset} is {"array": float64 ndarray}."""
+    call = record["call"]
+
+    def load(item: dict, is_input: bool) -> dict:
+        if "npy" not in item:
+            return item
+        rest = {k: v for k, v in item.items() if k != "npy"}
+        return {**rest, "array": arrays[(call, item["path"], is_input)]}
+
+    out = dict(record)
+    if "leaves" in record:
+        out["leaves"] = [load(leaf, False) for leaf in record["leaves"]]
+    if "inputs_after" in record:
+        out["inputs_after"] = [load(item, True) for item in record["inputs_after"]]
+    return out
+
+
+# ---- following a step as it is written (for the runner's progress checks) -----------------------
+class RecordTail:
+    """Which calls of one step already have a record: the runner accepts "call S J" only once
+    call J-1's record is in place. Reads only the bytes appended since the last poll."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.offset = 0
+        self.calls: set[int] = set()
+        self.lines = 0
+        self.missing = False
+
+    def poll(self) -> None:
+        if self.offset >= MAX_JSONL_BYTES:
+            return
+        try:
+            fd = _open_regular(self.path)
+        except WireError:
+            return
+        if fd is None:
+            return
+        try:
+            data = os.pread(fd, MAX_JSONL_BYTES - self.offset, self.offset)
+        except OSError:
+            data = b""
+        finally:
+            os.close(fd)
+        lines = complete_lines(data)
+        self.offset += sum(len(line) + 1 for line in lines)
+        for line in lines:
+            self.lines += 1
+            try:
+                record = parse_line(line)
+            except WireError:
+                continue
+            if type(record.get("call")) is int:
+                self.calls.add(record["call"])
+            self.missing = self.missing or "missing" in record

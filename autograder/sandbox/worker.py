@@ -4,6 +4,8 @@ It runs in its own confined process (see runner.py) and is a standalone script: 
 only, never the autograder package, so that the grader's files can stay unreadable to it.
 It judges nothing. It reads a plan of calls, runs them, and writes plain data back:
 one JSON line per call (bounded strings and numbers) and float64 .npy files for arrays.
+The trusted side accepts exactly the records written here (forms.py): a new key or path in a
+record must be added there too, or every such record is refused as forged.
 
 Usage: python -I worker.py PLAN_DIR OUT_DIR SUBMISSION_DIR PROGRESS_FD START_STEP START_CALL
 Progress lines on PROGRESS_FD ("step I", "call I J") let the trusted runner time each call and
@@ -216,23 +218,26 @@ def build_arg(spec, arrays):
     return spec["value"]
 
 
-def snapshot_inputs(args, kwargs, writer, call):
-    """Save every array input after the call, for the trusted mutation check."""
+def snapshot_inputs(args, kwargs, call_spec, writer):
+    """Save every input array the plan gave the call, as it is after the call (for the trusted
+    mutation check). Only the planned paths: whatever else the call put in a dict is not sent."""
     saved = []
 
-    def walk(obj, path):
-        if isinstance(obj, dict):
-            for k, v in obj.items():
-                walk(v, f"{path}[{text(k, 40)!r}]")
-        elif isinstance(obj, _ndarray):
+    def walk(obj, spec, path):
+        if "dict" in spec:
+            if type(obj) is dict:
+                for k, sub in spec["dict"].items():
+                    if dict.__contains__(obj, k):
+                        walk(dict.__getitem__(obj, k), sub, f"{path}[{text(k, 40)!r}]")
+        elif "array" in spec and isinstance(obj, _ndarray):
             arr, problem = to_float_array(obj)
             saved.append({"path": path, "npy": writer.array(arr)} if arr is not None
                          else {"path": path, "problem": problem})
 
-    for i, a in enumerate(args):
-        walk(a, f"arg{i}")
-    for k, v in kwargs.items():
-        walk(v, k)
+    for i, (a, spec) in enumerate(zip(args, call_spec.get("args", []))):
+        walk(a, spec, f"arg{i}")
+    for k, spec in call_spec.get("kwargs", {}).items():
+        walk(kwargs[k], spec, k)
     return saved
 
 
@@ -262,7 +267,7 @@ def run_call(fn, call_spec, schema, arrays, writer, call, submission_dir, report
             leaves = [{"path": p, "problem": problem} for p in leaf_paths(schema, "")]
         record["leaves"] = leaves
     if report_inputs:
-        record["inputs_after"] = snapshot_inputs(args, kwargs, writer, call)
+        record["inputs_after"] = snapshot_inputs(args, kwargs, call_spec, writer)
     writer.record(record)
 
 

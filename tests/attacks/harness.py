@@ -55,6 +55,29 @@ class Graded:
 
 SEARCH_ROOTS = "/,/work,/autograder,/tmp,/opt,/root,/home,/srv"   # where read_secrets looks for copies
 
+# Docker's confinement, approximated (see tests/test_sandbox_container.py): a wrapper for grade()
+CONTAINER_LIKE = REPO.parent / "shared" / "tools" / "container_like.py"
+CONTAINER_ENV = "RNN_ATTACK_CONTAINER"         # "1": the attack suite grades under CONTAINER_LIKE
+
+
+def container_problem() -> str | None:
+    """Why the container-like confinement cannot be used here (None when it can)."""
+    import importlib.util
+
+    if os.geteuid() != 0:
+        return "it needs root"
+    if importlib.util.find_spec("pyseccomp") is None:
+        return "pyseccomp is not installed (pip install -e .[sandbox])"
+    if shutil.which("setpriv") is None:
+        return "util-linux's setpriv is not installed"
+    if not CONTAINER_LIKE.is_file():
+        return f"{CONTAINER_LIKE} is not there"
+    return None
+
+
+def container_wrapper() -> list[str]:
+    return [sys.executable, str(CONTAINER_LIKE)]
+
 
 def fill(text: str, results: Path, search_roots: str = SEARCH_ROOTS) -> str:
     return (text.replace("@TOKEN@", TOKEN).replace("@REPO@", str(REPO)).replace("@RESULTS@", str(results))
@@ -127,6 +150,31 @@ def survivors() -> list[tuple[int, str]]:
     return found
 
 
+SHARED_PLACES = ("/tmp", "/var/tmp", "/dev/shm")
+
+
+def leftovers() -> list[str]:
+    """Files an attack made (named with TOKEN) still in the shared folders or in a job's tmp/."""
+    found = []
+    for top in SHARED_PLACES:
+        try:
+            names = os.listdir(top)
+        except OSError:
+            continue
+        found += [os.path.join(top, n) for n in names if TOKEN in n]
+        for n in names:                       # one level down: world-writable folders, job folders
+            sub = os.path.join(top, n)
+            try:
+                if os.path.isdir(sub) and not os.path.islink(sub):
+                    found += [os.path.join(sub, m) for m in os.listdir(sub) if TOKEN in m]
+                    if n.startswith("rnn-grade-") and os.path.isdir(os.path.join(sub, "tmp")):
+                        found += [os.path.join(sub, "tmp", m) for m in os.listdir(os.path.join(sub, "tmp"))
+                                  if TOKEN in m]
+            except OSError:
+                continue
+    return found
+
+
 def check_results_file(g: Graded) -> dict:
     """The results file is a valid Gradescope file whose score is the sum of its tests (100 max)."""
     assert g.returncode == 0, f"{g.name}: grader exited {g.returncode}\n{g.stderr}"
@@ -141,4 +189,8 @@ def check_results_file(g: Graded) -> dict:
 
 
 def cleanup(workdir: Path) -> None:
+    from autograder.sandbox import tree
+
     shutil.rmtree(workdir, ignore_errors=True)
+    for path in leftovers():        # only after a failed test: deep chains need tree.remove_tree
+        tree.remove_tree(path)

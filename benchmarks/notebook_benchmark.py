@@ -1,0 +1,61 @@
+"""Benchmark: the trusted process's time to read a notebook submission. Prints figures; asserts nothing.
+
+Usage: python benchmarks/notebook_benchmark.py [--runs N]
+Cases: the reference as a student's notebook; the same with 19 MB of embedded plots (outputs are
+dropped before the code caps); the worst code within the caps (5,000 one-line statements; 256 KB
+of dense expressions). A whole grade of a notebook adds this to a file grade
+(`python benchmarks/grade_benchmark.py DIR_WITH_THE_NOTEBOOK`).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from autograder import notebook_submission as nbs  # noqa: E402
+from autograder.contract import MODULES  # noqa: E402
+
+
+def notebook(sources: list[str], png_bytes: int = 0) -> bytes:
+    cells = [{"cell_type": "code", "metadata": {}, "source": s, "outputs": [], "execution_count": None}
+             for s in sources]
+    if png_bytes:
+        cells[-1]["outputs"] = [{"output_type": "display_data", "data": {"image/png": "A" * png_bytes},
+                                 "metadata": {}}]
+    return json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": cells}).encode("utf-8")
+
+
+def cases() -> dict[str, bytes]:
+    reference = [(ROOT / "reference" / "solution" / f"{m}.py").read_text(encoding="utf-8") for m in MODULES]
+    dense = "x = " + "+".join(["1"] * ((nbs.MAX_CODE_BYTES - 40_000) // 2)) + "\n"   # the reference is ~30 KB
+    return {
+        "reference (4 code cells)": notebook(reference),
+        "reference + 19 MB of plots": notebook(reference, 19 << 20),
+        f"{nbs.MAX_STATEMENTS} one-line statements": notebook(reference + ["x = 1\n" * (nbs.MAX_STATEMENTS - 100)]),
+        f"{(nbs.MAX_CODE_BYTES - 40_000) >> 10} KB of one expression": notebook(reference + [dense]),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    for name, data in cases().items():
+        times = []
+        for _ in range(args.runs):
+            start = time.perf_counter()
+            code = nbs.read_notebook("bench.ipynb", data)
+            times.append(time.perf_counter() - start)
+        outcome = code.problem or f"{len(code.modules)} modules"
+        print(f"{name} ({len(data) / 2**20:.1f} MB): median {statistics.median(times):.3f} s, "
+              f"max {max(times):.3f} s ({outcome[:60]})")
+
+
+if __name__ == "__main__":
+    main()
