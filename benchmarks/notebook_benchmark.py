@@ -32,7 +32,8 @@ def notebook(sources: list[str], png_bytes: int = 0) -> bytes:
 
 
 def cases() -> dict[str, bytes]:
-    reference = [(ROOT / "reference" / "rnn_bptt" / "solution" / f"{m}.py").read_text(encoding="utf-8") for m in MODULES]
+    solution = ROOT / "reference" / "rnn_bptt" / "solution"
+    reference = [(solution / f"{m}.py").read_text(encoding="utf-8") for m in MODULES]
     dense = "x = " + "+".join(["1"] * ((nbs.MAX_CODE_BYTES - 40_000) // 2)) + "\n"   # the reference is ~30 KB
     return {
         "reference (4 code cells)": notebook(reference),
