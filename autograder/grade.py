@@ -235,20 +235,6 @@ def grade_submission(submission_dir: Path, limits: Limits | None = None, secret:
     return report
 
 
-def grade_or_fallback(submission_dir: Path, assignment: Assignment | str | None = None,
-                      limits: Limits | None = None, secret: CourseSecret | None = None,
-                      print_error: bool = False) -> Report:
-    """grade_submission, or failed_report when the grader itself breaks: the one way every command
-    (grade, batch, Gradescope's run) gets a report it can always write."""
-    assignment = load(assignment)
-    try:
-        return grade_submission(submission_dir, limits, secret, assignment)
-    except Exception as exc:  # noqa: BLE001 - a results file must be written whatever happens
-        if print_error:
-            traceback.print_exc()
-        return failed_report(exc, assignment)
-
-
 def import_problems(assignment: Assignment, outcomes: list[Outcome]) -> list[str]:
     """A file that could not be loaded is reported in the overall output too, once per file."""
     notes: dict[str, str] = {}

@@ -56,16 +56,19 @@ def layout(root: str | Path | None = None) -> Layout:
 def run(where: Layout) -> int:
     """Grade where.submission into where.results. 0 when results.json was written, else 2."""
     from autograder.escape import terminal_text
-    from autograder.grade import grade_or_fallback
     from autograder.report import terminal_summary
     from autograder.results import to_gradescope, write_atomically
+    from autograder.safe_grade import grade_safely
 
     log = [f"grader: {Path(autograder.__file__).parent}", f"python: {sys.version.split()[0]}"]
     chosen, problem = settings.load(where.source / settings.SETTINGS_FILE)
     info = metadata.read_metadata(where.metadata)
     log += [m for m in (problem, info.problem) if m]
-    report = grade_or_fallback(where.submission, chosen.assignment, CONTAINER_LIMITS, course_secret(where),
-                               print_error=True)
+    graded = grade_safely(where.submission, limits=CONTAINER_LIMITS, secret=course_secret(where),
+                          assignment=chosen.assignment)
+    if graded.internal_error:
+        print(graded.internal_error, file=sys.stderr, end="")
+    report = graded.report
     try:
         write_atomically(where.results, to_gradescope(report, chosen.test_visibility, metadata.greeting(info),
                                                       chosen.results_visibility))
