@@ -56,6 +56,7 @@ class Job:
     secret: CourseSecret | None = None
     files: dict[str, bytes] | None = None   # remote: the upload's files by relative path ({name: bytes} for a file)
     is_file: bool = False
+    assignment: str = "rnn_bptt"      # a built-in assignment's name, or an assignment folder's path
 
 
 @dataclass(frozen=True)
@@ -75,16 +76,14 @@ def warm_up() -> None:
     """Pool initializer: import and load once what every grade needs (no student data); let the
     parent alone handle Ctrl-C."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    from autograder import reference
+    from autograder.assignment import load
     from autograder.cases import Draw
-    from autograder.checks import all_checks, all_probes
     from autograder.grade import build_cases
     from autograder.sandbox import confine, runtime
 
-    reference.load()
-    all_checks()
-    all_probes()
-    build_cases(Draw(b"warm-up"))   # fills the on-disk cache of Hypothesis' draws once, before the first submission
+    assignment = load()
+    assignment.ref()
+    build_cases(Draw(b"warm-up"), assignment=assignment)   # fills the draws' cache once, before the first submission
     confine.host()
     runtime.ensure()
 
@@ -93,10 +92,10 @@ def grade_job(job: Job) -> Done:
     """Grade one submission in this (trusted) process; student code runs only in the sandbox it starts."""
     start = time.monotonic()
     if job.files is None:
-        graded = grade_safely(Path(job.upload), secret=job.secret)
+        graded = grade_safely(Path(job.upload), secret=job.secret, assignment=job.assignment)
     else:
         with tempfile.TemporaryDirectory(prefix="rnn-batch-job-") as tmp:
-            graded = grade_safely(unpack_files(job, Path(tmp)), secret=job.secret)
+            graded = grade_safely(unpack_files(job, Path(tmp)), secret=job.secret, assignment=job.assignment)
     data = results_document(graded.report, job.grader_fingerprint, job.content_hash,
                             internal_error=graded.internal_error is not None)
     return Done(job.id, data, round(time.monotonic() - start, 3), graded.internal_error,
@@ -225,7 +224,9 @@ def run_batch(inputs: Iterable[Path], out: Path, *, jobs: int | None = None, for
     secret = secret or load_secret()
     grader = fingerprint(secret.key, assignment)
     with tempfile.TemporaryDirectory(prefix="rnn-batch-inputs-") as scratch:
-        found = collect(list(inputs), Path(scratch), assignment)
+        from autograder.assignment import load
+
+        found = collect(list(inputs), Path(scratch), load(assignment).name)
         for problem in found.problems:
             progress.line(f"note: {problem}")
         rows = {s.id: Row(s) for s in found.submissions}
@@ -234,7 +235,7 @@ def run_batch(inputs: Iterable[Path], out: Path, *, jobs: int | None = None, for
             content = submission_hash(s.path)
             rows[s.id].data = None if force else up_to_date(out / s.id / "results.json", grader, content)
             if rows[s.id].data is None:
-                todo.append(Job(s.id, str(s.path), grader, content, secret))
+                todo.append(Job(s.id, str(s.path), grader, content, secret, assignment=str(assignment)))
         result = BatchResult(list(rows.values()), skipped=len(found.submissions) - len(todo),
                              problems=list(found.problems))
         if todo:
@@ -250,10 +251,10 @@ def run_batch(inputs: Iterable[Path], out: Path, *, jobs: int | None = None, for
             progress.line(f"all {result.skipped} submissions already graded by this grader (--force grades them "
                           "again)")
     if not result.interrupted:
-        write_grades_csv(out / "grades.csv", result.rows)
+        write_grades_csv(out / "grades.csv", result.rows, assignment)
         try:
             from autograder.report_class import write_report
-            write_report(out, out / "report.html")
+            write_report(out, out / "report.html", assignment=assignment)
         except (OSError, ValueError) as exc:
             result.problems.append(f"the class report could not be written: {exc}")
     return result
@@ -337,13 +338,13 @@ def number(x: float | None) -> str:
     return "" if x is None else f"{round(x, 4):.4f}".rstrip("0").rstrip(".")
 
 
-def grades_csv(rows: list[Row]) -> str:
+def grades_csv(rows: list[Row], assignment=None) -> str:
     """One row per student (per submitter of a group submission): identity columns, total, one
     column per function. The same rows give the same bytes."""
-    from autograder.contract import FUNCTIONS
+    from autograder.assignment import load
     from autograder.report_class import parse_results
 
-    names = [fn.name for fn in FUNCTIONS]
+    names = [fn.name for fn in load(assignment).functions]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["submission", "name", "email", "sid", "score", "max_score", *names, "problem"])
@@ -364,10 +365,10 @@ def grades_csv(rows: list[Row]) -> str:
     return buffer.getvalue()
 
 
-def write_grades_csv(path: Path, rows: list[Row]) -> None:
+def write_grades_csv(path: Path, rows: list[Row], assignment=None) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(grades_csv(rows), encoding="utf-8", newline="")
+    tmp.write_text(grades_csv(rows, assignment), encoding="utf-8", newline="")
     os.replace(tmp, path)
 
 

@@ -21,8 +21,8 @@ from autograder.progress import Progress
 
 def check_worker(assignment: str = "rnn_bptt") -> dict:
     """Run on a worker: what it is and whether it can grade. {'problems': [] } when it can."""
+    from autograder.assignment import load
     from autograder.fingerprint import fingerprint, package_version
-    from autograder.reference import reference_dir
     from autograder.safe_grade import grade_safely
     from autograder.sandbox import confine
 
@@ -36,7 +36,7 @@ def check_worker(assignment: str = "rnn_bptt") -> dict:
     if host.seccomp_problem:
         facts["problems"].append(f"the sandbox's system-call filter is unavailable ({host.seccomp_problem})")
         return facts
-    graded = grade_safely(reference_dir())
+    graded = grade_safely(load(assignment).reference.dir, assignment=assignment)
     if graded.internal_error or graded.report.score != graded.report.max_score:
         why = (graded.internal_error or "").strip().splitlines()[-1:] or [
             f"{graded.report.score:g}/{graded.report.max_score:g}"]

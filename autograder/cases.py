@@ -9,10 +9,10 @@ of generated cases are drawn by Hypothesis (pinned version, derandomized, no dat
 deadline), and their values come from the submission's draw. Nothing here reads global random
 state, so a submission that reseeds numpy or random cannot change its inputs.
 
-Drawing costs about 0.35 s per grade, so the draws are memoised on disk, keyed by Hypothesis'
-version and the request (RNN_AUTOGRADER_CACHE, default ~/.cache/rnn-autograder; on Gradescope
-the image's build fills it). A cache hit returns exactly what Hypothesis drew, without even
-importing it; a missing, unreadable or malformed cache entry is simply drawn again.
+Drawing costs about 0.35 s per grade, so the draws are memoised on disk, keyed by the assignment
+(cache_scope), Hypothesis' version and the request (RNN_AUTOGRADER_CACHE, default
+~/.cache/rnn-autograder; on Gradescope the image's build fills it). A cache hit returns exactly
+what Hypothesis drew, without even importing it; a missing, unreadable or malformed cache entry is simply drawn again.
 """
 from __future__ import annotations
 
@@ -21,14 +21,15 @@ import hmac
 import json
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-
-from autograder.contract import PARAM_KEYS
 
 
 @dataclass(frozen=True)
@@ -97,10 +98,24 @@ def cache_dir() -> Path:
     return Path(os.environ.get("RNN_AUTOGRADER_CACHE") or Path.home() / ".cache" / "rnn-autograder")
 
 
+_SCOPE: ContextVar[str] = ContextVar("draw_cache_scope", default="")
+
+
+@contextmanager
+def cache_scope(assignment: str) -> Iterator[None]:
+    """Within it, cached draws are filed under the assignment's name (grade.build_cases sets it)."""
+    token = _SCOPE.set(assignment)
+    try:
+        yield
+    finally:
+        _SCOPE.reset(token)
+
+
 def generated_sizes(n: int, **ranges: tuple[int, int]) -> list[dict]:
     """n dicts of sizes (within the inclusive ranges), a seed and a scale, drawn by Hypothesis."""
     key = json.dumps([hypothesis_version(), n, sorted(ranges.items()), SCALES, "sizes-v1"])
-    path = cache_dir() / f"draws-{hashlib.sha256(key.encode()).hexdigest()[:24]}.json"
+    scope = _SCOPE.get()
+    path = cache_dir() / f"{scope + '-' if scope else ''}draws-{hashlib.sha256(key.encode()).hexdigest()[:24]}.json"
     cached = _read_cache(path, n, ranges)
     if cached is not None:
         return cached
@@ -132,15 +147,6 @@ def _write_cache(path: Path, drawn: list[dict]) -> None:
         os.replace(tmp, path)
     except OSError:
         pass
-
-
-def rnn_params(g: np.random.Generator, D: int, H: int, O: int, scale: float = 1.0) -> dict[str, np.ndarray]:
-    """Random parameters; W_hh is never symmetric (so a transpose slip shows) when H > 1."""
-    shapes = {"W_xh": (D, H), "W_hh": (H, H), "b_h": (H,), "W_hy": (H, O), "b_y": (O,)}
-    params = {k: g.normal(0.0, scale / np.sqrt(max(s[0], 1)), size=s) for k, s in shapes.items()}
-    params["b_h"] = g.normal(0.0, 0.5 * scale, size=H)
-    params["b_y"] = g.normal(0.0, 0.5 * scale, size=O)
-    return {k: params[k] for k in PARAM_KEYS}
 
 
 def random_states(g: np.random.Generator, shape: tuple[int, ...], activation: str) -> np.ndarray:

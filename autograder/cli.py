@@ -11,7 +11,8 @@ def cmd_grade(args: argparse.Namespace) -> int:
     from autograder.safe_grade import grade_and_save
     from autograder.secret import load_secret
 
-    graded, problem = grade_and_save(Path(args.submission), Path(args.results), secret=load_secret(args.secret_file))
+    graded, problem = grade_and_save(Path(args.submission), Path(args.results), secret=load_secret(args.secret_file),
+                                     assignment=args.assignment_obj)
     if graded.internal_error:
         print(graded.internal_error, file=sys.stderr, end="")
     if problem:
@@ -68,7 +69,8 @@ def cmd_gradescope_zip(args: argparse.Namespace) -> int:
     from autograder.gradescope.bundle import build_zip
     from autograder.gradescope.settings import Settings
 
-    names = build_zip(Path(args.output), Settings(args.test_visibility, args.results_visibility), args.secret_file)
+    names = build_zip(Path(args.output), Settings(args.test_visibility, args.results_visibility), args.secret_file,
+                      args.assignment_obj)
     print(f"{args.output}: {len(names)} files; upload it as the autograder (steps: the README's Gradescope section)")
     return 0
 
@@ -77,12 +79,13 @@ def cmd_misconceptions(args: argparse.Namespace) -> int:
     from autograder.diagnosis.registry import catalogue
 
     seen = set()
-    for entry in catalogue():
+    entries = catalogue(args.assignment_obj)
+    for entry in entries:
         if (entry.function, entry.code) in seen:
             continue
         seen.add((entry.function, entry.code))
         print(f"{entry.function}: {entry.code}\n    {entry.sentence}\n")
-    print(f"{len({c for _, c in seen})} codes, {len(catalogue())} models and detectors")
+    print(f"{len({c for _, c in seen})} codes, {len(entries)} models and detectors")
     return 0
 
 
@@ -93,7 +96,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     fmt = args.format or ("md" if args.output and args.output.endswith(".md") else "html")
     output = Path(args.output or f"report.{fmt}")
     try:
-        summary = write_report(Path(args.results_dir), output, fmt)
+        summary = write_report(Path(args.results_dir), output, fmt, args.assignment_obj)
     except (FileNotFoundError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -112,7 +115,7 @@ def cmd_notebook(args: argparse.Namespace) -> int:
         print(f"an nbgrader course in {args.course_dir}: cd there and run `nbgrader generate_assignment rnn_bptt` "
               "(README: nbgrader)")
         return 0
-    path = write_notebook(Path(args.output))
+    path = write_notebook(Path(args.output), args.assignment_obj)
     print(f"{path}: the nbgrader source notebook; put it in your course's source/ folder (README: nbgrader)")
     return 0
 
@@ -125,7 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
     from autograder.gradescope.settings import VISIBILITIES
 
     parser = argparse.ArgumentParser(prog="python -m autograder",
-                                     description="Autograder for the RNN / BPTT assignment.")
+                                     description="Autograder for the recurrent-networks unit's assignments.")
     sub = parser.add_subparsers(dest="command", required=True)
     g = sub.add_parser("grade", help="grade one submission folder and write a Gradescope results.json")
     g.add_argument("submission", help="folder holding activations.py, rnn.py, jacobian.py, clipping.py")
@@ -145,8 +148,6 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--jobs", "-j", type=int, default=None, help="grader processes (default: the number of cores)")
     b.add_argument("--force", action="store_true", help="grade again submissions already graded by this grader")
     b.add_argument("--secret-file", type=Path, default=None, help=SECRET_HELP)
-    b.add_argument("--assignment", default="rnn_bptt",
-                   help="the assignment's name, for nbgrader's submitted/<student>/<assignment>/ (default: rnn_bptt)")
     b.add_argument("--dask", metavar="ADDRESS", default=None,
                    help="grade on a Dask cluster, e.g. tls://scheduler:8786 (README: Batch grading)")
     b.add_argument("--verbose", "-v", action="store_true", help="print every failed test's feedback")
@@ -176,11 +177,26 @@ def build_parser() -> argparse.ArgumentParser:
     where.add_argument("--course-dir", help="lay out an nbgrader course here: nbgrader_config.py and "
                                             "source/<assignment>/<assignment>.ipynb for every assignment")
     n.set_defaults(run=cmd_notebook)
+    for command in (g, b, r, m, z, n):
+        command.add_argument("--assignment", default="rnn_bptt", metavar="NAME|PATH", help=ASSIGNMENT_HELP)
     return parser
 
 
+ASSIGNMENT_HELP = ("the assignment: a built-in one by name (default: rnn_bptt), or the path of a folder that "
+                   "declares one (docs/adding-an-assignment.md); batch: also the folder name in nbgrader's "
+                   "submitted/<student>/<assignment>/")
+
+
 def main(argv: list[str] | None = None) -> int:
+    from autograder.assignment import AssignmentError, load
+
     args = build_parser().parse_args(argv)
+    try:
+        args.assignment_obj = load(args.assignment)
+    except (AssignmentError, ImportError, SyntaxError) as exc:    # the instructor's declaration: say why
+        print(f"error: {exc}" if isinstance(exc, AssignmentError) else f"error: {type(exc).__name__}: {exc}",
+              file=sys.stderr)
+        return 2
     try:
         return args.run(args)
     except BrokenPipeError:  # output piped into `head` and the like

@@ -1,7 +1,8 @@
 """The grader's fingerprint: one hash of everything that decides a grade.
 
 Two graders with the same fingerprint give every submission the same score and feedback. It
-covers the autograder package's source files, the reference solution's files, the points table,
+covers the autograder package's source files (an assignment given by path: its folder's too), the
+assignment's name, reference solution files and points table,
 Hypothesis' version (it draws the cases) and, when given, the course secret (hashed: the secret
 itself is never stored or printed, and the fingerprint does not reveal it). `batch` skips a
 submission already graded under the same fingerprint and content (submission_hash), and a Dask
@@ -12,9 +13,9 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import json
-from functools import cache
 from pathlib import Path
 
+from autograder.assignment import Assignment, load
 from autograder.submission import MAX_ENTRIES, survey
 
 PACKAGE = Path(__file__).resolve().parent
@@ -36,25 +37,37 @@ def _files_digest(root: Path, pattern: str) -> str:
     return digest.hexdigest()
 
 
-@cache
-def _base() -> str:
-    from autograder import reference
-    from autograder.cases import hypothesis_version  # without importing Hypothesis (0.15 s)
-    from autograder.points import POINTS
-
-    parts = {
-        "package": _files_digest(PACKAGE, "*.py"),
-        "reference": _files_digest(reference.reference_dir(), "*.py"),
-        "points": json.dumps(POINTS, sort_keys=True),
-        "hypothesis": hypothesis_version(),
-    }
-    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+_BASES: dict[int, str] = {}
 
 
-def fingerprint(secret: bytes | None = None, assignment: str = "rnn_bptt") -> str:
-    """sha256 hex of the grader (see the module docstring), the assignment's name and the secret."""
+def _base(a: Assignment) -> str:
+    if id(a) not in _BASES:
+        from autograder.cases import hypothesis_version  # without importing Hypothesis (0.15 s)
+
+        folder = a.folder.resolve() if a.folder is not None else None
+        parts = {
+            "package": _files_digest(PACKAGE, "*.py"),
+            "assignment": a.name,
+            "folder": _files_digest(folder, "*.py") if folder and not folder.is_relative_to(PACKAGE) else "",
+            "reference": _files_digest(a.reference.dir, "*.py") if a.reference is not None else "",
+            "points": json.dumps(dict(a.points), sort_keys=True),
+            "hypothesis": hypothesis_version(),
+        }
+        _BASES[id(a)] = hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+    return _BASES[id(a)]
+
+
+def fingerprint(secret: bytes | None = None, assignment: Assignment | str | None = None) -> str:
+    """sha256 hex of the grader and the assignment (see the module docstring) and the secret."""
+    a = load(assignment)
     secret_part = hashlib.sha256(b"rnn-autograder secret\0" + secret).hexdigest() if secret is not None else ""
-    return hashlib.sha256(f"{_base()}\0{assignment}\0{secret_part}".encode()).hexdigest()
+    return hashlib.sha256(f"{_base(a)}\0{a.name}\0{secret_part}".encode()).hexdigest()
+
+
+def grader_fingerprint(assignment: Assignment | str | None = None) -> str:
+    """The fingerprint without the secret, short (results.json's extra_data.grader_fingerprint
+    when no secret-bound one is stamped by safe_grade)."""
+    return fingerprint(None, assignment)[:16]
 
 
 def submission_hash(upload: Path) -> str:

@@ -12,14 +12,12 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograder import public_helpers
+from autograder.assignment import Assignment, load
 from autograder.canonical import Canonical, canonicalise
-from autograder.cases import VISIBLE, Draw, submission_draw
-from autograder.checks import Case, Check, all_checks, all_probes, example_checks
-from autograder.contract import BY_NAME, FUNCTIONS, MODULES
+from autograder.cases import VISIBLE, Draw, cache_scope, submission_draw
+from autograder.checks import Case, Check
 from autograder.diagnosis import diagnose
 from autograder.plan import build_plan, call_results
-from autograder.points import POINTS
 from autograder.sandbox.runner import Limits, run_plan
 from autograder.scoring import Outcome, feedback, score_check
 from autograder.secret import CourseSecret, load_secret
@@ -31,6 +29,7 @@ class Report:
     """Everything the reports need: outcomes in registry order plus whole-submission notes."""
 
     outcomes: list[Outcome]
+    assignment: Assignment
     notes: list[str] = field(default_factory=list)     # for the student (file-level problems)
     log: list[str] = field(default_factory=list)       # for the instructor (sandbox, timings)
     student_output: str = ""                           # what the submission printed (truncated)
@@ -45,35 +44,38 @@ class Report:
         return round(sum(o.max_score for o in self.outcomes), 4)
 
 
-def build_cases(draw: Draw, visible: bool = False) -> dict[str, list[Case]]:
+def build_cases(draw: Draw, visible: bool = False, assignment: Assignment | None = None) -> dict[str, list[Case]]:
     """The cases of every hidden probe, from the submission's draw; or (visible) of every worked
     example, from the public VISIBLE draw."""
+    assignment = load(assignment)
     out = {}
-    for pid, probe in all_probes().items():
-        if probe.visible == visible:
-            out[pid] = probe.build(VISIBLE if visible else draw)
-            for case in out[pid]:
-                case.visible = visible
+    with cache_scope(assignment.name):
+        for pid, probe in assignment.probe_map.items():
+            if probe.visible == visible:
+                out[pid] = probe.build(VISIBLE if visible else draw)
+                for case in out[pid]:
+                    case.visible = visible
     return out
 
 
-def run_worker(staged: Staged, cases: dict[str, list[Case]], canonical: Canonical | None,
+def run_worker(assignment: Assignment, staged: Staged, cases: dict[str, list[Case]], canonical: Canonical | None,
                functions: set[str] | None = None, substitute: dict[str, dict[str, str]] | None = None,
                limits: Limits | None = None):
     """Run the probes that CASES holds, of `functions` (all when None), in one confined worker run:
     the worker receives the inputs of these calls and nothing else."""
-    probes = [p for p in all_probes().values() if p.id in cases and (functions is None or p.function in functions)]
-    modules = [m for m in MODULES if m in staged.found]
-    plan = build_plan(probes, cases, modules)
+    probes = [p for p in assignment.probes if p.id in cases and (functions is None or p.function in functions)]
+    modules = [m for m in assignment.modules if m in staged.found]
+    plan = build_plan(assignment, probes, cases, modules)
     run = run_plan(plan.steps, plan.arrays, staged.dir, limits or Limits(), substitute)
-    results = {p.id: call_results(plan, run, p, len(cases[p.id]), staged.problems.get(BY_NAME[p.function].module),
-                                  canonical)
+    results = {p.id: call_results(assignment, plan, run, p, len(cases[p.id]),
+                                  staged.problems.get(assignment.by_name[p.function].module), canonical)
                for p in probes}
     return results, run
 
 
-def judge_all(checks: list[Check], cases, results) -> dict[str, Outcome]:
-    outcomes = {c.id: score_check(c, [x for p in c.probes for x in cases[p]], [x for p in c.probes for x in results[p]])
+def score_checks(assignment: Assignment, checks: list[Check], cases, results) -> dict[str, Outcome]:
+    outcomes = {c.id: score_check(c, [x for p in c.probes for x in cases[p]], [x for p in c.probes for x in results[p]],
+                                  assignment)
                 for c in checks if all(p in results for p in c.probes)}
     apply_gates(outcomes)
     return outcomes
@@ -100,29 +102,32 @@ def apply_gates(outcomes: dict[str, Outcome]) -> None:
                                  f"passes ({gate.passed} of {gate.total}).")
 
 
-def substitute_helpers(staged: Staged, canonical: Canonical | None, cases, outcomes: dict[str, Outcome],
-                       limits: Limits, results: dict | None = None) -> list[str]:
-    """SPEC: grade a dependent function with the correct helper when the student's helper failed.
+def substitute_helpers(assignment: Assignment, staged: Staged, canonical: Canonical | None, cases,
+                       outcomes: dict[str, Outcome], limits: Limits, results: dict | None = None) -> list[str]:
+    """Grade a dependent function with the correct helper when the student's helper failed (the
+    contract's helper rule, e.g. docs/contracts/rnn_bptt.md).
 
     A dependent function whose grade improves with the correct helper is graded (and diagnosed)
     on those answers, and told why; otherwise its own grade stands.
     """
-    own = {f.name: [o for o in outcomes.values() if o.check.function == f.name] for f in FUNCTIONS}
-    faulty = {f.helper for f in FUNCTIONS if f.helper and any(not o.ok for o in own[f.helper])}
-    dependents = {f.name for f in FUNCTIONS if f.helper in faulty and f.module in staged.found
+    functions, by_name = assignment.functions, assignment.by_name
+    own = {f.name: [o for o in outcomes.values() if o.check.function == f.name] for f in functions}
+    faulty = {f.helper for f in functions if f.helper and any(not o.ok for o in own[f.helper])}
+    dependents = {f.name for f in functions if f.helper in faulty and f.module in staged.found
                   and any(not o.ok for o in own[f.name])
                   and not any(o.import_failed for o in own[f.name])      # a file that cannot load
-                  and not unimplemented(f.name, results or {})}           # nothing a helper could change
+                  and not unimplemented(assignment, f.name, results or {})}   # nothing a helper could change
     if not dependents:
         return []
     substitute: dict[str, dict[str, str]] = {}
     for name in sorted(dependents):
-        helper = BY_NAME[name].helper
-        substitute.setdefault(BY_NAME[name].module, {})[helper] = public_helpers.source(helper)
-    sub_results, run = run_worker(staged, cases, canonical, dependents, substitute, limits)
-    redo = judge_all([c for c in all_checks() if c.function in dependents], cases, sub_results)
+        helper = by_name[name].helper
+        substitute.setdefault(by_name[name].module, {})[helper] = assignment.helper_source(helper)
+    sub_results, run = run_worker(assignment, staged, cases, canonical, dependents, substitute, limits)
+    redo = score_checks(assignment, [c for c in assignment.graded_checks() if c.function in dependents], cases,
+                     sub_results)
     for name in sorted(dependents):
-        helper = BY_NAME[name].helper
+        helper = by_name[name].helper
         before = sum(o.score for o in own[name])
         after = sum(o.score for cid, o in redo.items() if o.check.function == name)
         if after <= before:
@@ -136,44 +141,45 @@ def substitute_helpers(staged: Staged, canonical: Canonical | None, cases, outco
                     f"fix {helper} and this function should pass too.")
             outcomes[o.check.id] = again
         if results is not None:
-            probes = all_probes()
+            probes = assignment.probe_map
             results.update({pid: r for pid, r in sub_results.items() if probes[pid].function == name})
     return [f"helper substitution run for {sorted(dependents)}: {run.log[-1]}"]
 
 
-def unimplemented(function: str, results: dict) -> bool:
+def unimplemented(assignment: Assignment, function: str, results: dict) -> bool:
     """Every call of `function` raised NotImplementedError from its own body (an untouched stub)."""
-    probes = all_probes()
+    probes = assignment.probe_map
     calls = [r for pid, rs in results.items() if probes[pid].function == function for r in rs]
     return bool(calls) and all(
         r.status == "raised" and (r.raised or {}).get("type") == "NotImplementedError"
         and ((r.raised or {}).get("where") or {}).get("function") == function for r in calls)
 
 
-def add_diagnoses(outcomes: dict[str, Outcome], cases, results) -> list[str]:
+def add_diagnoses(assignment: Assignment, outcomes: dict[str, Outcome], cases, results) -> list[str]:
     """Name the misconceptions behind failing checks, per function (see autograder/diagnosis)."""
     log: list[str] = []
-    for cid, found in diagnose(list(outcomes.values()), cases, results, log).items():
+    for cid, found in diagnose(list(outcomes.values()), cases, results, log, assignment).items():
         outcomes[cid].diagnoses = found
     return log
 
 
-def add_examples(staged: Staged, canonical: Canonical, outcomes: dict[str, Outcome], results,
-                 limits: Limits) -> list[str]:
+def add_examples(assignment: Assignment, staged: Staged, canonical: Canonical, outcomes: dict[str, Outcome],
+                 results, limits: Limits) -> list[str]:
     """Run the worked examples of every function that still fails (and runs), or whose file failed
     to load, in a worker that holds no hidden input; show each in the first failing test of its
     function, and a load failure with its full message."""
-    examples = {c.function: c for c in example_checks()}
+    examples = {c.function: c for c in assignment.example_checks()}
     own = {name: [o for o in outcomes.values() if o.check.function == name] for name in examples}
     failing = [name for name in examples
-               if any(not o.ok and not o.problem for o in own[name]) and not unimplemented(name, results)]
+               if any(not o.ok and not o.problem for o in own[name]) and not unimplemented(assignment, name, results)]
     unloaded = [name for name in examples if any(o.import_failed for o in own[name])]
     if not failing and not unloaded:
         return []
     chosen = set(failing) | set(unloaded)
-    cases = {pid: cs for pid, cs in build_cases(VISIBLE, visible=True).items() if all_probes()[pid].function in chosen}
-    ex_results, run = run_worker(staged, cases, canonical, chosen, limits=limits)
-    judged = judge_all([examples[name] for name in sorted(chosen)], cases, ex_results)
+    probes = assignment.probe_map
+    cases = {pid: cs for pid, cs in build_cases(VISIBLE, True, assignment).items() if probes[pid].function in chosen}
+    ex_results, run = run_worker(assignment, staged, cases, canonical, chosen, limits=limits)
+    judged = score_checks(assignment, [examples[name] for name in sorted(chosen)], cases, ex_results)
     for name in unloaded:       # the load failure again, in a worker without hidden inputs: its full text
         example = judged.get(examples[name].id)
         if example is not None and example.import_failed and example.problem:
@@ -195,54 +201,58 @@ def add_examples(staged: Staged, canonical: Canonical, outcomes: dict[str, Outco
     return [f"worked examples run for {sorted(chosen)}: {run.log[-1]}"]
 
 
-def grade_submission(submission_dir: Path, limits: Limits | None = None, secret: CourseSecret | None = None) -> Report:
-    """Grade one submission folder; never raises for anything the submission does.
+def grade_submission(submission_dir: Path, limits: Limits | None = None, secret: CourseSecret | None = None,
+                     assignment: Assignment | str | None = None) -> Report:
+    """Grade one submission folder for ASSIGNMENT (an Assignment, a name or a folder; default
+    rnn_bptt); never raises for anything the submission does.
 
     secret: the course secret (default: secret.load_secret()), which with the canonical code seeds
     the hidden cases: the same code and secret always give the same grade, byte for byte.
     """
     start = time.monotonic()
+    assignment = load(assignment)
     limits = limits or Limits()
-    staged = stage(Path(submission_dir))
+    staged = stage(Path(submission_dir), assignment)
     try:
         canonical = canonicalise(staged.dir)
         secret = secret or load_secret()
-        cases = build_cases(submission_draw(secret.key, canonical.digest))
-        results, run = run_worker(staged, cases, canonical, limits=limits)
-        checks = all_checks()
-        outcomes = judge_all(checks, cases, results)
+        cases = build_cases(submission_draw(secret.key, canonical.digest), assignment=assignment)
+        results, run = run_worker(assignment, staged, cases, canonical, limits=limits)
+        checks = assignment.graded_checks()
+        outcomes = score_checks(assignment, checks, cases, results)
         log = [f"cases drawn for code digest {canonical.digest.hex()[:16]} with the course secret "
                f"{secret.fingerprint} ({secret.source})", *canonical.log, *run.log]
-        log += substitute_helpers(staged, canonical, cases, outcomes, limits, results)
-        log += add_diagnoses(outcomes, cases, results)
-        log += add_examples(staged, canonical, outcomes, results, limits)
-        report = Report([outcomes[c.id] for c in checks], notes=list(staged.notes), log=log,
+        log += substitute_helpers(assignment, staged, canonical, cases, outcomes, limits, results)
+        log += add_diagnoses(assignment, outcomes, cases, results)
+        log += add_examples(assignment, staged, canonical, outcomes, results, limits)
+        report = Report([outcomes[c.id] for c in checks], assignment, notes=list(staged.notes), log=log,
                         student_output=run.output)
     finally:
         staged.cleanup()
     report.notes += [problem for problem in staged.problems.values()]
-    report.notes += import_problems(report.outcomes)
+    report.notes += import_problems(assignment, report.outcomes)
     report.execution_time = round(time.monotonic() - start, 3)
     return report
 
 
-def import_problems(outcomes: list[Outcome]) -> list[str]:
-    """SPEC: a file that could not be loaded is reported in the overall output too, once per file."""
+def import_problems(assignment: Assignment, outcomes: list[Outcome]) -> list[str]:
+    """A file that could not be loaded is reported in the overall output too, once per file."""
     notes: dict[str, str] = {}
     for o in outcomes:
-        module = BY_NAME[o.check.function].module
+        module = assignment.by_name[o.check.function].module
         if o.import_failed and module not in notes:
             notes[module] = o.problem
     return list(notes.values())
 
 
-def failed_report(error: BaseException) -> Report:
+def failed_report(error: BaseException, assignment: Assignment | str | None = None) -> Report:
     """A valid, zero-score report for when the grader itself broke (never the student's fault)."""
+    assignment = load(assignment)
     outcomes = []
-    for check in all_checks():
-        o = Outcome(check, float(POINTS[check.id]), 0.0, 0, 1)
+    for check in assignment.graded_checks():
+        o = Outcome(check, float(assignment.points[check.id]), 0.0, 0, 1)
         o.problem = ("The grader could not grade this submission because of an internal error. "
                      "Please tell your instructor.")
         outcomes.append(o)
     tb = "".join(traceback.format_exception(error))
-    return Report(outcomes, notes=["Internal grader error: your instructor has the details."], log=[tb])
+    return Report(outcomes, assignment, notes=["Internal grader error: your instructor has the details."], log=[tb])

@@ -1,4 +1,5 @@
-"""How answers are judged (SPEC "How answers are judged"), and how differences are shown.
+"""How answers are judged (docs/contracts/rnn_bptt.md, "How answers are judged", which every
+assignment's contract adopts), and how differences are shown.
 
 Pure functions of plain data: a leaf the worker sent back ({"array": ndarray} or
 {"str": ...} or {"problem": ...}) and the expected value computed by the reference.

@@ -1,22 +1,23 @@
-"""`python -m autograder notebook --output DIR`: the nbgrader *source* notebook of the assignment.
+"""`python -m autograder notebook --output DIR [--assignment NAME]`: the nbgrader *source* notebook
+of an assignment that declares a notebook layout (Assignment.notebook).
 
-The notebook (DIR/rnn_bptt.ipynb, nbformat 4, written with the json module) holds:
+The notebook (DIR/<assignment>.ipynb, nbformat 4, written with the json module) holds:
 - the handout, one Markdown cell per "## N." section;
-- a read-only setup cell: the public self-check's helpers and tests (assignments/rnn_bptt/
+- a read-only setup cell: the public self-check's helpers and tests (the stubs folder's
   test_selfcheck.py, with `load` reading the notebook's own functions) and `autograder_score`,
   which grades the notebook's functions with the real grader in a separate process;
 - one solution cell per student file: the stub's signature and docstring, the reference body
   between `### BEGIN SOLUTION` / `### END SOLUTION` (module-level helpers of the reference are
   nested inside the functions that use them, because nbgrader turns a cleared region into
   `raise NotImplementedError()`, which must not run at module level);
-- one autograded test cell per student function, worth its points in autograder/points.py: the
+- one autograded test cell per student function, worth its points in the points table: the
   self-check tests of that function run visibly, then, between `### BEGIN HIDDEN TESTS` /
   `### END HIDDEN TESTS`, the grader's score for that function, output as nbgrader partial credit.
 
-The grader sees the notebook as four files: every function defined in the notebook (by
-inspect.getsource), with the notebook's module imports and plain constants, is written to each
-of activations.py, rnn.py, jacobian.py and clipping.py, and `python -m autograder grade` runs on
-them once per distinct source (the result is cached), so the same notebook gets the same score.
+The grader sees the notebook as the assignment's files: every function defined in the notebook
+(by inspect.getsource), with the notebook's module imports and plain constants, is written to
+each of them, and `python -m autograder grade` runs on them once per distinct source (the result
+is cached), so the same notebook gets the same score.
 """
 from __future__ import annotations
 
@@ -26,54 +27,12 @@ import re
 import textwrap
 from pathlib import Path
 
-from autograder.contract import FUNCTIONS, MODULES, functions_in
-from autograder.points import POINTS, TOTAL
+from autograder.assignment import BUILTIN_DIR, Assignment, builtin_names, load
 
 ROOT = Path(__file__).resolve().parents[1]
-ASSIGNMENT = ROOT / "assignments" / "rnn_bptt"
-REFERENCE = ROOT / "reference" / "solution"
-NOTEBOOK_NAME = "rnn_bptt.ipynb"
 
 BEGIN_SOLUTION, END_SOLUTION = "### BEGIN SOLUTION", "### END SOLUTION"
 BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
-
-# The handout section after which each file's solution cell comes.
-AFTER_SECTION = {"activations": 2, "rnn": 4, "jacobian": 6, "clipping": 7}
-
-# Which function's test cell runs each public self-check test (every test must be listed).
-SELFCHECK_HOME = {
-    "test_sigmoid_shape_and_value_at_zero": "sigmoid",
-    "test_sigmoid_functions_finite_and_warning_free_at_plus_minus_1000": "sigmoid_derivative",
-    "test_sigmoid_derivative_peaks_at_one_quarter": "sigmoid_derivative",
-    "test_tanh_derivative_at_zero_and_shape": "tanh_derivative",
-    "test_tanh_derivative_finite_and_warning_free_at_plus_minus_1000": "tanh_derivative",
-    "test_derivatives_match_finite_differences": "tanh_derivative",
-    "test_rnn_forward_shapes": "rnn_forward",
-    "test_rnn_forward_one_step_with_zero_weights_gives_tanh_of_b_h": "rnn_forward",
-    "test_rnn_forward_does_not_modify_its_inputs": "rnn_forward",
-    "test_rnn_backward_shapes": "rnn_backward",
-    "test_rnn_backward_matches_finite_differences": "rnn_backward",
-    "test_rnn_backward_does_not_modify_its_inputs": "rnn_backward",
-    "test_hidden_jacobian_shape_and_not_symmetric": "hidden_jacobian",
-    "test_jacobian_through_time_is_identity_when_k_equals_t": "jacobian_through_time",
-    "test_gradient_bound_is_one_for_zero_steps": "gradient_bound",
-    "test_classify_gradient_regime_obvious_cases": "classify_gradient_regime",
-    "test_clip_grad_norm_keeps_direction_and_leaves_input_alone": "clip_grad_norm",
-    "test_clip_grad_norm_zero_gradient_comes_back_as_zeros": "clip_grad_norm",
-    "test_clip_grad_norm_rejects_zero_max_norm": "clip_grad_norm",
-}
-
-NOTEBOOK_NOTE = """\
-### This notebook version of the assignment
-
-Write your code in the four code cells named after the files of the handout (`activations.py`,
-`rnn.py`, `jacobian.py`, `clipping.py`), in place of `raise NotImplementedError()`. Keep every
-name and signature; you may add helper functions (define them in these cells, as functions).
-Run the cells in order: each test cell under a function runs the public self-check of that
-function (section 8.2). Passing it is a good sign, not a guarantee of full marks: when your
-notebook is graded, each test cell also runs the hidden tests of section 8.3 on your functions.
-Where section 8.1 speaks of files, read "the cell of that file".
-"""
 
 RUNNER = '''
 
@@ -129,8 +88,8 @@ def autograder_score(function, points):
                 with open(os.path.join(submission, module + ".py"), "w", encoding="utf-8") as f:
                     f.write(source)
             results = os.path.join(tmp, "results.json")
-            run = subprocess.run([sys.executable, "-m", "autograder", "grade", submission,
-                                  "--results", results, "--quiet"], capture_output=True, text=True)
+            run = subprocess.run([sys.executable, "-m", "autograder", "grade", submission, "--results", results,
+                                  "--quiet", "--assignment", _ASSIGNMENT], capture_output=True, text=True)
             if not os.path.exists(results):
                 raise RuntimeError("`python -m autograder grade` did not run in this environment (install the "
                                    "grader where nbgrader runs: pip install -e /path/to/the/grader):\\n"
@@ -192,7 +151,13 @@ class NotebookError(Exception):
 # ---------------------------------------------------------------------------------------------
 # Reading the handout, the stubs, the reference and the self-check
 # ---------------------------------------------------------------------------------------------
-def handout_sections(text: str) -> dict[int, str]:
+def _layout(a: Assignment):
+    if a.notebook is None or a.stubs_dir is None or a.reference is None:
+        raise NotebookError(f"assignment {a.name} declares no notebook layout, stubs or reference.")
+    return a.notebook
+
+
+def handout_sections(text: str, assignment: Assignment | str | None = None) -> dict[int, str]:
     """{0: introduction, 1: section 1, ...}, split before each "## N." heading (and its anchor)."""
     lines = text.splitlines(keepends=True)
     sections, current = {0: []}, 0
@@ -208,7 +173,7 @@ def handout_sections(text: str) -> dict[int, str]:
             sections[current] = anchor
         sections[current].append(line)
     sections = {n: "".join(part) for n, part in sections.items()}
-    missing = sorted(set(AFTER_SECTION.values()) - set(sections))
+    missing = sorted(set(_layout(load(assignment)).after_section.values()) - set(sections))
     if missing:
         raise NotebookError(f"handout.md has no section(s) {missing} (headings '## N. Title' expected).")
     return sections
@@ -234,13 +199,18 @@ def _top_level_names(node: ast.stmt) -> set[str]:
     return set()
 
 
-def solution_cell_source(module: str) -> str:
+def _shown(path: Path) -> str:
+    return path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else str(path)
+
+
+def solution_cell_source(module: str, assignment: Assignment | str | None = None) -> str:
     """The stub's module docstring, imports, signatures and docstrings; the reference's bodies
     between the solution delimiters, with the reference's module-level helpers nested inside."""
-    stub_src, stub_tree, stub_defs = _functions(ASSIGNMENT / f"{module}.py")
-    ref_src, ref_tree, ref_defs = _functions(REFERENCE / f"{module}.py")
-    wanted = [f.name for f in functions_in(module)]
-    for where, defs in (("assignments/rnn_bptt", stub_defs), ("reference/solution", ref_defs)):
+    a = load(assignment)
+    stub_src, stub_tree, stub_defs = _functions(a.stubs_dir / f"{module}.py")
+    ref_src, ref_tree, ref_defs = _functions(a.reference.dir / f"{module}.py")
+    wanted = [f.name for f in a.functions_in(module)]
+    for where, defs in ((_shown(a.stubs_dir), stub_defs), (_shown(a.reference.dir), ref_defs)):
         absent = [name for name in wanted if name not in defs]
         if absent:
             raise NotebookError(f"{where}/{module}.py does not define {', '.join(absent)}.")
@@ -276,12 +246,14 @@ def solution_cell_source(module: str) -> str:
     return "\n\n\n".join(parts) + "\n"
 
 
-def selfcheck() -> tuple[str, dict[str, list[str]]]:
+def selfcheck(assignment: Assignment | str | None = None) -> tuple[str, dict[str, list[str]]]:
     """The self-check's helpers and tests as notebook code, and the calls of each function's tests."""
-    path = ASSIGNMENT / "test_selfcheck.py"
+    a = load(assignment)
+    home = _layout(a).selfcheck_home
+    path = a.stubs_dir / "test_selfcheck.py"
     source = path.read_text(encoding="utf-8")
     tree = ast.parse(source, filename=str(path))
-    kept, kept_is_import, calls = [], [], {f.name: [] for f in FUNCTIONS}
+    kept, kept_is_import, calls = [], [], {f.name: [] for f in a.functions}
     for node in tree.body:
         if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
             continue                                   # the module docstring
@@ -295,10 +267,10 @@ def selfcheck() -> tuple[str, dict[str, list[str]]]:
         kept.append(_lines(source, node.lineno, node.end_lineno))   # without decorators
         kept_is_import.append(isinstance(node, (ast.Import, ast.ImportFrom)))
         if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):
-            if node.name not in SELFCHECK_HOME:
+            if node.name not in home:
                 raise NotebookError(f"test_selfcheck.py's {node.name} has no test cell: add it to "
-                                    "SELFCHECK_HOME in autograder/notebook.py.")
-            calls[SELFCHECK_HOME[node.name]].append(_call(node, source))
+                                    f"SELFCHECK_HOME in the notebook layout of {a.name}.")
+            calls[home[node.name]].append(_call(node, source))
     code = "".join(("\n" if kept_is_import[i] and kept_is_import[i - 1] else "\n\n\n") * (i > 0) + text
                    for i, text in enumerate(kept)).replace("pytest.fail(", "fail(")
     if "pytest" in code.replace("`pytest", ""):
@@ -331,21 +303,22 @@ def _cell(kind: str, source: str, cell_id: str, nbgrader: dict | None = None) ->
     return cell
 
 
-def function_points() -> dict[str, float]:
-    points = {f.name: round(sum(p for cid, p in POINTS.items() if cid.split(".")[0] == f.name), 4)
-              for f in FUNCTIONS}
-    if round(sum(points.values()), 4) != TOTAL:
-        raise NotebookError(f"the points of the functions sum to {sum(points.values())}, not {TOTAL}.")
+def function_points(assignment: Assignment | str | None = None) -> dict[str, float]:
+    a = load(assignment)
+    points = a.function_points()
+    if round(sum(points.values()), 4) != a.total:
+        raise NotebookError(f"the points of the functions sum to {sum(points.values())}, not {a.total}.")
     return points
 
 
-def setup_source(selfcheck_code: str) -> str:
+def setup_source(selfcheck_code: str, assignment: Assignment | str | None = None) -> str:
+    a = load(assignment)
     names = set()
     for node in ast.parse(selfcheck_code + RUNNER).body:
         names |= _top_level_names(node)
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             names |= {(a.asname or a.name).split(".")[0] for a in node.names}
-    names |= {"fail", "load", "_SETUP_NAMES", "_SETUP_FILE", "_MODULES", "_GRADED", "_SCORED"}
+    names |= {"fail", "load", "_SETUP_NAMES", "_SETUP_FILE", "_MODULES", "_ASSIGNMENT", "_GRADED", "_SCORED"}
     preamble = (
         "# Setup: the public self-check and the grader's hook. Run this cell first; do not edit it.\n"
         "import types\n\n\n"
@@ -355,7 +328,8 @@ def setup_source(selfcheck_code: str) -> str:
         "def load(module_name):\n"
         '    """Your notebook\'s functions stand in for the file module_name.py."""\n'
         "    return types.SimpleNamespace(**globals())\n\n\n")
-    constants = (f"\n\n_MODULES = {list(MODULES)!r}\n_GRADED = {{}}\n_SCORED = set()\n"
+    target = a.name if a.folder == BUILTIN_DIR / a.name else str(a.folder)    # what `--assignment` takes
+    constants = (f"\n\n_MODULES = {list(a.modules)!r}\n_ASSIGNMENT = {target!r}\n_GRADED = {{}}\n_SCORED = set()\n"
                  "_SETUP_FILE = fail.__code__.co_filename   # this cell's functions are not the student's\n"
                  f"_SETUP_NAMES = frozenset({sorted(names)!r})\n")
     return preamble + selfcheck_code + RUNNER + constants
@@ -377,22 +351,24 @@ def test_cell_source(function: str, calls: list[str], points: float) -> str:
             f"{END_HIDDEN}\n")
 
 
-def build_notebook() -> dict:
-    sections = handout_sections((ASSIGNMENT / "handout.md").read_text(encoding="utf-8"))
-    selfcheck_code, calls = selfcheck()
-    points = function_points()
-    cells = [_cell("markdown", sections[0].rstrip() + "\n\n" + NOTEBOOK_NOTE, "handout-intro")]
+def build_notebook(assignment: Assignment | str | None = None) -> dict:
+    a = load(assignment)
+    layout = _layout(a)
+    sections = handout_sections((a.stubs_dir / "handout.md").read_text(encoding="utf-8"), a)
+    selfcheck_code, calls = selfcheck(a)
+    points = function_points(a)
+    cells = [_cell("markdown", sections[0].rstrip() + "\n\n" + layout.note, "handout-intro")]
     for number in sorted(n for n in sections if n > 0):
         cells.append(_cell("markdown", sections[number].rstrip() + "\n", f"handout-section-{number}"))
         if number == 1:
-            cells.append(_cell("code", setup_source(selfcheck_code), "setup",
+            cells.append(_cell("code", setup_source(selfcheck_code, a), "setup",
                                {"solution": False, "grade": False, "locked": True}))
-        for module in MODULES:
-            if AFTER_SECTION[module] != number:
+        for module in a.modules:
+            if layout.after_section[module] != number:
                 continue
-            cells.append(_cell("code", solution_cell_source(module), f"{module}-solution",
+            cells.append(_cell("code", solution_cell_source(module, a), f"{module}-solution",
                                {"solution": True, "grade": False, "locked": False}))
-            for f in functions_in(module):
+            for f in a.functions_in(module):
                 cells.append(_cell("code", test_cell_source(f.name, calls[f.name], points[f.name]),
                                    f"test-{f.name}".replace("_", "-"),
                                    {"solution": False, "grade": True, "locked": True,
@@ -408,19 +384,23 @@ def build_notebook() -> dict:
     }
 
 
-def write_notebook(output: Path) -> Path:
-    """Write OUTPUT/rnn_bptt.ipynb; return its path."""
+def write_notebook(output: Path, assignment: Assignment | str | None = None) -> Path:
+    """Write OUTPUT/<assignment>.ipynb; return its path."""
+    a = load(assignment)
     output = Path(output)
     output.mkdir(parents=True, exist_ok=True)
-    path = output / NOTEBOOK_NAME
-    path.write_text(json.dumps(build_notebook(), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    path = output / f"{a.name}.ipynb"
+    path.write_text(json.dumps(build_notebook(a), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     return path
 
 
 # ---------------------------------------------------------------------------------------------
 # An nbgrader course
 # ---------------------------------------------------------------------------------------------
-ASSIGNMENTS = {"rnn_bptt": build_notebook}      # assignment name -> its source notebook
+def notebook_assignments() -> list[str]:
+    """The built-in assignments that declare a notebook layout: an nbgrader course holds each."""
+    return [name for name in builtin_names() if load(name).notebook is not None]
+
 
 NBGRADER_CONFIG = '''\
 """nbgrader's configuration of this course (written by `python -m autograder notebook --course-dir`).
@@ -462,10 +442,10 @@ def write_course(course_dir: Path) -> list[Path]:
     config = course_dir / "nbgrader_config.py"
     config.write_text(NBGRADER_CONFIG, encoding="utf-8")
     written = [config]
-    for name, build in ASSIGNMENTS.items():
+    for name in notebook_assignments():
         folder = course_dir / "source" / name
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{name}.ipynb"
-        path.write_text(json.dumps(build(), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        path.write_text(json.dumps(build_notebook(name), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
         written.append(path)
     return written

@@ -40,7 +40,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograder.contract import MODULES, functions_in
+from autograder.assignment import Assignment, load
 
 MAX_NOTEBOOK_BYTES = 20 << 20     # a notebook file, outputs (embedded plots) included
 MAX_CODE_BYTES = 256 << 10        # its code cells once outputs and Markdown are dropped (bounds parsing time)
@@ -381,7 +381,7 @@ def module_source(path: str, module: str, kept: list[Statement]) -> str:
 
 
 # ---- the notebook -------------------------------------------------------------------------------
-def read_notebook(path: str, data: bytes) -> NotebookCode:
+def read_notebook(path: str, data: bytes, assignment: Assignment | None = None) -> NotebookCode:
     """The module files (and %%writefile files) that the notebook DATA gives; see the module docstring."""
     result = NotebookCode(path)
     notebook, problem = parse_json(path, data)
@@ -419,8 +419,9 @@ def read_notebook(path: str, data: bytes) -> NotebookCode:
         if commands:
             skipped[number] = f"{excerpt(commands[0])}: an IPython command, not Python"
     kept_anywhere: set[int] = set()
-    for module in MODULES:
-        names = [f.name for f in functions_in(module)]
+    a = load(assignment)
+    for module in a.modules:
+        names = [f.name for f in a.functions_in(module)]
         kept = needed_statements(statements, names)
         kept_anywhere |= {s.index for s in kept}
         for s in kept:
@@ -457,7 +458,7 @@ def runs_code(node: ast.stmt) -> bool:
 
 
 def redefined(statements: list[Statement], graded: dict[str, str]) -> list[str]:
-    """'rnn_forward is defined in cells 5 and 9' for each graded function defined more than once."""
+    """'<function> is defined in cells 5 and 9' for each graded function defined more than once."""
     out = []
     for name in graded:
         cells = [s.cell for s in statements if name in s.binds]
@@ -509,7 +510,7 @@ def shape(node: ast.AST, text: str) -> str:
 MAX_NOTEBOOKS = 5
 
 
-def read_notebooks(files: dict[str, Path]) -> list[NotebookCode]:
+def read_notebooks(files: dict[str, Path], assignment: Assignment | None = None) -> list[NotebookCode]:
     """Every .ipynb of an upload (at most MAX_NOTEBOOKS, by path), read. files: relative path -> file."""
     out = []
     for rel in sorted(r for r in files if r.lower().endswith(".ipynb"))[:MAX_NOTEBOOKS]:
@@ -519,7 +520,7 @@ def read_notebooks(files: dict[str, Path]) -> list[NotebookCode]:
         except OSError:
             out.append(NotebookCode(rel, problem=f"{rel} could not be read."))
             continue
-        out.append(read_notebook(rel, data))
+        out.append(read_notebook(rel, data, assignment))
     return out
 
 
@@ -542,7 +543,7 @@ class Choice:
     problem: str = ""             # why notebooks that give the module cannot be used (ambiguous)
 
 
-def choose(module: str, notebooks: list[NotebookCode]) -> Choice:
+def choose(module: str, notebooks: list[NotebookCode], assignment: Assignment | None = None) -> Choice:
     """MODULE from NOTEBOOKS: an empty Choice when none gives it."""
     givers = [nb for nb in notebooks if nb.provides(module)]
     if not givers:
@@ -554,16 +555,16 @@ def choose(module: str, notebooks: list[NotebookCode]) -> Choice:
     nb = givers[0]
     if f"{module}.py" not in nb.files:
         return Choice(nb.modules[module], nb.path)
-    names = [f.name for f in functions_in(module) if f.name in nb.defined]
+    names = [f.name for f in load(assignment).functions_in(module) if f.name in nb.defined]
     shadowed = (f" Its code cells also define {listed(names)}; the %%writefile cell is what was graded, as the "
                 "file it writes is what `import` would use.") if names else ""
     return Choice(nb.files[f"{module}.py"], nb.path,
                   f"{module}.py was taken from the %%writefile {module}.py cell of {nb.path}.{shadowed}")
 
 
-def absent_reason(module: str, notebooks: list[NotebookCode]) -> str:
+def absent_reason(module: str, notebooks: list[NotebookCode], assignment: Assignment | None = None) -> str:
     """Why no notebook gave MODULE ("" when there is no notebook)."""
-    names = [f.name for f in functions_in(module)]
+    names = [f.name for f in load(assignment).functions_in(module)]
     reasons = []
     for nb in notebooks:
         broken = [nb.broken[n] for n in names if n in nb.broken]
@@ -577,12 +578,14 @@ def absent_reason(module: str, notebooks: list[NotebookCode]) -> str:
     return " ".join(dict.fromkeys(reasons))
 
 
-def shadowed_by_file(module: str, file_rel: str, file_text: str, notebooks: list[NotebookCode]) -> str:
+def shadowed_by_file(module: str, file_rel: str, file_text: str, notebooks: list[NotebookCode],
+                     assignment: Assignment | None = None) -> str:
     """A note when a notebook defines the module's functions differently from the graded .py file."""
     givers = [nb for nb in notebooks if nb.provides(module)]
     own = definitions(file_text) if givers else {}
+    functions = load(assignment).functions_in(module)
     differ = [nb.path for nb in givers
-              if any(nb.defined.get(f.name, own.get(f.name)) != own.get(f.name) for f in functions_in(module))]
+              if any(nb.defined.get(f.name, own.get(f.name)) != own.get(f.name) for f in functions)]
     if not differ:
         return ""
     return (f"{file_rel} was graded; {listed(differ)} also define{'s' if len(differ) == 1 else ''} its functions, "

@@ -1,7 +1,7 @@
 """Between checks and worker: turn probes' cases into a worker plan, and its records into results.
 
 Plan: one import step per module found, then one step per probe (grouped by function, in the
-order of contract.FUNCTIONS). Arrays travel as named entries of one .npz file.
+order of the assignment's functions). Arrays travel as named entries of one .npz file.
 """
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from autograder.assignment import Assignment
 from autograder.canonical import Canonical
 from autograder.checks import CallResult, Case, Probe
-from autograder.contract import BY_NAME, FUNCTIONS
 from autograder.redact import redact, type_phrase
 from autograder.sandbox.runner import WorkerRun
 
@@ -37,17 +37,17 @@ def _encode(value, arrays: dict[str, np.ndarray]):
     raise TypeError(f"cannot send {type(value)} to the worker")
 
 
-def build_plan(probes: list[Probe], cases: dict[str, list[Case]], modules: list[str]) -> Plan:
+def build_plan(assignment: Assignment, probes: list[Probe], cases: dict[str, list[Case]], modules: list[str]) -> Plan:
     steps: list[dict] = []
     arrays: dict[str, np.ndarray] = {}
     module_step = {}
     for module in modules:
         module_step[module] = len(steps)
         steps.append({"kind": "import", "module": module})
-    order = {f.name: i for i, f in enumerate(FUNCTIONS)}
+    order = {f.name: i for i, f in enumerate(assignment.functions)}
     probe_step = {}
     for probe in sorted(probes, key=lambda p: (p.last, order[p.function])):
-        fn = BY_NAME[probe.function]
+        fn = assignment.by_name[probe.function]
         if fn.module not in module_step:
             continue
         probe_step[probe.id] = len(steps)
@@ -108,20 +108,20 @@ def skipped_after_failure(plan: Plan, run: WorkerRun, fn, failure) -> str:
             "skipped. Fix that first.")
 
 
-def call_results(plan: Plan, run: WorkerRun, probe: Probe, n_cases: int, module_problem: str | None,
-                 canonical: Canonical | None = None) -> list[CallResult]:
+def call_results(assignment: Assignment, plan: Plan, run: WorkerRun, probe: Probe, n_cases: int,
+                 module_problem: str | None, canonical: Canonical | None = None) -> list[CallResult]:
     """One CallResult per case of the probe, whatever happened to the worker, redacted for the checks
     (redact.py: on hidden cases no text the submission chose survives)."""
     return [r if r.detail == TRUSTED_REPORT else redact(r, canonical, probe.visible)
-            for r in _call_results(plan, run, probe, n_cases, module_problem, canonical)]
+            for r in _call_results(assignment.by_name[probe.function], plan, run, probe, n_cases, module_problem,
+                                   canonical)]
 
 
 TRUSTED_REPORT = "made by the grader"   # a CallResult whose text the trusted side wrote (a parser's SyntaxError)
 
 
-def _call_results(plan: Plan, run: WorkerRun, probe: Probe, n_cases: int, module_problem: str | None,
+def _call_results(fn, plan: Plan, run: WorkerRun, probe: Probe, n_cases: int, module_problem: str | None,
                   canonical: Canonical | None) -> list[CallResult]:
-    fn = BY_NAME[probe.function]
     if module_problem is not None:
         return [CallResult("missing", detail=module_problem) for _ in range(n_cases)]
     step = plan.probe_step[probe.id]

@@ -53,6 +53,7 @@ class Skipped:
 class ClassSummary:
     students: list[Student]
     skipped: list[Skipped] = field(default_factory=list)
+    assignment: object = None       # the Assignment (or name) graded: function order, misconception sentences
 
     @property
     def size(self) -> int:
@@ -83,7 +84,7 @@ class ClassSummary:
 
     def function_means(self) -> list[tuple[str, float]]:
         """(function, mean over students of score / max_score, in %), in the contract's order."""
-        names = _ordered({fn for s in self.students for fn in s.functions})
+        names = _ordered({fn for s in self.students for fn in s.functions}, self.assignment)
         out = []
         for fn in names:
             shares = [s.functions[fn][0] / s.functions[fn][1] for s in self.students
@@ -103,7 +104,7 @@ class ClassSummary:
     def misconceptions(self) -> list[tuple[str, int, str]]:
         """(code, number of students diagnosed with it, student-facing sentence), most frequent first."""
         counts = Counter(code for s in self.students for code in s.diagnoses)
-        sentences = _sentences()
+        sentences = _sentences(self.assignment)
         return [(code, n, sentences.get(code, "(not in the grader's catalogue of misconceptions)"))
                 for code, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
 
@@ -112,18 +113,18 @@ def _g(x: float) -> str:
     return f"{x:.4g}"
 
 
-def _ordered(names: set[str]) -> list[str]:
-    from autograder.contract import FUNCTIONS
+def _ordered(names: set[str], assignment=None) -> list[str]:
+    from autograder.assignment import load
 
-    known = [fn.name for fn in FUNCTIONS if fn.name in names]
+    known = [fn.name for fn in load(assignment).functions if fn.name in names]
     return known + sorted(names - set(known))
 
 
-def _sentences() -> dict[str, str]:
+def _sentences(assignment=None) -> dict[str, str]:
     from autograder.diagnosis.registry import catalogue
 
     out: dict[str, str] = {}
-    for entry in catalogue():
+    for entry in catalogue(assignment):
         out.setdefault(entry.code, entry.sentence)
     return out
 
@@ -167,7 +168,7 @@ def parse_results(data, name: str) -> Student:
                    functions, failed, diagnoses)
 
 
-def load_class(root: Path) -> ClassSummary:
+def load_class(root: Path, assignment=None) -> ClassSummary:
     """Every results.json under ROOT (sorted by path); unreadable ones go to .skipped."""
     root = Path(root)
     if not root.is_dir():
@@ -181,7 +182,7 @@ def load_class(root: Path) -> ClassSummary:
             students.append(parse_results(data, name))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError, ValueError) as exc:
             skipped.append(Skipped(path, str(exc)))
-    return ClassSummary(students, skipped)
+    return ClassSummary(students, skipped, assignment)
 
 
 # -- charts --------------------------------------------------------------------------------------
@@ -292,7 +293,7 @@ def _table(header: list[str], rows: list[list], numeric: set[int] = frozenset())
 def _rows(summary: ClassSummary) -> dict[str, tuple[list[str], list[list]]]:
     """The report's tables, shared by the HTML and Markdown renderings."""
     n = summary.size
-    fns = _ordered({fn for s in summary.students for fn in s.functions})
+    fns = _ordered({fn for s in summary.students for fn in s.functions}, summary.assignment)
     students = [[s.name, _g(s.score), _g(s.max_score),
                  *[(_g(s.functions[fn][0]) if fn in s.functions else "-") for fn in fns],
                  ", ".join(sorted(s.diagnoses))] for s in summary.students]
@@ -406,9 +407,9 @@ def render_markdown(summary: ClassSummary, title: str = "Class report") -> str:
     return "\n".join(lines)
 
 
-def write_report(results_dir: Path, output: Path, fmt: str = "html") -> ClassSummary:
+def write_report(results_dir: Path, output: Path, fmt: str = "html", assignment=None) -> ClassSummary:
     """Read RESULTS_DIR, write the report to OUTPUT; returns the summary (for the command's message)."""
-    summary = load_class(Path(results_dir))
+    summary = load_class(Path(results_dir), assignment)
     title = f"Class report: {Path(results_dir).resolve().name}"
     text = render_markdown(summary, title) if fmt == "md" else render_html(summary, title)
     output = Path(output)

@@ -6,8 +6,8 @@ import os
 import tempfile
 from pathlib import Path
 
-from autograder.contract import FUNCTIONS
 from autograder.escape import markdown_lines, plain_text
+from autograder.fingerprint import grader_fingerprint
 from autograder.grade import Report
 from autograder.gradescope.settings import VISIBILITIES
 from autograder.scoring import feedback
@@ -15,7 +15,7 @@ from autograder.scoring import feedback
 
 def by_function(report: Report) -> list[tuple[str, float, float]]:
     rows = []
-    for fn in FUNCTIONS:
+    for fn in report.assignment.functions:
         own = [o for o in report.outcomes if o.check.function == fn.name]
         rows.append((fn.name, round(sum(o.score for o in own), 4), round(sum(o.max_score for o in own), 4)))
     return rows
@@ -70,6 +70,8 @@ def to_gradescope(report: Report, visibility: str = "visible", greeting: str = "
         "output_format": "md",
         "visibility": results_visibility,
         "stdout_visibility": "hidden",
+        "extra_data": {"assignment": report.assignment.name,
+                       "grader_fingerprint": grader_fingerprint(report.assignment)},
         "tests": tests,
     }
 

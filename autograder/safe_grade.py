@@ -28,14 +28,16 @@ class Graded:
     internal_error: str | None       # the traceback when the grader itself broke, else None
 
 
-def grade_safely(submission: Path, *, limits: Limits | None = None, secret: CourseSecret | None = None) -> Graded:
-    """Grade SUBMISSION (a folder or a .zip); an internal error gives failed_report, never an exception.
+def grade_safely(submission: Path, *, limits: Limits | None = None, secret: CourseSecret | None = None,
+                 assignment=None) -> Graded:
+    """Grade SUBMISSION (a folder or a .zip) for ASSIGNMENT (an Assignment, a name or a folder;
+    default rnn_bptt); an internal error gives failed_report, never an exception.
 
     secret: the course secret that seeds the hidden cases (default: secret.load_secret())."""
     try:
-        return Graded(grade_submission(Path(submission), limits=limits, secret=secret), None)
+        return Graded(grade_submission(Path(submission), limits=limits, secret=secret, assignment=assignment), None)
     except Exception as exc:  # noqa: BLE001 - the results file must be written whatever happens
-        return Graded(failed_report(exc), traceback.format_exc())
+        return Graded(failed_report(exc, assignment), traceback.format_exc())
 
 
 def results_document(report: Report, grader_fingerprint: str, content_hash: str,
@@ -43,7 +45,7 @@ def results_document(report: Report, grader_fingerprint: str, content_hash: str,
     """results.json for REPORT (Gradescope's format), stamped with what it was graded by and on
     (and whether the grader broke, so that `batch` grades it again)."""
     data = to_gradescope(report)
-    data[STAMP] = {"grader_fingerprint": grader_fingerprint, "submission_hash": content_hash}
+    data[STAMP] = {**data.get(STAMP, {}), "grader_fingerprint": grader_fingerprint, "submission_hash": content_hash}
     if internal_error:
         data[STAMP]["internal_error"] = True
     return data
@@ -68,12 +70,13 @@ def save(path: Path, data: dict) -> str | None:
 
 
 def grade_and_save(submission: Path, results: Path, *, limits: Limits | None = None,
-                   secret: CourseSecret | None = None) -> tuple[Graded, str | None]:
+                   secret: CourseSecret | None = None, assignment=None) -> tuple[Graded, str | None]:
     """grade_safely + results_document + save: (what was graded, the write problem or None)."""
     from autograder.fingerprint import fingerprint, submission_hash
 
     secret = secret or load_secret()
-    graded = grade_safely(submission, limits=limits, secret=secret)
-    data = results_document(graded.report, fingerprint(secret.key), submission_hash(Path(submission)),
+    graded = grade_safely(submission, limits=limits, secret=secret, assignment=assignment)
+    data = results_document(graded.report, fingerprint(secret.key, graded.report.assignment),
+                            submission_hash(Path(submission)),
                             graded.internal_error is not None)
     return graded, save(results, data)

@@ -1,12 +1,12 @@
-"""Judge every check on its probe's results, and turn verdicts into scores and feedback text."""
+"""Score checks: apply each check's judge to the cases of its probes; turn the verdicts into points
+and feedback text."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from autograder.assignment import Assignment, load
 from autograder.checks import CallResult, Case, Check
-from autograder.contract import BY_NAME
 from autograder.judge import Verdict
-from autograder.points import POINTS
 
 MAX_FAILURES_SHOWN = 2
 
@@ -35,9 +35,9 @@ class Outcome:
         return self.passed == self.total
 
 
-def call_problem(check: Check, result: CallResult) -> Verdict | None:
+def call_problem(check: Check, result: CallResult, assignment: Assignment | None = None) -> Verdict | None:
     """A verdict for a call that produced no answer to judge (None when there is an answer)."""
-    fn = BY_NAME[check.function]
+    fn = load(assignment).by_name[check.function]
     if result.status == "ok":
         return None
     if result.status == "raised":
@@ -96,7 +96,7 @@ def _place(raised: dict) -> str:
 
 
 def _what_raised(raised: dict) -> str:
-    """'ValueError: bad shape at rnn.py line 12, in rnn_forward:\n    code' (no empty ': ')."""
+    """'ValueError: bad shape at rnn.py line 12, in <function>:\n    code' (no empty ': ')."""
     kind, message = _text(raised.get("type") or "an exception", 120), _text(raised.get("message"))
     if raised.get("message_hidden"):
         return f"{kind}{_place(raised)}\n(On a hidden case the exception's message is not shown.)"
@@ -143,18 +143,20 @@ def describe_import_error(filename: str, raised: dict) -> str:
             "put tests and experiments under `if __name__ == \"__main__\":`." + (f" {hint}" if hint else ""))
 
 
-def score_check(check: Check, cases: list[Case], results: list[CallResult]) -> Outcome:
+def score_check(check: Check, cases: list[Case], results: list[CallResult],
+                assignment: Assignment | None = None) -> Outcome:
     """points * (fraction of passing cases, or of passing groups when cases carry meta['group'])."""
+    assignment = load(assignment)
     verdicts = []
     for case, result in zip(cases, results):
-        problem = call_problem(check, result)
+        problem = call_problem(check, result, assignment)
         verdicts.append(problem if problem is not None else check.judge(case, result))
     groups: dict[str, bool] = {}
     for i, (case, v) in enumerate(zip(cases, verdicts)):
         key = case.meta.get("group", str(i))
         groups[key] = groups.get(key, True) and v.passed
     passed, total = sum(groups.values()), len(groups)
-    max_score = 0.0 if check.example else float(POINTS[check.id])
+    max_score = 0.0 if check.example else float(assignment.points[check.id])
     outcome = Outcome(check, max_score, round(max_score * credit(check, passed, total), 4), passed, total)
     outcome.failures = [(c, v) for c, v in zip(cases, verdicts) if not v.passed]
     shared = {r.status for r in results}

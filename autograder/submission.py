@@ -52,7 +52,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from autograder import notebook_submission
-from autograder.contract import MODULES, functions_in
+from autograder.assignment import Assignment, load
 from autograder.ziplimits import ZipRefused, looks_like_zip, read_directory
 
 MAX_FILE_BYTES = 1 << 20          # largest source file read (bytes)
@@ -64,7 +64,6 @@ MAX_NAME_CHARS = 1024             # longest path of a zip entry that is unpacked
 MAX_LISTED = 6                    # names listed in one message
 
 JUNK_DIRS = {"__macosx", "__pycache__", "site-packages", "node_modules"}
-STUBS_DIR = Path(__file__).resolve().parent.parent / "assignments" / "rnn_bptt"
 
 # " (1)", "(1)", "-1", " 1", " copy", " copy 2", " - copy", " - copy (2)": what browsers and file
 # managers append to a file name when a copy is made or a download already exists.
@@ -80,6 +79,11 @@ class Staged:
     found: dict[str, str] = field(default_factory=dict)           # module -> original relative path
     problems: dict[str, str] = field(default_factory=dict)        # module -> what is wrong with the file
     notes: list[str] = field(default_factory=list)                # messages for the whole submission
+    assignment: Assignment | None = None                          # whose files (default: the default one)
+
+    @property
+    def modules(self) -> tuple[str, ...]:
+        return load(self.assignment).modules
 
     def cleanup(self) -> None:
         shutil.rmtree(self.dir, ignore_errors=True)
@@ -108,8 +112,8 @@ class Candidate:
         return self.rel.count("/")
 
 
-def expected_signatures(module: str) -> str:
-    return ", ".join(f.signature for f in functions_in(module))
+def expected_signatures(module: str, assignment: Assignment | None = None) -> str:
+    return ", ".join(f.signature for f in load(assignment).functions_in(module))
 
 
 def quoted(names) -> str:
@@ -262,10 +266,11 @@ def look_alikes(upload: Upload, module: str) -> list[str]:
     return sorted(out)
 
 
-def defined_elsewhere(upload: Upload, module: str, texts: dict[str, str]) -> list[str]:
-    """'rnn_forward is defined in hw.py' for the module's functions found in other .py files."""
+def defined_elsewhere(upload: Upload, module: str, texts: dict[str, str],
+                      assignment: Assignment | None = None) -> list[str]:
+    """'<function> is defined in hw.py' for the module's functions found in other .py files."""
     out = []
-    for fn in functions_in(module):
+    for fn in load(assignment).functions_in(module):
         pattern = re.compile(rf"^\s*def\s+{fn.name}\s*\(", re.MULTILINE)
         where = [rel for rel, text in texts.items() if pattern.search(text)]
         if where:
@@ -273,15 +278,16 @@ def defined_elsewhere(upload: Upload, module: str, texts: dict[str, str]) -> lis
     return out
 
 
-def missing_message(upload: Upload, module: str, texts: dict[str, str], has_any: bool) -> str:
+def missing_message(upload: Upload, module: str, texts: dict[str, str], has_any: bool,
+                    assignment: Assignment | None = None) -> str:
     lines = [f"{module}.py was not found in your submission. It should define "
-             f"{expected_signatures(module)}."]
+             f"{expected_signatures(module, assignment)}."]
     hints = []
     for rel in look_alikes(upload, module):
         if not rel.lower().endswith(".ipynb"):       # notebooks are read: see notebook_submission.py
             hints.append(f"{rel} may be it, but the grader only grades files named exactly {module}.py "
                          f"(or a download copy such as \"{module} (1).py\"): rename it to {module}.py.")
-    elsewhere = defined_elsewhere(upload, module, texts)
+    elsewhere = defined_elsewhere(upload, module, texts, assignment)
     if elsewhere:
         hints.append("; ".join(elsewhere) + f", but the grader looks for {'it' if len(elsewhere) == 1 else 'them'} "
                      f"in {module}.py only: move {'it' if len(elsewhere) == 1 else 'them'} there.")
@@ -368,11 +374,13 @@ def _read(path: Path) -> bytes | None:
         return None
 
 
-def _stub_texts() -> dict[str, str]:
-    out = {}
-    for module in MODULES:
+def _stub_texts(assignment: Assignment) -> dict[str, str]:
+    out: dict[str, str] = {}
+    if assignment.stubs_dir is None:
+        return out
+    for module in assignment.modules:
         try:
-            out[module] = _canonical((STUBS_DIR / f"{module}.py").read_text(encoding="utf-8"))
+            out[module] = _canonical((assignment.stubs_dir / f"{module}.py").read_text(encoding="utf-8"))
         except OSError:
             pass
     return out
@@ -383,10 +391,11 @@ def _canonical(text: str) -> str:
 
 
 # ---- stage --------------------------------------------------------------------------------------
-def stage(upload: Path) -> Staged:
-    """Copy the submission's Python files into a new directory; record what is missing or odd."""
+def stage(upload: Path, assignment: Assignment | str | None = None) -> Staged:
+    """Copy the submission's Python files (ASSIGNMENT's modules) into a new directory; record what is
+    missing or odd."""
     upload = Path(upload)
-    staged = Staged(Path(tempfile.mkdtemp(prefix="rnn-submission-")))
+    staged = Staged(Path(tempfile.mkdtemp(prefix="rnn-submission-")), assignment=load(assignment))
     scratch = Path(tempfile.mkdtemp(prefix="rnn-unpack-"))
     try:
         files = find_files(staged, upload, scratch)
@@ -399,7 +408,7 @@ def stage(upload: Path) -> Staged:
 
 def _nothing_there(staged: Staged, message: str) -> None:
     staged.notes.append(message)
-    for module in MODULES:
+    for module in staged.modules:
         staged.problems[module] = f"{module}.py was not found. {message}"
 
 
@@ -418,7 +427,7 @@ def find_files(staged: Staged, upload: Path, scratch: Path) -> Upload | None:
         _nothing_there(staged, f"The submission {upload} {what}.")
         return None
     files = survey(upload)
-    if any(candidates(files, m) for m in MODULES) or has_notebook(files):
+    if any(candidates(files, m) for m in staged.modules) or has_notebook(files):
         return files
     zips = sorted(rel for rel in files.files if rel.lower().endswith(".zip"))[:MAX_ZIPS]
     inner: dict[str, Path] = {}
@@ -432,7 +441,7 @@ def find_files(staged: Staged, upload: Path, scratch: Path) -> Upload | None:
         inner.update(unpacked.files)
         packages |= unpacked.packages
     zipped = Upload(inner, frozenset(packages))
-    if any(candidates(zipped, m) for m in MODULES) or has_notebook(zipped):
+    if any(candidates(zipped, m) for m in staged.modules) or has_notebook(zipped):
         staged.notes.append(f"Your files were found inside {quoted(zips)} and graded from there.")
         return zipped
     return files
@@ -444,12 +453,12 @@ def has_notebook(upload: Upload) -> bool:
 
 def locate_and_copy(staged: Staged, upload: Upload) -> None:
     """Choose each module's file (see the module docstring), normalise it and write it to staged.dir."""
-    found = {m: candidates(upload, m) for m in MODULES}
+    found = {m: candidates(upload, m) for m in staged.modules}
     homes = home_folders(found)
-    notebooks = notebook_submission.read_notebooks(upload.files)
+    notebooks = notebook_submission.read_notebooks(upload.files, staged.assignment)
     chosen: dict[str, Candidate] = {}
     texts: dict[str, str] = {}
-    for module in MODULES:
+    for module in staged.modules:
         cands = found[module]
         pool = [c for c in cands if c.folder in homes] or cands
         if not pool:
@@ -457,8 +466,8 @@ def locate_and_copy(staged: Staged, upload: Upload) -> None:
                 continue
             texts = texts or _python_texts(upload)
             staged.problems[module] = " ".join(filter(None, (
-                missing_message(upload, module, texts, any(found.values()) or bool(notebooks)),
-                notebook_submission.absent_reason(module, notebooks))))
+                missing_message(upload, module, texts, any(found.values()) or bool(notebooks), staged.assignment),
+                notebook_submission.absent_reason(module, notebooks, staged.assignment))))
             continue
         best_key = min((c.tier, c.depth) for c in pool)
         ties = sorted((c for c in pool if (c.tier, c.depth) == best_key), key=lambda c: c.rel)
@@ -476,7 +485,7 @@ def locate_and_copy(staged: Staged, upload: Upload) -> None:
             continue
         source, note, problem = normalise(data, cand.rel)
         if problem:
-            staged.problems[module] = f"{problem} It should define {expected_signatures(module)}."
+            staged.problems[module] = f"{problem} It should define {expected_signatures(module, staged.assignment)}."
             continue
         if note:
             staged.notes.append(note)
@@ -489,7 +498,8 @@ def locate_and_copy(staged: Staged, upload: Upload) -> None:
         (staged.dir / f"{module}.py").write_bytes(source)
         staged.found[module] = cand.rel
         chosen[module] = cand
-        shadowed = notebook_submission.shadowed_by_file(module, cand.rel, source.decode("utf-8", "replace"), notebooks)
+        shadowed = notebook_submission.shadowed_by_file(module, cand.rel, source.decode("utf-8", "replace"), notebooks,
+                                                        staged.assignment)
         if shadowed:
             staged.notes.append(shadowed)
     folders = sorted({c.folder for c in chosen.values()}
@@ -506,7 +516,7 @@ def locate_and_copy(staged: Staged, upload: Upload) -> None:
 
 def from_notebooks(staged: Staged, module: str, notebooks: list[notebook_submission.NotebookCode]) -> bool:
     """Stage MODULE from the upload's notebooks (see notebook_submission.py); False when none gives it."""
-    choice = notebook_submission.choose(module, notebooks)
+    choice = notebook_submission.choose(module, notebooks, staged.assignment)
     if choice.problem:
         staged.problems[module] = choice.problem
     if choice.text is None:
@@ -520,7 +530,7 @@ def from_notebooks(staged: Staged, module: str, notebooks: list[notebook_submiss
 
 def notebook_helpers(staged: Staged, notebooks: list[notebook_submission.NotebookCode]) -> None:
     """Files written by %%writefile cells of the notebooks used, other than the modules: helper modules."""
-    taken = {f"{m}.py" for m in MODULES}
+    taken = {f"{m}.py" for m in staged.modules}
     for nb in notebooks:
         if nb.path not in staged.found.values():
             continue
@@ -545,7 +555,7 @@ def copy_helpers(staged: Staged, upload: Upload, folders: list[str]) -> None:
 
     The expected modules' names are never used for a helper (a module not graded stays absent).
     """
-    taken = {f"{m}.py" for m in MODULES} | set(MODULES)
+    taken = {f"{m}.py" for m in staged.modules} | set(staged.modules)
     chosen = set(staged.found.values())
     for folder in folders:
         prefix = f"{folder}/" if folder else ""
@@ -573,13 +583,13 @@ def summarise(staged: Staged, upload: Upload, any_candidate: bool) -> None:
         present = sorted(upload.files)
         holds = f" The submission holds: {quoted(present)}." if present else " The submission holds no files."
         staged.notes.insert(0, "No file of the assignment was found, so nothing could be graded: expected "
-                               f"{', '.join(m + '.py' for m in MODULES)} (or a Jupyter notebook that defines their "
-                               f"functions).{holds}")
+                               f"{', '.join(m + '.py' for m in staged.modules)} (or a Jupyter notebook that defines "
+                               f"their functions).{holds}")
         return
-    stubs = _stub_texts()
+    stubs = _stub_texts(load(staged.assignment))
     unchanged = [m for m in staged.found if m in stubs
                  and _canonical((staged.dir / f"{m}.py").read_bytes().decode("utf-8", "replace")) == stubs[m]]
-    if unchanged and len(unchanged) == len(MODULES):
+    if unchanged and len(unchanged) == len(staged.modules):
         staged.notes.insert(0, "Your files are the stubs as handed out, unchanged: every function still raises "
                                "NotImplementedError, so the score is 0. Implement the functions (see the "
                                "handout), check them with test_selfcheck.py, and submit again.")

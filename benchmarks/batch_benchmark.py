@@ -37,7 +37,7 @@ def copy_py(src: Path, dest: Path) -> None:
 
 def make_class(base: Path, n: int) -> dict[str, int]:
     """N submissions in BASE: correct, buggy, broken and stubs in realistic proportions."""
-    correct = [ROOT / "reference" / "solution", *correct_variants()]
+    correct = [ROOT / "reference" / "rnn_bptt" / "solution", *correct_variants()]
     bugs = load_bugs()
     broken = sorted(p for p in (ROOT / "tests" / "broken").iterdir() if p.is_dir())
     kinds = {"correct": round(0.35 * n), "buggy": round(0.40 * n), "broken": round(0.15 * n)}
@@ -60,7 +60,8 @@ def make_class(base: Path, n: int) -> dict[str, int]:
 
 def cold_grade(tmp: Path) -> float:
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "autograder", "grade", str(ROOT / "reference" / "solution"), "--results",
+    subprocess.run([sys.executable, "-m", "autograder", "grade", str(ROOT / "reference" / "rnn_bptt" / "solution"),
+                    "--results",
                     str(tmp / "cold.json"), "--quiet"], check=True, cwd=ROOT)
     return time.perf_counter() - start
 

@@ -17,7 +17,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT = [ROOT / "reference" / "solution", ROOT / "reference" / "samples" / "buggy", ROOT / "assignments" / "rnn_bptt"]
+DEFAULT = [ROOT / "reference" / "rnn_bptt" / "solution", ROOT / "reference" / "rnn_bptt" / "samples" / "buggy",
+           ROOT / "assignments" / "rnn_bptt"]
 
 
 def cold_run(submission: Path, results: Path) -> tuple[float, float, float]:

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from autograder import notebook_submission as nbs  # noqa: E402
-from autograder.contract import MODULES  # noqa: E402
+from autograder.assignments.rnn_bptt.contract import MODULES  # noqa: E402
 
 
 def notebook(sources: list[str], png_bytes: int = 0) -> bytes:
@@ -32,7 +32,8 @@ def notebook(sources: list[str], png_bytes: int = 0) -> bytes:
 
 
 def cases() -> dict[str, bytes]:
-    reference = [(ROOT / "reference" / "solution" / f"{m}.py").read_text(encoding="utf-8") for m in MODULES]
+    solution = ROOT / "reference" / "rnn_bptt" / "solution"
+    reference = [(solution / f"{m}.py").read_text(encoding="utf-8") for m in MODULES]
     dense = "x = " + "+".join(["1"] * ((nbs.MAX_CODE_BYTES - 40_000) // 2)) + "\n"   # the reference is ~30 KB
     return {
         "reference (4 code cells)": notebook(reference),

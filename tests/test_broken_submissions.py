@@ -27,15 +27,15 @@ from pathlib import Path
 
 import pytest
 
-from autograder.contract import FUNCTIONS, MODULES
-from autograder.points import TOTAL
+from autograder.assignments.rnn_bptt.contract import FUNCTIONS, MODULES
+from autograder.assignments.rnn_bptt.points import TOTAL
 from autograder.sandbox.runner import Limits
 from autograder.submission import stage
 
 TESTS_DIR = Path(__file__).resolve().parent
 REPO_ROOT = TESTS_DIR.parent
 BROKEN_DIR = TESTS_DIR / "broken"
-REFERENCE_DIR = REPO_ROOT / "reference" / "solution"
+REFERENCE_DIR = REPO_ROOT / "reference" / "rnn_bptt" / "solution"
 STUBS_DIR = REPO_ROOT / "assignments" / "rnn_bptt"
 FUNCTION_NAMES = [f.name for f in FUNCTIONS]
 # "never returns" costs 0.5 s of CPU, not 3 s (the wall-clock backstop stays far, for a loaded machine)

@@ -71,7 +71,7 @@ def write(path: Path, data) -> Path:
 def graded_class(tmp_path_factory):
     base = tmp_path_factory.mktemp("class")
     cls = base / "class"
-    for name, src in (("alice", "reference/solution"), ("bob", "reference/samples/buggy"),
+    for name, src in (("alice", "reference/rnn_bptt/solution"), ("bob", "reference/rnn_bptt/samples/buggy"),
                       ("carol", "assignments/rnn_bptt")):
         shutil.copytree(ROOT / src, cls / name, ignore=shutil.ignore_patterns("test_*", "*.md", "__pycache__"))
     out = base / "results"

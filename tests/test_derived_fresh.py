@@ -1,7 +1,8 @@
-"""autograder/derived.py: fresh (regenerated text equal to the committed one) and equal to the derivations.
+"""autograder/assignments/rnn_bptt/derived.py: fresh (regenerated text equal to the committed one) and
+equal to the derivations.
 
-The module is printed by reference/generate_derived.py from reference/derivations.py; the grader
-uses it at grade time without sympy (autograder/checks/symbolic.py).
+The module is printed by reference/rnn_bptt/generate_derived.py from reference/rnn_bptt/derivations.py; the grader
+uses it at grade time without sympy (autograder/assignments/rnn_bptt/checks/symbolic.py).
 """
 import re
 import subprocess
@@ -16,24 +17,25 @@ import sympy as sp
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from helpers_reference import REPO_ROOT, load_derivations, load_module_from_path, load_reference_module  # noqa: E402
 
-from autograder import derived  # noqa: E402
+from autograder.assignments.rnn_bptt import derived  # noqa: E402
 from autograder.cases import Draw
 from autograder.checks import all_probes  # noqa: E402
 
 D = load_derivations()
 RNN = load_reference_module("rnn")
-DERIVED = REPO_ROOT / "autograder" / "derived.py"
+DERIVED = REPO_ROOT / "autograder" / "assignments" / "rnn_bptt" / "derived.py"
+GENERATOR = REPO_ROOT / "reference" / "rnn_bptt" / "generate_derived.py"
 
 
 @pytest.fixture(scope="module")
 def generator():
-    return load_module_from_path(REPO_ROOT / "reference" / "generate_derived.py", "reference_generate_derived")
+    return load_module_from_path(GENERATOR, "reference_generate_derived")
 
 
 @pytest.fixture(scope="module")
 def regenerated(generator, tmp_path_factory) -> str:
     out = tmp_path_factory.mktemp("derived") / "derived.py"
-    subprocess.run([sys.executable, str(REPO_ROOT / "reference" / "generate_derived.py"), "--output", str(out)],
+    subprocess.run([sys.executable, str(GENERATOR), "--output", str(out)],
                    check=True, cwd=REPO_ROOT, capture_output=True)
     return out.read_text(encoding="utf-8")
 
@@ -44,7 +46,7 @@ def test_committed_module_is_fresh(regenerated):
     if made_with != sp.__version__:   # another printer may format the same formulas differently
         pytest.skip(f"derived.py was printed with sympy {made_with}, this is {sp.__version__}: the text comparison "
                     "needs the same version (test_regenerated_module_computes_the_same checks the numbers)")
-    assert regenerated == committed, ("autograder/derived.py is stale: run `python reference/generate_derived.py` "
+    assert regenerated == committed, ("derived.py is stale: run `python reference/rnn_bptt/generate_derived.py` "
                                       "and commit the result")
 
 
@@ -71,7 +73,8 @@ def test_regenerated_module_computes_the_same(regenerated, tmp_path):
 
 
 def test_grade_time_import_needs_no_sympy():
-    code = "import sys, autograder.grade, autograder.derived; print('sympy' in sys.modules)"
+    code = ("import sys, autograder.grade, autograder.assignment, autograder.assignments.rnn_bptt.derived; "
+            "autograder.assignment.load('rnn_bptt'); print('sympy' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], check=True, cwd=REPO_ROOT, capture_output=True, text=True)
     assert out.stdout.strip() == "False"
 
@@ -169,9 +172,9 @@ def test_bptt_matches_the_reference_and_its_shapes(sizes, N):
 
 
 def test_every_case_of_the_bptt_probe_has_a_derivation():
-    from autograder.checks.symbolic import bptt_sizes
+    from autograder.assignments.rnn_bptt.checks.symbolic import bptt_sizes
 
     cases = all_probes()["rnn_backward.finite_differences"].build(Draw(b"derivations"))
     assert cases
     missing = {bptt_sizes(c)[1:] for c in cases} - set(derived.RNN_BACKWARD)
-    assert not missing, f"add {missing} (T, D, H, O) to BPTT_SIZES in reference/generate_derived.py and regenerate"
+    assert not missing, f"add {missing} (T, D, H, O) to BPTT_SIZES in {GENERATOR} and regenerate"

@@ -20,13 +20,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from autograder.assignments.rnn_bptt.contract import BY_NAME, FUNCTIONS
+from autograder.assignments.rnn_bptt.diagnosis import clipping as DC
+from autograder.assignments.rnn_bptt.diagnosis import jacobian as DJ
+from autograder.assignments.rnn_bptt.diagnosis import rnn as DR
 from autograder.cases import Draw
 from autograder.checks import all_checks, all_probes
-from autograder.contract import BY_NAME, FUNCTIONS
 from autograder.diagnosis import catalogue, codes, diagnose
-from autograder.diagnosis import clipping as DC
-from autograder.diagnosis import jacobian as DJ
-from autograder.diagnosis import rnn as DR
 from autograder.diagnosis.answers import agree, run_trusted
 from autograder.grade import build_cases, grade_submission
 from autograder.results import to_gradescope
@@ -150,7 +150,7 @@ BASES = {  # the switch-free models, which must be the reference itself
 
 @pytest.mark.parametrize("function", sorted(BASES))
 def test_models_without_a_mistake_are_the_reference(cases, function):
-    from autograder.reference import load
+    from autograder.assignments.rnn_bptt.reference import ref as load
 
     ref = run_in_process(cases, function, getattr(load(), function))
     base = run_in_process(cases, function, BASES[function])
@@ -627,7 +627,8 @@ def test_a_model_that_raises_rules_itself_out(cases, monkeypatch):
 
     broken = mistake("broken_entry", "tanh_derivative", "values", "Broken (handout §2).", model=broken_model)
     real = explain.entries_for
-    monkeypatch.setattr(explain, "entries_for", lambda function: [broken, *real(function)])
+    monkeypatch.setattr(explain, "entries_for",
+                        lambda function, assignment=None: [broken, *real(function, assignment)])
     _, found = grade_in_process(cases, "tanh_derivative", tanh_derivative_of_preactivation)
     assert codes_in(found) == {"derivative_formula_applied_to_preactivation"}
 

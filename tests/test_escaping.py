@@ -18,8 +18,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from autograder.assignments.rnn_bptt.contract import FUNCTIONS
 from autograder.cli import main
-from autograder.contract import FUNCTIONS
 from autograder.escape import html_text, markdown_inline, markdown_lines, terminal_text, visible_controls
 from autograder.gradescope import metadata
 from autograder.report import terminal_summary
@@ -135,7 +135,7 @@ def hostile_report(tmp_path_factory):
     from autograder.grade import grade_submission
 
     sub = tmp_path_factory.mktemp("hostile") / "sub"
-    shutil.copytree(ROOT / "reference" / "solution", sub)
+    shutil.copytree(ROOT / "reference" / "rnn_bptt" / "solution", sub)
     # an import error whose message is the payload; look-alike file names that the notes list
     (sub / "jacobian.py").write_text(f"raise ValueError({HOSTILE!r})\n", encoding="utf-8")
     (sub / "clipping.py").unlink()

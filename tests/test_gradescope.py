@@ -24,14 +24,14 @@ from packaging.markers import Marker
 from packaging.requirements import Requirement
 from packaging.version import Version
 
+from autograder.assignments.rnn_bptt.contract import FUNCTIONS
+from autograder.assignments.rnn_bptt.points import TOTAL
 from autograder.cli import build_parser
-from autograder.contract import FUNCTIONS
 from autograder.gradescope import metadata, settings
 from autograder.gradescope.bundle import build_zip
-from autograder.points import TOTAL
 
 ROOT = Path(__file__).resolve().parents[1]
-REFERENCE = ROOT / "reference" / "solution"
+REFERENCE = ROOT / "reference" / "rnn_bptt" / "solution"
 STUBS = ROOT / "assignments" / "rnn_bptt"
 STUDENT_FILES = ("activations.py", "rnn.py", "jacobian.py", "clipping.py")
 PY310 = {"python_version": "3.10", "python_full_version": "3.10.12", "sys_platform": "linux",
@@ -169,8 +169,8 @@ def test_zip_holds_the_grader_and_reference_and_nothing_else(default_zip):
     package = {p.relative_to(ROOT).as_posix() for p in (ROOT / "autograder").rglob("*.py")
                if "__pycache__" not in p.parts}
     assert package <= names, f"grader files missing from the zip: {sorted(package - names)}"
-    assert {f"reference/solution/{f}" for f in STUDENT_FILES} <= names
-    extra = names - package - {f"reference/solution/{f}" for f in STUDENT_FILES}
+    assert {f"reference/rnn_bptt/solution/{f}" for f in STUDENT_FILES} <= names
+    extra = names - package - {f"reference/rnn_bptt/solution/{f}" for f in STUDENT_FILES}
     assert extra == {"setup.sh", "run_autograder", "requirements.txt", "gradescope.json", "fallback_results.json",
                      "course_secret"}
     forbidden = [n for n in names if n.startswith(("tests/", ".git", "assignments/", "benchmarks/"))

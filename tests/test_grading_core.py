@@ -9,17 +9,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from autograder.assignments.rnn_bptt.contract import FUNCTIONS
+from autograder.assignments.rnn_bptt.points import POINTS, TOTAL
 from autograder.cases import Draw
 from autograder.checks import all_checks, all_probes
-from autograder.contract import FUNCTIONS
 from autograder.grade import build_cases, grade_submission
-from autograder.points import POINTS, TOTAL
 from autograder.results import to_gradescope
 
 ROOT = Path(__file__).resolve().parents[1]
-REFERENCE = ROOT / "reference" / "solution"
+REFERENCE = ROOT / "reference" / "rnn_bptt" / "solution"
 STUBS = ROOT / "assignments" / "rnn_bptt"
-BUGGY_SAMPLE = ROOT / "reference" / "samples" / "buggy"
+BUGGY_SAMPLE = ROOT / "reference" / "rnn_bptt" / "samples" / "buggy"
 
 
 def grade_cli(submission: Path, results: Path) -> tuple[int, dict]:
@@ -168,7 +168,7 @@ def test_cached_draws_are_what_hypothesis_draws_and_bad_caches_are_ignored(tmp_p
     ranges = {"N": (1, 3), "T": (1, 5)}
     fresh = C.draws(C.sizes(**ranges), 7)
     first = C.generated_sizes(7, **ranges)       # a miss: drawn, then written
-    files = list(tmp_path.glob("draws-*.json"))
+    files = list(tmp_path.glob("*draws-*.json"))
     assert first == fresh and len(files) == 1
     assert C.generated_sizes(7, **ranges) == fresh   # a hit
     for junk in ("not json", "[{\"N\": 99, \"T\": 1, \"seed\": 0, \"scale\": 1.0}]", "{}"):

@@ -24,15 +24,15 @@ import numpy as np
 import pytest
 from attacks import harness
 
+from autograder.assignments.rnn_bptt.reference import ref
 from autograder.canonical import canonicalise
 from autograder.cases import submission_draw
 from autograder.grade import build_cases
-from autograder.reference import load as ref
 from autograder.secret import load_secret
 from autograder.submission import stage
 
 ROOT = Path(__file__).resolve().parents[1]
-BUGGY = ROOT / "reference" / "samples" / "buggy"
+BUGGY = ROOT / "reference" / "rnn_bptt" / "samples" / "buggy"
 
 # attack -> the functions it attacks (each must score 0; every other function full marks)
 ATTACKED = {
@@ -217,9 +217,9 @@ def test_no_probe_carries_another_probes_answer():
 
 def test_exception_places_point_at_the_students_own_lines(tmp_path):
     sub = tmp_path / "sub"
-    shutil.copytree(ROOT / "reference" / "solution", sub)
+    shutil.copytree(ROOT / "reference" / "rnn_bptt" / "solution", sub)
     (sub / "activations.py").write_text(
-        (ROOT / "reference" / "solution" / "activations.py").read_text()
+        (ROOT / "reference" / "rnn_bptt" / "solution" / "activations.py").read_text()
         + "\n\n# a comment\n\n\ndef tanh_derivative(x):\n    # another comment\n\n"
           "    raise ValueError('no: ' + repr(x))\n")
     line = (sub / "activations.py").read_text().splitlines().index("    raise ValueError('no: ' + repr(x))") + 1
@@ -243,9 +243,9 @@ def test_an_adaptive_attacker_learns_nothing_in_ten_submissions(tmp_path):
     seen_inputs: list[bytes] = []
     for round_ in range(10):
         sub = tmp_path / f"round{round_}"
-        shutil.copytree(ROOT / "reference" / "solution", sub)
+        shutil.copytree(ROOT / "reference" / "rnn_bptt" / "solution", sub)
         (sub / "jacobian.py").write_text(
-            (ROOT / "reference" / "solution" / "jacobian.py").read_text()
+            (ROOT / "reference" / "rnn_bptt" / "solution" / "jacobian.py").read_text()
             + f"\n\nROUND = {round_}\nTABLE = {table!r}\n_calls = [0]\n\n"
               "def gradient_bound(W_hh, steps, activation='tanh'):\n"
               "    _calls[0] += 1\n"

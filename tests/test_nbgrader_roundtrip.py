@@ -22,11 +22,11 @@ from pathlib import Path
 
 import pytest
 
-from autograder.contract import FUNCTIONS, MODULES
+from autograder.assignments.rnn_bptt.contract import FUNCTIONS, MODULES
 
 ROOT = Path(__file__).resolve().parents[1]
-REFERENCE = ROOT / "reference" / "solution"
-BUGGY_SAMPLE = ROOT / "reference" / "samples" / "buggy"
+REFERENCE = ROOT / "reference" / "rnn_bptt" / "solution"
+BUGGY_SAMPLE = ROOT / "reference" / "rnn_bptt" / "samples" / "buggy"
 ASSIGNMENT = "rnn_bptt"
 
 try:

@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 
 from autograder import notebook as nb
+from autograder.assignments.rnn_bptt.contract import FUNCTIONS, MODULES
+from autograder.assignments.rnn_bptt.points import POINTS
 from autograder.cli import main
-from autograder.contract import FUNCTIONS, MODULES
-from autograder.points import POINTS
 
 DRIVER = r'''
 import ast, json, sys

@@ -14,15 +14,15 @@ import pytest
 
 from autograder import notebook as nbgrader_notebook
 from autograder import notebook_submission as nbs
-from autograder.contract import MODULES
+from autograder.assignments.rnn_bptt.contract import MODULES
 from autograder.escape import markdown_inline
 from autograder.grade import grade_submission
 from autograder.results import to_gradescope
 from autograder.submission import stage
 
 ROOT = Path(__file__).resolve().parents[1]
-REFERENCE = ROOT / "reference" / "solution"
-BUGGY = ROOT / "reference" / "samples" / "buggy"
+REFERENCE = ROOT / "reference" / "rnn_bptt" / "solution"
+BUGGY = ROOT / "reference" / "rnn_bptt" / "samples" / "buggy"
 PNG = "iVBORw0KGgo" + "A" * (3 << 20)          # a 3 MB embedded plot
 
 

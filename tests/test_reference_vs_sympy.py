@@ -1,6 +1,6 @@
 """The NumPy reference solution against the sympy derivations and central finite differences.
 
-reference/derivations.py is the source of truth; if one of these fails, the reference (which the
+reference/rnn_bptt/derivations.py is the source of truth; if one of these fails, the reference (which the
 grader compares every submission with) is wrong, or the derivation is.
 """
 import sys

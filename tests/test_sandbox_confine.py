@@ -255,7 +255,7 @@ def _cmdline(pid: int) -> str:
 def test_planted_links_are_removed_from_out_before_the_grader_reads(tmp_path, monkeypatch):
     box = _box(tmp_path, monkeypatch, "fallback", WORKER_SCRIPT)
     try:
-        (box.out_dir / "step_0.jsonl").symlink_to(ROOT / "reference" / "solution" / "rnn.py")
+        (box.out_dir / "step_0.jsonl").symlink_to(ROOT / "reference" / "rnn_bptt" / "solution" / "rnn.py")
         (box.out_dir / "s0_c0_l0.npy").write_bytes(b"x")
         os.link(box.out_dir / "s0_c0_l0.npy", box.out_dir / "s0_c0_l1.npy")
         (box.out_dir / "ok.jsonl").write_text("{}\n")
@@ -296,7 +296,7 @@ def test_memory_budget_never_exceeds_what_the_container_leaves(monkeypatch):
 def test_sandbox_is_reported_in_the_grade_log():
     from autograder.grade import grade_submission
 
-    report = grade_submission(ROOT / "reference" / "solution")
+    report = grade_submission(ROOT / "reference" / "rnn_bptt" / "solution")
     assert report.score == 100
     assert any(line.startswith("sandbox: ") for line in report.log), report.log
     assert not any(line.startswith("WARNING") for line in report.log), report.log
@@ -354,7 +354,7 @@ def unprivileged_env():
 def test_the_grader_works_without_root(unprivileged_env, mode):
     top, repo, env, rt = unprivileged_env
     out = subprocess.run(["setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups", "--",
-                          str(rt.python), "-c", GRADE_AND_LOG, str(repo / "reference" / "solution")],
+                          str(rt.python), "-c", GRADE_AND_LOG, str(repo / "reference" / "rnn_bptt" / "solution")],
                          env={**env, confine.MODE_ENV: mode}, cwd=top, capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr[-3000:]
     result = json.loads(out.stdout.strip().splitlines()[-1])

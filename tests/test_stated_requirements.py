@@ -1,6 +1,7 @@
 """Every requirement the grader enforces is stated where the student reads about the function (issue 16).
 
-autograder/checks/stated.py lists, for every check id of autograder/points.py, the phrases that
+autograder/assignments/rnn_bptt/stated.py lists, for every check id of
+autograder/assignments/rnn_bptt/points.py, the phrases that
 state what the check enforces. Each must appear in the function's stub (its docstring or its
 module's docstring) or in a handout section that the stub cites. The student text never
 mentions the project's SPEC, which students do not have.
@@ -13,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from autograder.checks.stated import STATED
-from autograder.contract import BY_NAME
-from autograder.points import POINTS
+from autograder.assignments.rnn_bptt.contract import BY_NAME
+from autograder.assignments.rnn_bptt.points import POINTS
+from autograder.assignments.rnn_bptt.stated import STATED
 
 STUBS = Path(__file__).resolve().parents[1] / "assignments" / "rnn_bptt"
 HANDOUT = STUBS / "handout.md"

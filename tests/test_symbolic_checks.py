@@ -1,4 +1,4 @@
-"""The ".sympy" checks (autograder/checks/symbolic.py), judged in process on the grade's own cases.
+"""The ".sympy" checks (autograder/assignments/rnn_bptt/checks/symbolic.py), judged in process on the grade's own cases.
 
 Answers are built here as the worker would send them back (plain arrays), from the reference
 (which must pass) and from wrong formulas (which must fail with feedback that names entries and
@@ -10,13 +10,13 @@ import re
 import numpy as np
 import pytest
 
-from autograder import derived
+from autograder.assignments.rnn_bptt import derived
+from autograder.assignments.rnn_bptt.checks import symbolic as S
+from autograder.assignments.rnn_bptt.points import POINTS
+from autograder.assignments.rnn_bptt.reference import ref
 from autograder.cases import Draw
 from autograder.checks import CallResult, Case, all_checks, all_probes
-from autograder.checks import symbolic as S
 from autograder.judge import fmt
-from autograder.points import POINTS
-from autograder.reference import load as ref
 
 CHECKS = {c.id: c for c in S.CHECKS}
 

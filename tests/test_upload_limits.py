@@ -20,7 +20,7 @@ from autograder.submission import MAX_FILE_BYTES, stage
 from autograder.ziplimits import MAX_ZIP_ENTRIES, ZipRefused, read_directory
 
 ROOT = Path(__file__).resolve().parents[1]
-SOLUTION = ROOT / "reference" / "solution"
+SOLUTION = ROOT / "reference" / "rnn_bptt" / "solution"
 MODULES = ("activations", "rnn", "jacobian", "clipping")
 
 

@@ -1,0 +1,1 @@
+"""The built-in assignments, one package each (autograder.assignment.load finds them by name)."""

@@ -2,8 +2,9 @@
 
 A Probe is a batch of calls of one student function on inputs built in the trusted process.
 A Check reads the answers of one probe and judges every case, giving credit for the fraction
-of cases that pass. Points live in autograder/points.py; misconception diagnoses in
-autograder/diagnosis/. Adding a check is one entry in the module of its student file.
+of cases that pass. An assignment declares its probes and checks (in its own folder, e.g.
+autograder/assignments/rnn_bptt/checks/), its points table and its misconception catalogue; this
+module holds only what every assignment's checks share.
 """
 from __future__ import annotations
 
@@ -70,7 +71,7 @@ Judge = Callable[[Case, CallResult], Verdict]
 
 @dataclass(frozen=True)
 class Check:
-    id: str              # key of the points table, e.g. "rnn_forward.h"
+    id: str              # key of the points table: "<function>.<what>"
     function: str        # the student function it grades (the test name's prefix)
     title: str           # "h matches the reference"
     probe: str           # id of the probe whose answers it judges
@@ -92,7 +93,7 @@ class Check:
 
 # ---- judges shared by many checks -----------------------------------------------------------
 def matches(path: str, expected: Callable[[Case], Any], name: str | None = None) -> Judge:
-    """Judge output `path` against expected(case), per SPEC's tolerance."""
+    """Judge output `path` against expected(case), per the contract's tolerance (e.g. docs/contracts/rnn_bptt.md)."""
 
     def judge(case: Case, result: CallResult) -> Verdict:
         return compare(result.leaf(path), expected(case), name or path, visible=case.visible)
@@ -192,23 +193,15 @@ def inputs_check(probes: list[Probe], function: str, main: str, arg_names: tuple
                  extra_probes=other_probes(probes, function, main), expects_exception=True)
 
 
-def all_checks() -> list[Check]:
-    """Every graded check, in the order of the report (worked examples are not among them)."""
-    return [c for c in registry_checks() if not c.example]
+def all_checks(assignment=None) -> list[Check]:
+    """Every graded check of ASSIGNMENT (default: the default one), in the order of the report."""
+    from autograder.assignment import load
+
+    return load(assignment).graded_checks()
 
 
-def example_checks() -> list[Check]:
-    return [c for c in registry_checks() if c.example]
+def all_probes(assignment=None) -> dict[str, Probe]:
+    """Every probe of ASSIGNMENT (default: the default one), by id."""
+    from autograder.assignment import load
 
-
-def registry_checks() -> list[Check]:
-    from autograder.checks import activations, clipping, jacobian, rnn, symbolic
-
-    return [*activations.CHECKS, *rnn.CHECKS, *jacobian.CHECKS, *clipping.CHECKS, *symbolic.CHECKS]
-
-
-def all_probes() -> dict[str, Probe]:
-    from autograder.checks import activations, clipping, jacobian, rnn
-
-    probes = [*activations.PROBES, *rnn.PROBES, *jacobian.PROBES, *clipping.PROBES]
-    return {p.id: p for p in probes}
+    return load(assignment).probe_map

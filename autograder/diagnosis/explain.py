@@ -24,11 +24,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from autograder.assignment import Assignment, load
 from autograder.checks import CallResult, Case
-from autograder.contract import BY_NAME
 from autograder.diagnosis.answers import agree, run_trusted
 from autograder.diagnosis.registry import Misconception, entries_for
-from autograder.reference import load as reference
 from autograder.scoring import Outcome
 
 
@@ -40,7 +39,11 @@ class FunctionView:
     outcomes: dict[str, Outcome]                 # check id -> outcome, for this function's checks
     cases: dict[str, list[Case]]                 # probe id -> cases, for this function's probes
     results: dict[str, list[CallResult]]         # probe id -> the student's answers
+    assignment: Assignment | None = None         # default: the default assignment
     _reference: dict[str, list[CallResult]] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self):
+        self.assignment = load(self.assignment)
 
     @property
     def failing(self) -> set[str]:
@@ -52,11 +55,11 @@ class FunctionView:
 
     def reference(self, probe: str) -> list[CallResult]:
         if probe not in self._reference:
-            self._reference[probe] = self.run(getattr(reference(), self.function), probe)
+            self._reference[probe] = self.run(getattr(self.assignment.ref(), self.function), probe)
         return self._reference[probe]
 
     def run(self, fn, probe: str) -> list[CallResult]:
-        schema = BY_NAME[self.function].schema
+        schema = self.assignment.by_name[self.function].schema
         return [run_trusted(fn, case, schema) for case in self.cases[probe]]
 
 
@@ -73,7 +76,7 @@ def usable(leaf: dict | None) -> bool:
 def model_cells(entry: Misconception, view: FunctionView) -> set[Cell]:
     """The cells the entry's model explains: all those where it deviates from the reference, when
     the student reproduces it on every valid case of every one of them; otherwise none."""
-    schema = BY_NAME[view.function].schema
+    schema = view.assignment.by_name[view.function].schema
     deviating: set[Cell] = set()
     differing: set[Cell] = set()      # the student differs from the model in some case
     for probe, cases in view.cases.items():
@@ -103,7 +106,7 @@ def explanation(view: FunctionView) -> dict[str, list[tuple[str, str]]]:
     failing = view.failing
     if not failing:
         return {}
-    entries = entries_for(view.function)
+    entries = entries_for(view.function, view.assignment)
     candidates = []
     for entry in entries:
         if entry.model is not None and failing.intersection(entry.checks):

@@ -12,28 +12,28 @@ behaviour:
   results (see detectors.py).
 
 Several entries may share a code (variants of one mistake: x * (1 - x) or 1 - x**2, an average
-over N or over N*T...). The entries live beside the models, one module per student file
-(activations.py, rnn.py, jacobian.py, clipping.py); this module only collects them.
+over N or over N*T...). The entries belong to the assignment (e.g.
+autograder/assignments/rnn_bptt/diagnosis/, one module per student file), which declares them
+as its `misconceptions`; this module defines the entry and reads an assignment's catalogue. It
+imports none of them (no import cycle).
 Sentences are written for the student: what the mistake is, why it is wrong, and the handout
 section to reread, as "(handout §4.3)".
 """
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from functools import cache
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from autograder.checks.symbolic import SAME_ANSWERS
-
 if TYPE_CHECKING:
+    from autograder.assignment import Assignment
     from autograder.diagnosis.explain import FunctionView
 
 
 @dataclass(frozen=True)
 class Misconception:
     code: str                   # e.g. "recurrent_weight_grad_uses_current_state"
-    function: str               # the student function, as in contract.FUNCTIONS
+    function: str               # the student function, as the assignment's contract names it
     checks: tuple[str, ...]     # ids of the checks it explains (the ones it makes fail)
     sentence: str               # for the student, with a pointer to the handout
     model: Callable | None = None                           # the reference with this mistake
@@ -53,28 +53,30 @@ class Misconception:
 
 def mistake(code: str, function: str, checks, sentence: str, model: Callable | None = None,
             detector: Callable | None = None, variant: str = "") -> Misconception:
-    """One catalogue entry; checks may be given without the function prefix ("W_hh").
-
-    A mistake that fails a value check also fails the sympy check judging the same answers
-    (checks/symbolic.py SAME_ANSWERS), which is added here.
-    """
+    """One catalogue entry; checks may be given without the function prefix ("W_hh")."""
     checks = (checks,) if isinstance(checks, str) else tuple(checks)
     ids = tuple(c if "." in c else f"{function}.{c}" for c in checks)
-    ids += tuple(dict.fromkeys(SAME_ANSWERS[c] for c in ids if c in SAME_ANSWERS and SAME_ANSWERS[c] not in ids))
     return Misconception(code, function, ids, " ".join(sentence.split()), model, detector, variant)
 
 
-@cache
-def catalogue() -> tuple[Misconception, ...]:
-    """Every entry, in priority order (earlier entries win ties between equal explanations)."""
-    from autograder.diagnosis import activations, clipping, jacobian, rnn
-
-    return (*activations.ENTRIES, *rnn.ENTRIES, *jacobian.ENTRIES, *clipping.ENTRIES)
-
-
-def entries_for(function: str) -> list[Misconception]:
-    return [m for m in catalogue() if m.function == function]
+def with_same_answers(entry: Misconception, same: dict[str, str]) -> Misconception:
+    """ENTRY also explaining the checks that judge the same answers as one it lists (same: check id
+    -> the other check's id), e.g. a sympy check beside the value check it shares answers with."""
+    extra = tuple(dict.fromkeys(same[c] for c in entry.checks if c in same and same[c] not in entry.checks))
+    return replace(entry, checks=entry.checks + extra) if extra else entry
 
 
-def codes() -> set[str]:
-    return {m.code for m in catalogue()}
+def catalogue(assignment: Assignment | str | None = None) -> tuple[Misconception, ...]:
+    """Every entry of ASSIGNMENT (default: the default one), in priority order (earlier entries
+    win ties between equal explanations)."""
+    from autograder.assignment import load
+
+    return tuple(load(assignment).misconceptions)
+
+
+def entries_for(function: str, assignment: Assignment | str | None = None) -> list[Misconception]:
+    return [m for m in catalogue(assignment) if m.function == function]
+
+
+def codes(assignment: Assignment | str | None = None) -> set[str]:
+    return {m.code for m in catalogue(assignment)}

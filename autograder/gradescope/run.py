@@ -12,7 +12,6 @@ import os
 import resource
 import sys
 import time
-import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,19 +56,19 @@ def layout(root: str | Path | None = None) -> Layout:
 def run(where: Layout) -> int:
     """Grade where.submission into where.results. 0 when results.json was written, else 2."""
     from autograder.escape import terminal_text
-    from autograder.grade import failed_report, grade_submission
     from autograder.report import terminal_summary
     from autograder.results import to_gradescope, write_atomically
+    from autograder.safe_grade import grade_safely
 
     log = [f"grader: {Path(autograder.__file__).parent}", f"python: {sys.version.split()[0]}"]
     chosen, problem = settings.load(where.source / settings.SETTINGS_FILE)
     info = metadata.read_metadata(where.metadata)
     log += [m for m in (problem, info.problem) if m]
-    try:
-        report = grade_submission(where.submission, limits=CONTAINER_LIMITS, secret=course_secret(where))
-    except Exception as exc:  # noqa: BLE001 - results.json must be written whatever happens
-        traceback.print_exc()
-        report = failed_report(exc)
+    graded = grade_safely(where.submission, limits=CONTAINER_LIMITS, secret=course_secret(where),
+                          assignment=chosen.assignment)
+    if graded.internal_error:
+        print(graded.internal_error, file=sys.stderr, end="")
+    report = graded.report
     try:
         write_atomically(where.results, to_gradescope(report, chosen.test_visibility, metadata.greeting(info),
                                                       chosen.results_visibility))
@@ -93,13 +92,17 @@ def course_secret(where: Layout):
 
 def selftest() -> int:
     """Grade the bundled reference solution; 0 only when it earns every point (setup.sh runs this)."""
+    from autograder.assignment import load
     from autograder.grade import grade_submission
-    from autograder.reference import reference_dir
     from autograder.report import terminal_summary
 
     start = time.monotonic()
-    report = grade_submission(reference_dir(), limits=CONTAINER_LIMITS, secret=course_secret(layout()))
-    print(terminal_summary(report, f"self-test: reference solution {reference_dir()}", verbose=True))
+    where = layout()
+    chosen, _ = settings.load(where.source / settings.SETTINGS_FILE)
+    assignment = load(chosen.assignment)
+    solution = assignment.reference.dir
+    report = grade_submission(solution, limits=CONTAINER_LIMITS, secret=course_secret(where), assignment=assignment)
+    print(terminal_summary(report, f"self-test: {assignment.name}'s reference solution {solution}", verbose=True))
     print(f"{time.monotonic() - start:.1f} s; {peak_memory()}")
     if report.score != report.max_score:
         print("self-test FAILED: the grader does not give the reference solution full marks in this "

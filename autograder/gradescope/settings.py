@@ -20,9 +20,11 @@ class Settings:
 
     test_visibility: str = "visible"
     results_visibility: str = "visible"
+    assignment: str = "rnn_bptt"     # the built-in assignment (of the zip's autograder/assignments/) it grades
 
     def __post_init__(self) -> None:
-        for name, value in asdict(self).items():
+        for name in ("test_visibility", "results_visibility"):
+            value = getattr(self, name)
             if value not in VISIBILITIES:
                 raise ValueError(f"{name.replace('_', '-')} must be one of {', '.join(VISIBILITIES)}; got {value!r}")
 

@@ -531,15 +531,16 @@ def _setup_fallback(box: Box, h: Host) -> None:
 
 def protect_grader_files() -> list[str]:
     """Root, fallback mode: make the grader's tree (checks, reference, tests) unreadable to others."""
-    from autograder import reference
+    from autograder.assignment import loaded
 
     package = Path(__file__).resolve().parents[1]          # autograder/
     tree = package.parent
     targets = [tree] if (tree / "reference").is_dir() or (tree / "pyproject.toml").is_file() else [package]
-    try:
-        targets.append(reference.reference_dir().resolve())
-    except FileNotFoundError:
-        pass
+    for a in loaded():      # the references and instructors' folders outside the tree
+        if a.reference is not None and a.reference.dir.is_dir():
+            targets.append(a.reference.dir.resolve())
+        if a.folder is not None and not a.folder.resolve().is_relative_to(tree):
+            targets.append(a.folder.resolve())
     notes = []
     for path in targets:
         try:

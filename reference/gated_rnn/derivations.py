@@ -16,7 +16,7 @@ reference/gated_rnn/solution/ is tested against it (tests/gated_rnn/test_gated_r
     symbols held constant and then evaluated with each symbol set to the value of h_{mk}.
 
 The sigmoid is written (1 + tanh(a / 2)) / 2, equal to 1 / (1 + exp(-a)) (part 1's
-reference/derivations.py proves it) and overflow-free when lambdified.
+reference/rnn_bptt/derivations.py proves it) and overflow-free when lambdified.
 """
 from functools import cache
 

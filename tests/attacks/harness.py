@@ -18,11 +18,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder.contract import FUNCTIONS
+from autograder.assignments.rnn_bptt.contract import FUNCTIONS
 
 REPO = Path(__file__).resolve().parents[2]
 ATTACKS = Path(__file__).resolve().parent
-SOLUTION = REPO / "reference" / "solution"
+SOLUTION = REPO / "reference" / "rnn_bptt" / "solution"
 MODULES = ("activations", "rnn", "jacobian", "clipping")
 TOKEN = "rnnatk" + secrets.token_hex(4)          # 14 characters: fits in /proc/PID/comm
 SECRET_ENV = {"RNN_ATTACK_SECRET": "secret-" + TOKEN}

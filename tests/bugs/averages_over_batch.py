@@ -1,4 +1,4 @@
-"""Bug: the weight gradients divided by the batch size N (a mean loss), though SPEC asks for sums."""
+"""Bug: the weight gradients divided by the batch size N (a mean loss), though the contract asks for sums."""
 import numpy as np
 
 BUG_FILE = "rnn"

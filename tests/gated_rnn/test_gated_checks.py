@@ -43,10 +43,12 @@ MODULE_OF = {f.name: f.module for f in CT.FUNCTIONS}
 
 @pytest.fixture(scope="module", autouse=True)
 def gated_tables():
-    """scoring's tables are part 1's until the declaration lands: gated_rnn's for this module."""
+    """The engine's default assignment is gated_rnn for this module (score_check, call_problem and
+    the diagnosis read its points, contract, catalogue and reference)."""
+    import autograder.assignment as A
+
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(scoring, "POINTS", P.POINTS)
-        mp.setattr(scoring, "BY_NAME", CT.BY_NAME)
+        mp.setattr(A, "DEFAULT", "gated_rnn")
         yield
 
 
@@ -246,10 +248,8 @@ def test_a_bug_loses_points_only_in_the_functions_it_breaks(bug_outcomes, bug):
 
 @pytest.fixture
 def gated_diagnosis(monkeypatch):
-    """explain.py reads part 1's catalogue, contract and reference: gated_rnn's for one test."""
-    monkeypatch.setattr(explain, "entries_for", GD.entries_for)
-    monkeypatch.setattr(explain, "BY_NAME", CT.BY_NAME)
-    monkeypatch.setattr(explain, "reference", R.load)
+    """The diagnosis reads the default assignment's catalogue, contract and reference: gated_rnn's
+    here (gated_tables)."""
 
 
 @pytest.mark.parametrize("bug", [b for b in BUGS if b.codes], ids=lambda b: b.name)

@@ -183,7 +183,7 @@ def test_reference_truncated_matches_sympy_with_detached_symbols(T, k):
 
 @pytest.mark.parametrize("k", [4, 5, 100])
 def test_truncated_with_k_at_least_T_is_part_1s_full_bptt(k):
-    """Against part 1's own sympy BPTT (reference/derivations.py): k >= T detaches nothing."""
+    """Against part 1's own sympy BPTT (reference/rnn_bptt/derivations.py): k >= T detaches nothing."""
     from helpers_reference import load_derivations
     part1 = load_derivations()
     x, h0, params, dh, dy = tiny_rnn(k, 4)

@@ -34,6 +34,7 @@ import numpy as np
 from autograder import cases as C
 from autograder.assignments.gated_rnn.contract import ARG_NAMES, GRU_KEYS, LSTM_KEYS, RNN_KEYS
 from autograder.assignments.gated_rnn.reference import load as ref
+from autograder.assignments.rnn_bptt.inputs import rnn_params  # the truncation is part 1's vanilla RNN
 from autograder.checks import CallResult, Case, Check, Judge, Probe, Verdict, example_check, inputs_check, matches
 from autograder.judge import PASS, compare
 
@@ -379,7 +380,7 @@ def truncated_case(N, T, D, H, O, k, seed, scale) -> Case:
     g = np.random.default_rng(seed)
     x = _normal(g, scale, (N, T, D))
     h0 = initial_state(g, N, H)
-    params = C.rnn_params(g, D, H, O, scale)
+    params = rnn_params(g, D, H, O, scale)
     h = rnn_states(x, h0, params)
     dh, dy = g.normal(0.0, 1.0, size=(N, T, H)), g.normal(0.0, 1.0, size=(N, T, O))
     args = (dh, dy, x, h0, h, params, k)

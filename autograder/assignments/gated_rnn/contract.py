@@ -1,12 +1,12 @@
 """The student contract of gated_rnn (docs/contracts/gated_rnn.md) as data: files, functions,
 signatures, answer schemas, helpers, parameter keys.
 
-The same shape as autograder/contract.py (part 1), built from its types, so that the assignment's
-declaration can point at FUNCTIONS and MODULES here.
+The same shape as part 1's (autograder/assignments/rnn_bptt/contract.py), built from the engine's
+types; the declaration (__init__.py) points at FUNCTIONS and MODULES here.
 """
 from __future__ import annotations
 
-from autograder.contract import ARRAY, StudentFunction, dict_of, tuple_of
+from autograder.assignment import ARRAY, StudentFunction, dict_of, tuple_of
 
 LSTM_KEYS = ("W_x", "W_h", "b")
 GRU_KEYS = ("W_xr", "W_hr", "b_r", "W_xz", "W_hz", "b_z", "W_xn", "W_hn", "b_n")

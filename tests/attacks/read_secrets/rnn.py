@@ -7,7 +7,8 @@ import attack_kit as kit
 import ref_rnn
 from ref_rnn import *  # noqa: F401,F403
 
-SECRETS = ("reference/solution/rnn.py", "autograder/checks/rnn.py", "autograder/reference.py")
+SECRETS = ("reference/rnn_bptt/solution/rnn.py", "autograder/assignments/rnn_bptt/checks/rnn.py",
+           "autograder/assignment.py")
 
 
 def _candidates():

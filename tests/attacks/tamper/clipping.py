@@ -13,7 +13,7 @@ import ref_clipping
 from ref_clipping import *  # noqa: F401,F403
 
 FILES = [os.path.join(kit.REPO, p) for p in ("autograder/scoring.py", "autograder/grade.py",
-                                               "reference/solution/rnn.py", "autograder/sandbox/wire.py")]
+                                               "reference/rnn_bptt/solution/rnn.py", "autograder/sandbox/wire.py")]
 
 
 def _folders():

@@ -10,9 +10,10 @@ from functools import partial
 
 import numpy as np
 
-from autograder.contract import PARAM_KEYS
 from autograder.diagnosis import detectors as D
 from autograder.diagnosis.registry import mistake
+
+from ..contract import PARAM_KEYS
 
 
 def _sigmoid(z):

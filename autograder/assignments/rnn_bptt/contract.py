@@ -1,38 +1,13 @@
-"""The student contract of SPEC.md as data: files, functions, signatures, output shapes, helpers.
+"""The student contract of rnn_bptt as data: files, functions, signatures, answer schemas, helpers.
 
-Everything else in the grader refers to functions by the names defined here.
+The rules in words: docs/contracts/rnn_bptt.md. Everything else in this assignment refers to
+functions by the names defined here.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from autograder.assignment import ARRAY, SCALAR, STRING, StudentFunction, dict_of, tuple_of
 
 PARAM_KEYS = ("W_xh", "W_hh", "b_h", "W_hy", "b_y")
-
-ARRAY = {"kind": "array"}
-SCALAR = {"kind": "scalar"}
-STRING = {"kind": "str"}
-
-
-def tuple_of(**items: dict) -> dict:
-    return {"kind": "tuple", "names": list(items), "items": list(items.values())}
-
-
-def dict_of(keys: tuple[str, ...]) -> dict:
-    return {"kind": "dict", "keys": list(keys), "items": [ARRAY] * len(keys)}
-
-
-@dataclass(frozen=True)
-class StudentFunction:
-    name: str
-    module: str                 # file stem in the submission's top folder
-    signature: str              # as the handout and stubs print it
-    schema: dict                # the structure of the answer (see sandbox/worker.py)
-    helper: str | None = None   # a function of the same module it may build on (SPEC)
-
-    @property
-    def filename(self) -> str:
-        return f"{self.module}.py"
-
 
 FUNCTIONS: tuple[StudentFunction, ...] = (
     StudentFunction("sigmoid", "activations", "sigmoid(x)", ARRAY),

@@ -1,5 +1,5 @@
-"""The public maths of the handout that replaces a student's faulty helper (SPEC: functions that
-build on others), as source text for the worker.
+"""The public maths of the handout that replaces a student's faulty helper (docs/contracts/rnn_bptt.md:
+functions that build on others), as source text for the worker.
 
 None of it is ever in a worker that grades the function it would answer: the worker script holds
 no helper, and only the run that grades a helper's dependants receives that helper's source
@@ -7,8 +7,6 @@ no helper, and only the run that grades a helper's dependants receives that help
 a self-contained function of NumPy (imported as np in its namespace).
 """
 from __future__ import annotations
-
-import inspect
 
 import numpy as np
 
@@ -33,7 +31,3 @@ def gradient_bound(W_hh, steps, activation="tanh"):
 
 HELPERS = {"sigmoid": sigmoid, "hidden_jacobian": hidden_jacobian, "gradient_bound": gradient_bound}
 
-
-def source(name: str) -> str:
-    """The source text of helper NAME, as the worker executes it."""
-    return inspect.getsource(HELPERS[name])

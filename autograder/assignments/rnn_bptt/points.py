@@ -1,6 +1,6 @@
 """The points table: every check's weight, in one place. It sums to 100.
 
-Each check earns points * (cases passed / cases run). Keys are check ids (autograder/checks/).
+Each check earns points * (cases passed / cases run). Keys are check ids (checks/ of this folder).
 The ".sympy" checks (checks/symbolic.py) take their points from their function's reference checks.
 """
 POINTS: dict[str, float] = {

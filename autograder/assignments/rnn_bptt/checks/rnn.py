@@ -10,9 +10,11 @@ import numpy as np
 
 from autograder import cases as C
 from autograder.checks import CallResult, Case, Check, Probe, Verdict, example_check, inputs_check, matches
-from autograder.contract import PARAM_KEYS
 from autograder.judge import PASS, compare
-from autograder.reference import load as ref
+
+from ..contract import PARAM_KEYS
+from ..inputs import rnn_params
+from ..reference import ref
 
 FIXED_SIZES = [  # (N, T, D, H, O): generic sizes where every mistake shows
     (2, 4, 3, 4, 2),
@@ -42,7 +44,7 @@ def forward_case(N, T, D, H, O, seed, scale) -> Case:
     g = np.random.default_rng(seed)
     x = g.normal(0.0, scale, size=(N, T, D))
     h0 = np.tanh(g.normal(0.0, scale, size=(N, H)))
-    params = C.rnn_params(g, D, H, O, scale)
+    params = rnn_params(g, D, H, O, scale)
     return Case((x, h0, params), label=_label(N, T, D, H, O))
 
 

@@ -2,7 +2,7 @@
 
 A student who follows the stubs and the handout exactly must get full marks, so every
 requirement a check enforces has to be written where the student reads about that function.
-STATED maps every check id of autograder/points.py to the phrases that state it. Each phrase
+STATED maps every check id of autograder/assignments/rnn_bptt/points.py to the phrases that state it. Each phrase
 must appear in the stub of the check's function (its docstring or its module's docstring, in
 assignments/rnn_bptt/) or in a handout section that one of those docstrings cites ("handout
 section 2", "handout sections 5, 6"). tests/test_stated_requirements.py holds the text to it,

@@ -1,9 +1,11 @@
-"""Print the sympy derivations of reference/derivations.py as plain NumPy code: autograder/derived.py.
+"""Print the sympy derivations of reference/rnn_bptt/derivations.py as plain NumPy code:
+autograder/assignments/rnn_bptt/derived.py.
 
-Usage: python reference/generate_derived.py [--output PATH]
+Usage: python reference/rnn_bptt/generate_derived.py [--output PATH]
 
 The grader judges sigmoid_derivative, tanh_derivative, hidden_jacobian and rnn_backward against
-these functions at grade time (autograder/checks/symbolic.py) without importing sympy. Every
+these functions at grade time (autograder/assignments/rnn_bptt/checks/symbolic.py) without
+importing sympy. Every
 expression is derived by sympy and printed by sympy's NumPyPrinter after common-subexpression
 elimination (sp.cse); only the def lines, docstrings, array conversions and return containers are
 written here. tests/test_derived_fresh.py regenerates the module and fails when the committed one
@@ -22,21 +24,23 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import derivations as D  # noqa: E402
 
-OUTPUT = HERE.parent / "autograder" / "derived.py"
+OUTPUT = HERE.parents[1] / "autograder" / "assignments" / "rnn_bptt" / "derived.py"
 
-# (T, D, H, O) of the cases of the probe rnn_backward.finite_differences (autograder/checks/rnn.py);
+# (T, D, H, O) of the cases of the probe rnn_backward.finite_differences
+# (autograder/assignments/rnn_bptt/checks/rnn.py);
 # the batch size N is free.
 BPTT_SIZES = ((3, 2, 3, 2), (4, 3, 2, 1))
 
-HEADER = '''"""GENERATED FILE: do not edit. Printed by reference/generate_derived.py (sympy {version}) from the
-derivations in reference/derivations.py; regenerate with `python reference/generate_derived.py`
+HEADER = '''"""GENERATED FILE: do not edit. Printed by reference/rnn_bptt/generate_derived.py (sympy {version})
+from the derivations in reference/rnn_bptt/derivations.py; regenerate with
+`python reference/rnn_bptt/generate_derived.py`
 (tests/test_derived_fresh.py fails when this file is stale).
 
 Plain NumPy functions whose every formula was derived by sympy: the activation derivatives
 (overflow-free forms, exact relative to their size), one entry J[i, j] of the one-step Jacobian
 d h_t / d h_(t-1) for any H, and the BPTT gradients of L = sum(dh * h) + sum(dy * y) for an
 unrolled sequence of the sizes in RNN_BACKWARD (evaluated on a whole batch at once).
-autograder/checks/symbolic.py judges submissions with them; they share no code with the
+checks/symbolic.py (beside this file) judges submissions with them; they share no code with the
 reference solution.
 """
 # ruff: noqa: E501
@@ -149,7 +153,7 @@ def bptt_code(sizes: tuple[int, ...]) -> tuple[str, str]:
 
 
 def generate() -> str:
-    """The text of autograder/derived.py."""
+    """The text of autograder/assignments/rnn_bptt/derived.py."""
     parts = [HEADER.format(version=sp.__version__)]
     parts += [activation_derivative_code("sigmoid"), "", activation_derivative_code("tanh"), ""]
     entries = {}

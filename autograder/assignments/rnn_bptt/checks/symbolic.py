@@ -1,7 +1,7 @@
 """Checks against the sympy derivations: sigmoid_derivative, tanh_derivative, hidden_jacobian, rnn_backward.
 
-The expected answers come from autograder/derived.py, NumPy code that sympy printed from the
-derivations in reference/derivations.py (regenerate with `python reference/generate_derived.py`),
+The expected answers come from derived.py (of this folder), NumPy code that sympy printed from the
+derivations in reference/rnn_bptt/derivations.py (`python reference/rnn_bptt/generate_derived.py`),
 not from the reference solution: the two oracles share no code, so a bug in the reference cannot
 hide a student's same bug here. The checks judge the cases of existing probes (no further calls
 of student code). A failing case names the entries that differ and the order of magnitude of the
@@ -13,9 +13,10 @@ from collections.abc import Callable
 
 import numpy as np
 
-from autograder import derived
 from autograder.checks import PASS, CallResult, Case, Check, Verdict
 from autograder.judge import compare, tolerance
+
+from .. import derived
 
 MAX_ENTRIES_NAMED = 3
 
@@ -56,7 +57,7 @@ def _entries(bad: np.ndarray) -> str:
 
 
 def difference(leaf: dict | None, expected: np.ndarray, name: str) -> str | None:
-    """None when the answer agrees with `expected` (SPEC tolerance); else what differs, without its values."""
+    """None when the answer agrees with `expected` (the contract's tolerance); else what differs, without its values."""
     got = leaf.get("array") if leaf else None
     if not isinstance(got, np.ndarray) or got.shape != expected.shape or not np.all(np.isfinite(got)):
         verdict = compare(leaf, expected, name)        # type, shape, finiteness: no expected value shown
@@ -106,8 +107,8 @@ def bptt_judge(case: Case, result: CallResult) -> Verdict:
     dh, dy, x, h0, _, params = case.args
     sizes = bptt_sizes(case)[1:]               # (T, D, H, O): the derivation holds for any batch size N
     if sizes not in derived.RNN_BACKWARD:      # a grader configuration error, caught by tests/test_derived_fresh.py
-        raise LookupError(f"autograder/derived.py has no BPTT derivation for (T, D, H, O) = {sizes}: add the "
-                          "sizes to BPTT_SIZES in reference/generate_derived.py and regenerate")
+        raise LookupError(f"derived.py has no BPTT derivation for (T, D, H, O) = {sizes}: add the "
+                          "sizes to BPTT_SIZES in reference/rnn_bptt/generate_derived.py and regenerate")
     expected = derived.RNN_BACKWARD[sizes](dh, dy, x, h0, params)
     problems = [difference(result.leaf(path), expected[key], GRADIENT_NAMES[key]) for key, path in GRADIENTS.items()]
     return _verdict([p for p in problems if p], BPTT_FORM)

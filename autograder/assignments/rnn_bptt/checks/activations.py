@@ -18,7 +18,8 @@ from autograder.checks import (
     warning_free,
 )
 from autograder.judge import compare
-from autograder.reference import load as ref
+
+from ..reference import ref
 
 EXTREME_MAGNITUDES = (1000.0, 800.0, 710.0, 100.0, 40.0)   # past exp's overflow (709.8) and where sigma rounds to 1
 

@@ -1,7 +1,7 @@
 """Symbolic derivations (sympy) behind the assignment: the source of truth for the reference.
 
 Everything here is derived by sympy from the definitions, never typed in by hand, and the
-NumPy reference in reference/solution/ is tested against it (tests/test_reference_vs_sympy.py).
+NumPy reference in reference/rnn_bptt/solution/ is tested against it (tests/test_reference_vs_sympy.py).
 
 (a) Activations. sigma(x) = 1 / (1 + exp(-x)) and tanh(x) = (e^x - e^-x) / (e^x + e^-x) are
     differentiated symbolically; the residuals against sigma (1 - sigma) and 1 - tanh^2 are 0.
@@ -11,11 +11,12 @@ NumPy reference in reference/solution/ is tested against it (tests/test_referenc
     and shown equal to diag(phi'(z_t)) @ W_hh.T with phi' written from the state
     (1 - h_t^2 for tanh, h_t (1 - h_t) for sigmoid).
     The same Jacobian for a symbolic size H (``jacobian_entry``): one entry J[i, j], with z_t
-    eliminated in favour of the state h_t, printed for any H by reference/generate_derived.py.
+    eliminated in favour of the state h_t, printed for any H by reference/rnn_bptt/generate_derived.py.
 (c) BPTT of a tiny unrolled RNN: L = sum(dh * h) + sum(dy * y) differentiated symbolically with
     respect to every parameter, the inputs x and the initial state h0.
 
-reference/generate_derived.py prints (a) to (c) as plain NumPy code into autograder/derived.py,
+reference/rnn_bptt/generate_derived.py prints (a) to (c) as plain NumPy code into
+autograder/assignments/rnn_bptt/derived.py,
 which the grader uses as an oracle at grade time without importing sympy.
 
 Numerics. ``lambdify`` of 1 / (1 + exp(-x)) overflows in exp for x near -1000. Whenever a sigmoid
@@ -181,7 +182,7 @@ def one_step_jacobian(H=3, activation="tanh", numeric_form=False):
 
 
 def jacobian_formula(h_t, W_hh, activation="tanh"):
-    """The SPEC's closed form diag(phi') @ W_hh.T, phi' written from the state h_t (1, H)."""
+    """The contract's closed form diag(phi') @ W_hh.T, phi' written from the state h_t (1, H)."""
     if activation == "tanh":
         d = h_t.applyfunc(lambda v: 1 - v ** 2)
     else:
@@ -283,7 +284,7 @@ def unrolled_rnn(N, T, D, H, O):
     "dh" [n][t] rows (1, H); "dy" [n][t] rows (1, O) (symbolic upstream gradients);
     "h" [n][t] rows (1, H) (h[n][t] is h_{t+1}); "y" [n][t] rows (1, O); and the scalar loss
     "L" = sum(dh * h) + sum(dy * y), whose gradient w.r.t. h_t (from above) is dh and w.r.t.
-    y_t is dy, exactly as in the SPEC.
+    y_t is dy, exactly as in the contract.
     """
     P = {"W_xh": _mat("W_xh", D, H), "W_hh": _mat("W_hh", H, H), "b_h": _row("b_h", H),
          "W_hy": _mat("W_hy", H, O), "b_y": _row("b_y", O)}
@@ -368,7 +369,7 @@ def rnn_backward_sympy(dh, dy, x, h0, params):
 
     Inputs: dh (N, T, H), dy (N, T, O), x (N, T, D), h0 (N, H), params as in rnn_forward_sympy.
     Returns (dx (N, T, D), dh0 (N, H), grads) with grads[k] shaped like params[k]; sums over
-    batch and time, as in the SPEC. Meant for tiny sizes only.
+    batch and time, as in the contract. Meant for tiny sizes only.
     """
     x, h0, params, flat = _numeric_args(x, h0, params)
     N, T, D, H, O = _shapes(x, params)

@@ -1,12 +1,13 @@
-"""GENERATED FILE: do not edit. Printed by reference/generate_derived.py (sympy 1.14.0) from the
-derivations in reference/derivations.py; regenerate with `python reference/generate_derived.py`
+"""GENERATED FILE: do not edit. Printed by reference/rnn_bptt/generate_derived.py (sympy 1.14.0)
+from the derivations in reference/rnn_bptt/derivations.py; regenerate with
+`python reference/rnn_bptt/generate_derived.py`
 (tests/test_derived_fresh.py fails when this file is stale).
 
 Plain NumPy functions whose every formula was derived by sympy: the activation derivatives
 (overflow-free forms, exact relative to their size), one entry J[i, j] of the one-step Jacobian
 d h_t / d h_(t-1) for any H, and the BPTT gradients of L = sum(dh * h) + sum(dy * y) for an
 unrolled sequence of the sizes in RNN_BACKWARD (evaluated on a whole batch at once).
-autograder/checks/symbolic.py judges submissions with them; they share no code with the
+checks/symbolic.py (beside this file) judges submissions with them; they share no code with the
 reference solution.
 """
 # ruff: noqa: E501

@@ -16,9 +16,10 @@ from autograder.checks import (
     matches,
     warning_free,
 )
-from autograder.contract import PARAM_KEYS
 from autograder.judge import PASS, compare
-from autograder.reference import load as ref
+
+from ..contract import PARAM_KEYS
+from ..reference import ref
 
 SHAPES = {"W_xh": (3, 4), "W_hh": (4, 4), "b_h": (4,), "W_hy": (4, 2), "b_y": (2,)}
 

@@ -12,7 +12,8 @@ import numpy as np
 from autograder import cases as C
 from autograder.checks import CallResult, Case, Check, Probe, Verdict, example_check, inputs_check, matches
 from autograder.judge import PASS, compare
-from autograder.reference import load as ref
+
+from ..reference import ref
 
 ACTIVATIONS = ("tanh", "sigmoid")
 PEAK_STATE = {"tanh": 0.0, "sigmoid": 0.5}   # where phi' reaches gamma
