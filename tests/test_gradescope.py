@@ -382,3 +382,21 @@ def test_zip_carries_the_course_secret_private_to_its_owner(default_zip):
         info = zf.getinfo("course_secret")
         assert (info.external_attr >> 16) & 0o777 == 0o600
         assert zf.read("course_secret").strip() == load_secret(create=False).key
+
+
+def test_the_gated_rnn_zip_grades_part_2_as_gradescope_would(tmp_path):
+    """Part 2's zip (--assignment gated_rnn), unpacked and run as Gradescope runs it: the reference 100,
+    its stubs 0, every test named after one of its six functions."""
+    from autograder.assignment import load
+
+    gated = load("gated_rnn")
+    names = {f.name for f in gated.functions}
+    zip_path = build_with_cli(tmp_path / "gated.zip", "--assignment", "gated_rnn")
+    reference = gradescope_run(zip_path, tmp_path / "ref", ROOT / "reference" / "gated_rnn" / "solution").results
+    assert reference["score"] == 100 and all(t["score"] == t["max_score"] for t in reference["tests"])
+    assert {t["name"].split(":", 1)[0] for t in reference["tests"]} == names
+    stubs = tmp_path / "stub_files"
+    stubs.mkdir()
+    for module in ("lstm", "gru", "truncated"):
+        shutil.copy(ROOT / "assignments" / "gated_rnn" / f"{module}.py", stubs / f"{module}.py")
+    assert gradescope_run(zip_path, tmp_path / "stubs", stubs).results["score"] == 0

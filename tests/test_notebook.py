@@ -223,3 +223,24 @@ def test_course_dir_is_ready_for_nbgrader(tmp_path):
     assert "ClearHiddenTests" in steps and "HideTracebacks" in steps and "GetGrades" in steps
     with pytest.raises(SystemExit):             # one of --output and --course-dir
         main(["notebook"])
+
+
+def test_the_gated_rnn_notebook_passes_its_own_cells_and_grades_100(tmp_path):
+    """Part 2's notebook, built from its declaration: every function's test cell worth its points,
+    every public self-check test run by one of them, and the reference notebook graded 100."""
+    from autograder.assignment import load
+
+    gated = load("gated_rnn")
+    assert main(["notebook", "--output", str(tmp_path / "nb"), "--assignment", "gated_rnn"]) == 0
+    book = json.loads((tmp_path / "nb" / "gated_rnn.ipynb").read_text(encoding="utf-8"))
+    graded = [c for c in book["cells"] if nbgrader(c).get("grade")]
+    assert [c["id"] for c in graded] == [f"test-{f.name}".replace("_", "-") for f in gated.functions]
+    assert sum(nbgrader(c)["points"] for c in graded) == 100
+    codes = [cell_text(c) for c in book["cells"] if c["cell_type"] == "code"]
+    names = [c["id"] for c in book["cells"] if c["cell_type"] == "code"]
+    points = {c["id"]: nbgrader(c).get("points") for c in book["cells"]}
+    report = run_cells(codes, tmp_path / "reference")
+    for name, result in zip(names, report):
+        assert result["ok"], f"{name}: {result}"
+        if points.get(name) is not None:
+            assert result["value"] == points[name], (name, result)

@@ -11,6 +11,7 @@ from . import public_helpers
 from .checks import CHECKS, PROBES
 from .contract import FUNCTIONS, MODULES
 from .diagnosis import CATALOGUE
+from .notebook import LAYOUT
 from .points import POINTS, TOTAL
 
 ASSIGNMENT = Assignment(
@@ -26,4 +27,5 @@ ASSIGNMENT = Assignment(
     reference=Reference(repo_path("reference/gated_rnn/solution"), MODULES),
     stubs_dir=repo_path("assignments/gated_rnn"),
     contract_doc="docs/contracts/gated_rnn.md",
+    notebook=LAYOUT,
 )
