@@ -37,6 +37,7 @@ from autograder.assignments.gated_rnn.reference import load as ref
 from autograder.assignments.rnn_bptt.inputs import rnn_params  # the truncation is part 1's vanilla RNN
 from autograder.checks import CallResult, Case, Check, Judge, Probe, Verdict, example_check, inputs_check, matches
 from autograder.judge import PASS, compare
+from autograder.numerics import central_differences
 
 
 # ---- shared pieces ----------------------------------------------------------------------------
@@ -77,23 +78,6 @@ def all_match(paths: dict[str, str], label: Callable[[str], str] = grad_label) -
         return PASS
 
     return judge
-
-
-def central_differences(loss: Callable[[dict], float], inputs: dict[str, np.ndarray],
-                        eps: float = 1e-5) -> dict[str, np.ndarray]:
-    """d loss / d inputs[name] for every name, by central differences (trusted, small shapes only)."""
-    out = {}
-    for name, arr in inputs.items():
-        grad = np.zeros_like(arr)
-        for idx in np.ndindex(arr.shape):
-            values = []
-            for sign in (1.0, -1.0):
-                bumped = {k: v.copy() for k, v in inputs.items()}
-                bumped[name][idx] += sign * eps
-                values.append(loss(bumped))
-            grad[idx] = (values[0] - values[1]) / (2 * eps)
-        out[name] = grad
-    return out
 
 
 def agrees_with_finite_differences(paths: dict[str, str], loss_text: str,

@@ -11,6 +11,7 @@ import numpy as np
 from autograder import cases as C
 from autograder.checks import CallResult, Case, Check, Probe, Verdict, example_check, inputs_check, matches
 from autograder.judge import PASS, compare
+from autograder.numerics import central_differences
 
 from ..contract import PARAM_KEYS
 from ..inputs import rnn_params
@@ -78,23 +79,11 @@ class ExpectedGradients:
 def finite_difference_gradients(dh, dy, x, h0, params, eps: float = 1e-5) -> dict[str, np.ndarray]:
     """Central differences of L = sum(dh * h) + sum(dy * y) through the reference forward pass."""
 
-    def loss(x_, h0_, p_):
-        h, y = ref().rnn_forward(x_, h0_, p_)
+    def loss(bumped: dict) -> float:
+        h, y = ref().rnn_forward(bumped["dx"], bumped["dh0"], {k: bumped[k] for k in PARAM_KEYS})
         return float(np.sum(dh * h) + np.sum(dy * y))
 
-    inputs = {"dx": x, "dh0": h0, **{k: params[k] for k in PARAM_KEYS}}
-    out = {}
-    for name, arr in inputs.items():
-        grad = np.zeros_like(arr)
-        for idx in np.ndindex(arr.shape):
-            values = []
-            for sign in (1.0, -1.0):
-                bumped = {k: v.copy() for k, v in inputs.items()}
-                bumped[name][idx] += sign * eps
-                values.append(loss(bumped["dx"], bumped["dh0"], {k: bumped[k] for k in PARAM_KEYS}))
-            grad[idx] = (values[0] - values[1]) / (2 * eps)
-        out[name] = grad
-    return out
+    return central_differences(loss, {"dx": x, "dh0": h0, **{k: params[k] for k in PARAM_KEYS}}, eps)
 
 
 FD_SIZES = [(2, 3, 2, 3, 2), (1, 4, 3, 2, 1)]   # fixed shapes (the sympy derivations are generated for them)
