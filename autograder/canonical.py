@@ -73,8 +73,8 @@ def canonicalise(staged_dir: Path) -> Canonical:
             if result is not None:
                 syntax_errors[rel] = result
             continue
-        text, dump, line_map = result
-        digest.update(b"ast\0" + hashlib.sha256(dump.encode()).digest())
+        text, line_map = result
+        digest.update(b"canonical\0" + hashlib.sha256(text.encode()).digest())
         path.write_text(text, encoding="utf-8")
         files[rel] = line_map
     if len(paths) == MAX_FILES:
@@ -82,9 +82,10 @@ def canonicalise(staged_dir: Path) -> Canonical:
     return Canonical(digest.digest(), files, syntax_errors, log)
 
 
-def _canonical_text(raw: bytes) -> tuple[str, str, LineMap] | dict | None:
-    """(canonical text, tree dump, line map); the SyntaxError's fields when the file does not parse;
-    None when it cannot be canonicalised otherwise (too deep, does not round-trip)."""
+def _canonical_text(raw: bytes) -> tuple[str, LineMap] | dict | None:
+    """(canonical text, line map); the SyntaxError's fields when the file does not parse; None when
+    it cannot be canonicalised otherwise (too deep, or unparse does not give the same tree back).
+    The text is a function of the stripped tree alone, so it is what the digest covers."""
     try:
         source = raw.decode("utf-8-sig")
         tree = ast.parse(source)
@@ -95,28 +96,28 @@ def _canonical_text(raw: bytes) -> tuple[str, str, LineMap] | dict | None:
     except (ValueError, RecursionError, MemoryError, UnicodeDecodeError):
         return None
     try:
-        functions = _functions_by_line(tree)
-        names, imports = _top_level_names(tree), _imports(tree)
-        _strip_constants(tree)
+        nodes = list(ast.walk(tree))
+        functions, imports = _functions_by_line(nodes), _imports(nodes)
+        names = _top_level_names(tree)
+        _strip_constants(nodes)
         text = ast.unparse(tree) + "\n"
         again = ast.parse(text)
-        dump = ast.dump(tree)
-        if ast.dump(again) != dump:     # unparse must give back the same tree, or we stage the original
-            return None
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
     to_original: dict[int, int] = {}
-    for new, old in zip(ast.walk(again), ast.walk(tree)):
+    for new, old in zip(ast.walk(again), ast.walk(tree), strict=False):
+        if type(new) is not type(old):      # unparse must give back the same tree, or we stage the original
+            return None
         line, orig = getattr(new, "lineno", None), getattr(old, "lineno", None)
         if isinstance(line, int) and isinstance(orig, int):
             to_original.setdefault(line, orig)
-    return text, dump, LineMap(to_original, source.splitlines(), functions, names, imports)
+    return text, LineMap(to_original, source.splitlines(), functions, names, imports)
 
 
-def _strip_constants(tree: ast.AST) -> None:
+def _strip_constants(nodes: list[ast.AST]) -> None:
     """Remove docstrings and every other statement that is a bare constant (no effect when run), in
-    place; a body left empty gets `pass` (on the line of what it replaces)."""
-    for node in list(ast.walk(tree)):
+    place; a body left empty gets `pass` (on the line of what it replaces). NODES: the whole tree."""
+    for node in nodes:
         for attr in ("body", "orelse", "finalbody"):
             body = getattr(node, attr, None)
             if not isinstance(body, list) or not body or not isinstance(body[0], ast.stmt):
@@ -127,9 +128,9 @@ def _strip_constants(tree: ast.AST) -> None:
             setattr(node, attr, kept)
 
 
-def _imports(tree: ast.AST) -> set[str]:
-    names = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
-    return names | {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
+def _imports(nodes: list[ast.AST]) -> set[str]:
+    names = {a.name for n in nodes if isinstance(n, ast.Import) for a in n.names}
+    return names | {n.module for n in nodes if isinstance(n, ast.ImportFrom) and n.module}
 
 
 def _top_level_names(tree: ast.Module) -> set[str]:
@@ -145,9 +146,9 @@ def _top_level_names(tree: ast.Module) -> set[str]:
     return names
 
 
-def _functions_by_line(tree: ast.AST) -> dict[int, str]:
+def _functions_by_line(nodes: list[ast.AST]) -> dict[int, str]:
     """The innermost function (or class) definition around each line of the student's file."""
-    spans = [(node.lineno, node.end_lineno or node.lineno, node.name) for node in ast.walk(tree)
+    spans = [(node.lineno, node.end_lineno or node.lineno, node.name) for node in nodes
              if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
     by_line: dict[int, str] = {}
     for start, end, name in sorted(spans, key=lambda s: s[1] - s[0], reverse=True):
