@@ -194,7 +194,7 @@ def add_examples(assignment: Assignment, staged: Staged, canonical: Canonical, o
         label = "; ".join(c.label for c in cases[examples[name].probe] if c.label)
         if example.ok:
             first.notes.append(f"Worked example (visible, no points: {label}): your {name} gets it right, so the "
-                               "mistake shows only on other inputs, such as the sizes and values named above.")
+                               "mistake shows only on other inputs, such as the cases named above.")
         else:
             first.notes.append("Worked example (visible, no points), where every value may be shown:\n"
                                + feedback(example).split("\n\n", 1)[-1])
