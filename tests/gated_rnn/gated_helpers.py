@@ -10,6 +10,9 @@ from pathlib import Path
 
 import numpy as np
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))     # tests/: part 1's helpers, shared
+from helpers_reference import load_module_from_path  # noqa: E402
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 GATED_REFERENCE = REPO_ROOT / "reference" / "gated_rnn"
 SOLUTION_DIR = GATED_REFERENCE / "solution"
@@ -18,21 +21,6 @@ STUDENT_FILES = ("lstm.py", "gru.py", "truncated.py")
 LSTM_KEYS = ("W_x", "W_h", "b")
 GRU_KEYS = ("W_xr", "W_hr", "b_r", "W_xz", "W_hz", "b_z", "W_xn", "W_hn", "b_n")
 RNN_KEYS = ("W_xh", "W_hh", "b_h", "W_hy", "b_y")
-
-
-def load_module_from_path(path: Path, module_name: str):
-    """Import the file at path as module_name (cached in sys.modules under that name)."""
-    if module_name in sys.modules:
-        return sys.modules[module_name]
-    spec = importlib.util.spec_from_file_location(module_name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[module_name] = module
-    try:
-        spec.loader.exec_module(module)
-    except BaseException:
-        del sys.modules[module_name]
-        raise
-    return module
 
 
 def reference(name: str):
