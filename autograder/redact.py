@@ -36,7 +36,14 @@ SAFE_TYPES = frozenset({
 SAFE_EXCEPTIONS = frozenset(name for name, value in vars(builtins).items()
                             if isinstance(value, type) and issubclass(value, BaseException))
 NUMPY_WARNING = re.compile(r"^RuntimeWarning: (overflow|underflow|invalid value|divide by zero) encountered in "
-                           r"[a-z_ ]{1,40}$")
+                           r"([a-z_ ]{1,40})$")
+# The words NumPy ends that sentence with: ufunc names, plus "scalar", "reduce" and a few functions'.
+# Only these pass, so the sentence cannot carry letters a submission chose.
+NUMPY_WORDS = frozenset({"scalar", "reduce", "matmul", "dot", "det", "svd", "cast", "log", "exp", "expm1", "log1p",
+                         "cosh", "sinh", "tanh", "power", "square", "sqrt", "multiply", "add", "subtract", "divide",
+                         "true_divide", "floor_divide", "reciprocal", "negative", "absolute", "exp2", "log2",
+                         "log10", "arctanh", "arccosh", "arcsin", "arccos", "tan", "sin", "cos", "remainder",
+                         "fmod", "hypot", "logaddexp", "float_power", "ldexp", "nextafter", "spacing"})
 IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,59}$")
 
 
@@ -49,7 +56,8 @@ def type_phrase(name: object) -> str:
 
 
 def safe_warning(text: object) -> str:
-    if isinstance(text, str) and NUMPY_WARNING.match(text):
+    match = NUMPY_WARNING.match(text) if isinstance(text, str) else None
+    if match and set(match.group(2).split()) <= NUMPY_WORDS:
         return text
     category = text.split(":", 1)[0] if isinstance(text, str) else ""
     return f"{category} (its message is not shown for hidden cases)" if category in SAFE_EXCEPTIONS else \
