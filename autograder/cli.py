@@ -13,11 +13,17 @@ def cmd_grade(args: argparse.Namespace) -> int:
 
     graded, problem = grade_and_save(Path(args.submission), Path(args.results), secret=load_secret(args.secret_file),
                                      assignment=args.assignment_obj)
-    if graded.internal_error:
+    if graded.unavailable:
+        print(f"error: {graded.unavailable}", file=sys.stderr)
+    elif graded.internal_error:
         print(graded.internal_error, file=sys.stderr, end="")
     if problem:
         print(f"error: {problem}", file=sys.stderr)
         return 2
+    if graded.unavailable:      # nothing was graded: the student's file says so, the instructor must act
+        print(f"results written to {args.results} (the student is told the grader was unavailable)",
+              file=sys.stderr)
+        return 3
     if not args.quiet:
         print(terminal_summary(graded.report, str(args.submission), verbose=args.verbose))
         print(f"results written to {args.results}")

@@ -1,7 +1,10 @@
 """Grade one submission and write its results.json, whatever happens: the one place that does it.
 
 grade_safely() is the only caller of grade_submission() outside the Gradescope entry point: an
-internal grader error becomes a valid zero-score report (failed_report) naming no student fault.
+internal grader error becomes a valid zero-score report (failed_report) naming no student fault,
+and a grader that cannot run student code here (confine.SandboxError: no sandbox can be set up,
+or every sandbox slot is out of use) a valid report telling the student that the grader was
+unavailable (unavailable_report), while the instructor gets the error that says what to fix.
 results_document() is the results.json content, stamped (top-level "extra_data", which Gradescope
 ignores) with the grader's fingerprint and the submission's content hash, so that `batch` can
 tell later whether it is still up to date. save() writes it atomically and reports, rather than
@@ -14,9 +17,12 @@ import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
+from autograder.assignment import load
 from autograder.grade import Report, failed_report, grade_submission
 from autograder.results import to_gradescope, write_atomically
+from autograder.sandbox.confine import SandboxError
 from autograder.sandbox.runner import Limits
+from autograder.scoring import Outcome
 from autograder.secret import CourseSecret, load_secret
 
 STAMP = "extra_data"          # top-level key of results.json that Gradescope ignores
@@ -26,6 +32,7 @@ STAMP = "extra_data"          # top-level key of results.json that Gradescope ig
 class Graded:
     report: Report
     internal_error: str | None       # the traceback when the grader itself broke, else None
+    unavailable: str | None = None   # the instructor's message when the grader could not run here
 
 
 def grade_safely(submission: Path, *, limits: Limits | None = None, secret: CourseSecret | None = None,
@@ -36,8 +43,29 @@ def grade_safely(submission: Path, *, limits: Limits | None = None, secret: Cour
     secret: the course secret that seeds the hidden cases (default: secret.load_secret())."""
     try:
         return Graded(grade_submission(Path(submission), limits=limits, secret=secret, assignment=assignment), None)
+    except SandboxError as exc:
+        message = f"grader unavailable: {exc}"
+        return Graded(unavailable_report(message, assignment), message + "\n", message)
     except Exception as exc:  # noqa: BLE001 - the results file must be written whatever happens
         return Graded(failed_report(exc, assignment), traceback.format_exc())
+
+
+UNAVAILABLE_NOTE = ("The grader was unavailable: it could not run your code on the grading machine, so this "
+                    "submission was not graded and the 0 is not your mark. This is not a problem with your "
+                    "submission. Your instructor has been told and will have it graded again.")
+UNAVAILABLE_TEST = "Not graded: the grader was unavailable (not your fault; see the note at the top)."
+
+
+def unavailable_report(message: str, assignment=None) -> Report:
+    """A valid report for a submission that could not be graded because the grader could not run
+    student code here (MESSAGE, the instructor's, goes to the log only)."""
+    assignment = load(assignment)
+    outcomes = []
+    for check in assignment.graded_checks():
+        o = Outcome(check, float(assignment.points[check.id]), 0.0, 0, 1)
+        o.problem = UNAVAILABLE_TEST
+        outcomes.append(o)
+    return Report(outcomes, assignment, notes=[UNAVAILABLE_NOTE], log=[message])
 
 
 def results_document(report: Report, grader_fingerprint: str, content_hash: str,

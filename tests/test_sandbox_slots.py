@@ -52,8 +52,8 @@ def test_a_slot_of_unknown_state_is_scrubbed_before_use():
     try:
         slots._set_state(slot.lock_fd, b"")      # as after a grader that was killed, or a fresh lock file
         planted = plant(slot.uid, slot.gid)
-        again = slots._claim(slot.index, slot.lock_fd)        # the lock is still ours: claim it anew
-        assert again is not None and slots._state(slot.lock_fd) == slots.CLEAN
+        again, problem = slots._claim(slot.index, slot.lock_fd)     # the lock is still ours: claim it anew
+        assert again is not None and problem is None and slots._state(slot.lock_fd) == slots.CLEAN
         assert not any(os.path.lexists(p) for p in planted), planted
     finally:
         slot.release()

@@ -84,7 +84,8 @@ _libc = ctypes.CDLL(None, use_errno=True)
 
 
 class SandboxError(RuntimeError):
-    """No acceptable confinement could be set up: the grader must not run student code."""
+    """No acceptable confinement could be set up: the grader must not run student code. The message
+    is the instructor's (what to change or clean); the student is told the grader was unavailable."""
 
 
 # ---- what this machine offers (probed once per process) -----------------------------------------
@@ -175,6 +176,8 @@ class Box:
     warnings: list[str] = field(default_factory=list)             # problems met after prepare()
     worker_pids: dict[int, int] = field(default_factory=dict)   # Popen pid -> worker's host pid
     worker_pidfds: dict[int, int] = field(default_factory=dict)  # Popen pid -> pidfd of that worker
+    shared_bytes: int = 0                       # what the uid had in the shared folders at the last look
+    shared_next: float = 0.0                    # and when to look again (monotonic)
 
     # -- starting ------------------------------------------------------------------------------
     def spawn(self, start_step: int, start_call: int) -> tuple[subprocess.Popen, int]:
@@ -355,8 +358,12 @@ class Box:
             if total > cap:
                 return cap + 1
         if self.shared_places():
-            total += tree.owned_usage(slots.SHARED_TMP, self.slot.uid, self.slot.gid, cap - total,
-                                      skip=(str(self.job),))
+            now = time.monotonic()
+            if now >= self.shared_next:     # not more often than 4 times what it costs (a busy /tmp)
+                self.shared_bytes = tree.owned_usage(slots.SHARED_TMP, self.slot.uid, self.slot.gid, cap,
+                                                     skip=(str(self.job),))
+                self.shared_next = now + 4 * (time.monotonic() - now)
+            total += self.shared_bytes
         return min(total, cap + 1)
 
     def reset_scratch(self) -> list[str]:
@@ -374,9 +381,8 @@ class Box:
                 if keep is None or not keep.fullmatch(name):
                     problems += tree.remove_entry(str(top), name)
         if self.shared_places():
-            found, _ = tree.find_owned(slots.SHARED_TMP, self.slot.uid, self.slot.gid, skip=(str(self.job),))
-            for parent, name, _ in found:
-                problems += tree.remove_entry(parent, name)
+            problems += tree.scrub(slots.SHARED_TMP, self.slot.uid, self.slot.gid, skip=(str(self.job),)).problems
+            self.shared_bytes, self.shared_next = 0, 0.0
         return problems
 
     def close(self) -> list[str]:
@@ -435,7 +441,11 @@ def prepare(job: Path, submission_dir: Path, worker_script: Path, limits) -> Box
               memory)
     try:
         if h.root:
-            box.slot = slots.acquire()
+            try:
+                box.slot = slots.acquire()
+            except slots.NoSlot as exc:
+                raise SandboxError(str(exc)) from exc
+            box.log += box.slot.notes
             _grant(box)
         box.mode, why_not = _choose_mode(box, h, wanted)
         if box.mode == "namespaces":

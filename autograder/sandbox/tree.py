@@ -10,21 +10,26 @@ problems are returned for the log, so that an error in cleanup never loses a res
   "over the cap", as a quota would.
 - remove_tree(): delete a folder at any depth. A subfolder more than DEPTH levels down is first
   moved up into the top folder, so that no more than DEPTH descriptors are ever open.
-- find_owned(), owned_usage(), remove_owned(): what one uid has put in the shared writable
-  folders (/tmp, /var/tmp, /dev/shm...): every entry it owns, searched in every folder it can
-  enter (it cannot have written anywhere else), and everything under its own folders, whoever
-  owns it (a world-writable folder it made can hold other users' files).
+- search_owned() (find_owned(), owned_usage(), remove_owned()): what one uid may have put in the
+  shared writable folders (/tmp, /var/tmp, /dev/shm...): its entries in the folders it can write
+  (it cannot have created any elsewhere), its folders wherever it could reach them, and everything
+  under its own folders, whoever owns it (a world-writable folder it made can hold other users'
+  files). Other users' files cost nothing but the listing of the folders around them (see the
+  section's comment).
 """
 from __future__ import annotations
 
+import functools
 import itertools
 import os
 import stat
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 DEPTH = 32                 # descriptors remove_tree holds at most
 MEASURE_DEPTH = 64         # a tree deeper than this counts as over any cap
 MEASURE_ENTRIES = 20_000   # and so does one with more entries
-MAX_ENTRIES = 100_000      # entries a search of the shared folders visits at most
+MAX_ENTRIES = 1_000_000    # entries whose status a search of the shared folders reads at most
 _DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK
 _counter = itertools.count()
 
@@ -62,10 +67,20 @@ def usage(top: str, cap: int) -> int:
         root = _open_dir(top)
     except OSError:
         return 0
-    device = os.fstat(root).st_dev
-    total, seen = 0, 0
-    stack = [(root, _scan(root))]
+    return _usage_fd(root, cap)
+
+
+def _usage_fd(root: int, cap: int) -> int:
+    """usage() of the open folder ROOT (closed here)."""
     try:
+        device = os.fstat(root).st_dev
+    except OSError:
+        os.close(root)
+        return cap + 1
+    total, seen = 0, 0
+    stack: list[tuple[int, list]] = [(root, [])]
+    try:
+        stack[0] = (root, _scan(root))
         while stack:
             fd, todo = stack[-1]
             if not todo:
@@ -124,12 +139,21 @@ def remove_entry(parent: str, name: str) -> list[str]:
 
 def _empty(parent_fd: int, name: str) -> list[str]:
     """Empty the folder NAME of PARENT_FD, one descriptor per level, at most DEPTH levels."""
-    problems: list[str] = []
     try:
         top = _opened(parent_fd, name)
     except OSError as exc:
         return [f"{name}: {exc.strerror}"]
-    device = os.fstat(top).st_dev
+    return _empty_fd(top, name)
+
+
+def _empty_fd(top: int, name: str) -> list[str]:
+    """_empty() of the open folder TOP (called NAME in messages; closed here)."""
+    problems: list[str] = []
+    try:
+        device = os.fstat(top).st_dev
+    except OSError as exc:
+        os.close(top)
+        return [f"{name}: {exc.strerror}"]
     stack: list[tuple[int, list[str], str]] = []       # (fd, subfolders left, own name)
 
     def enter(fd: int, own: str) -> None:
@@ -185,75 +209,253 @@ def _empty(parent_fd: int, name: str) -> list[str]:
     return problems
 
 
+
+
 # ---- what one uid left in the shared folders -----------------------------------------------------
+# The uid (primary group gid, no other groups) can only have created entries in folders it could
+# write, and only reached folders it could enter. So a search for them lists only such folders,
+# stats every entry only where the uid could write, and elsewhere stats subfolders alone (the
+# kernel says which names are folders without a stat); a folder that cannot be written and has no
+# subfolders (link count 2, on a file system that keeps that count) is not even listed. Folders of
+# the uid go whole, whatever they hold, and are not searched. Its cost grows with the folders the
+# uid can enter and with the entries of those it can write, not with other users' files: a Python
+# environment unpacked in /tmp costs one stat per folder. Everything goes through descriptors opened
+# with O_NOFOLLOW from the top (no path is resolved twice, no link is followed), and an entry is
+# removed only after the folder opened under its name is checked to be the uid's.
+
+NLINK_FILE_SYSTEMS = {"tmpfs", "ramfs", "ext2", "ext3", "ext4", "xfs"}   # a folder's links = 2 + subfolders
+
+
 def can_enter(st: os.stat_result, uid: int, gid: int) -> bool:
     """Could UID (primary group GID, no other groups) enter a directory with status ST?"""
-    if st.st_uid == uid:
-        return bool(st.st_mode & stat.S_IXUSR)
-    if st.st_gid == gid:
-        return bool(st.st_mode & stat.S_IXGRP)
-    return bool(st.st_mode & stat.S_IXOTH)
+    return _allowed(st, uid, gid, stat.S_IXUSR, stat.S_IXGRP, stat.S_IXOTH)
+
+
+def can_write(st: os.stat_result, uid: int, gid: int) -> bool:
+    """Could UID create entries in a directory with status ST (write and search permission)?"""
+    return _allowed(st, uid, gid, stat.S_IWUSR | stat.S_IXUSR, stat.S_IWGRP | stat.S_IXGRP,
+                    stat.S_IWOTH | stat.S_IXOTH)
+
+
+def _allowed(st: os.stat_result, uid: int, gid: int, user: int, group: int, other: int) -> bool:
+    bits = user if st.st_uid == uid else group if st.st_gid == gid else other
+    return st.st_mode & bits == bits
+
+
+@functools.cache
+def _file_systems() -> dict[int, str]:
+    """st_dev -> file system type, from /proc/self/mountinfo."""
+    out = {}
+    try:
+        with open("/proc/self/mountinfo") as f:
+            for line in f:
+                fields = line.split()
+                if " - " not in line or len(fields) < 3:
+                    continue
+                major, _, minor = fields[2].partition(":")
+                fstype = line.split(" - ", 1)[1].split()[0]
+                out[os.makedev(int(major), int(minor))] = fstype
+    except (OSError, ValueError, IndexError):
+        pass
+    return out
+
+
+def _no_subfolders(st: os.stat_result) -> bool:
+    """Does the directory with status ST certainly hold no folder (so that listing it is useless)?"""
+    return st.st_nlink == 2 and _file_systems().get(st.st_dev) in NLINK_FILE_SYSTEMS
+
+
+@dataclass
+class Search:
+    """What one search of the shared folders met."""
+
+    found: int = 0                 # entries of the uid (each given to the visitor)
+    visited: int = 0               # entries whose status was read
+    complete: bool = True          # False: cut short after MAX_ENTRIES (see stopped_in)
+    stopped_in: str = ""           # the folder being searched when it was cut short
+    problems: list[str] = field(default_factory=list)
+
+    def summary(self, max_entries: int) -> list[str]:
+        """The problems, and where the search stopped (for the instructor)."""
+        cut = [] if self.complete else [
+            f"the search stopped after {max_entries} entries in {self.stopped_in or 'the shared folders'} "
+            "(folders that other users can write, full of files)"]
+        return cut + self.problems
+
+
+class _CutShort(Exception):
+    """The search read MAX_ENTRIES statuses (args: the folder it was in)."""
+
+
+Visitor = Callable[[int, str, os.stat_result, str], None]   # (parent fd, name, lstat, parent path)
+
+
+def search_owned(tops: tuple[str, ...], uid: int, gid: int, visit: Visitor, skip: tuple[str, ...] = (),
+                 max_entries: int | None = None) -> Search:
+    """Give VISIT every entry UID may have made under TOPS (outside the folders SKIP): its entries
+    in folders it can write, and its folders anywhere it could reach. VISIT gets the open parent
+    folder, which stays open until it returns. Cut short past MAX_ENTRIES status reads."""
+    max_entries = MAX_ENTRIES if max_entries is None else max_entries
+    result = Search()
+    skipped = set()
+    for path in skip:
+        try:
+            st = os.lstat(path)
+            skipped.add((st.st_dev, st.st_ino))
+        except OSError:
+            pass
+    seen_tops = set()
+    for top in tops:
+        try:
+            fd = _open_dir(top)
+        except OSError:
+            continue
+        st = os.fstat(fd)
+        if (st.st_dev, st.st_ino) in seen_tops | skipped or not can_enter(st, uid, gid):
+            os.close(fd)
+            continue
+        seen_tops.add((st.st_dev, st.st_ino))
+        if not _search_from(fd, top, st, uid, gid, visit, skipped, max_entries, result):
+            break
+    return result
+
+
+def _search_from(top_fd: int, top: str, top_st: os.stat_result, uid: int, gid: int, visit: Visitor,
+                 skipped: set, max_entries: int, result: Search) -> bool:
+    """search_owned() under one open top folder (closed here); False once cut short."""
+    stack: list[tuple[int, str, list[tuple[str, os.stat_result]]]] = []   # (fd, path, entries left)
+
+    def push(fd: int, path: str, st: os.stat_result) -> None:
+        stack.append((fd, path, []))              # on the stack first: closed whatever happens
+        writable = can_write(st, uid, gid)
+        entries = []
+        with os.scandir(fd) as it:
+            for entry in it:
+                try:
+                    if not writable and not entry.is_dir(follow_symlinks=False):
+                        continue                  # not a folder, where the uid cannot write: not its own
+                    entries.append((entry.name, entry.stat(follow_symlinks=False)))
+                except OSError:
+                    continue
+                result.visited += 1
+                if result.visited > max_entries:
+                    raise _CutShort(path)
+        stack[-1] = (fd, path, entries)
+
+    try:
+        push(top_fd, top, top_st)
+        while stack:
+            fd, path, entries = stack[-1]
+            if not entries:
+                os.close(stack.pop()[0])
+                continue
+            name, st = entries.pop()
+            if (st.st_dev, st.st_ino) in skipped:
+                continue
+            if st.st_uid == uid:
+                result.found += 1
+                visit(fd, name, st, path)
+                continue
+            if (not stat.S_ISDIR(st.st_mode) or not can_enter(st, uid, gid) or len(stack) >= MEASURE_DEPTH
+                    or (_no_subfolders(st) and not can_write(st, uid, gid))):
+                continue                          # only the uid could nest deeper, in its own folders
+            try:
+                child = _open_dir(name, fd)
+            except OSError:
+                continue                          # gone meanwhile
+            try:
+                now = os.fstat(child)
+            except OSError:
+                os.close(child)
+                continue
+            if (now.st_dev, now.st_ino) != (st.st_dev, st.st_ino):
+                os.close(child)                   # replaced meanwhile: what is there now is looked at again
+                result.visited += 1
+                if result.visited > max_entries:
+                    raise _CutShort(path)
+                entries.append((name, now))
+                continue
+            push(child, os.path.join(path, name), now)
+    except _CutShort as cut:
+        result.complete, result.stopped_in = False, cut.args[0]
+    except OSError as exc:
+        result.problems.append(f"{stack[-1][1] if stack else top}: {exc.strerror}")
+        result.complete = False
+    finally:
+        for fd, _, _ in stack:
+            os.close(fd)
+    return result.complete
+
+
+def _remove_at(parent_fd: int, name: str, st: os.stat_result, uid: int, where: str) -> list[str]:
+    """Remove NAME of PARENT_FD, an entry of UID with status ST (a folder goes whole, but only when
+    what opens under that name is still that folder of UID)."""
+    full = os.path.join(where, name)
+    try:
+        if not stat.S_ISDIR(st.st_mode):
+            os.unlink(name, dir_fd=parent_fd)
+            return []
+        fd = _open_dir(name, parent_fd)
+        now = os.fstat(fd)
+        if (now.st_dev, now.st_ino, now.st_uid) != (st.st_dev, st.st_ino, uid):
+            os.close(fd)
+            return [f"{full}: replaced while being removed, left alone"]
+        problems = [f"{full}/{p}" for p in _empty_fd(fd, name)]
+        os.rmdir(name, dir_fd=parent_fd)
+        return problems
+    except FileNotFoundError:
+        return []
+    except OSError as exc:
+        return [f"{full}: {exc.strerror}"]
 
 
 def find_owned(tops: tuple[str, ...], uid: int, gid: int, skip: tuple[str, ...] = (),
-               max_entries: int = MAX_ENTRIES) -> tuple[list[tuple[str, str, os.stat_result]], bool]:
-    """([(parent path, name, lstat)] of every entry UID owns under TOPS, outside the folders SKIP,
-    complete?). Folders of UID are not searched (they go whole); incomplete when more than
-    MAX_ENTRIES were visited."""
-    found = []
-    skipped = {os.path.abspath(p) for p in skip}
-    todo: list[str] = [top for top in tops if os.path.isdir(top) and not os.path.islink(top)]
-    seen = 0
-    while todo:
-        parent = todo.pop()
-        try:
-            fd = _open_dir(parent)
-        except OSError:
-            continue
-        try:
-            entries = _scan(fd)
-        except OSError:
-            entries = []
-        finally:
-            os.close(fd)
-        for name, st in entries:
-            seen += 1
-            if seen > max_entries:
-                return found, False
-            if os.path.join(parent, name) in skipped:
-                continue
-            if st.st_uid == uid:
-                found.append((parent, name, st))
-            elif stat.S_ISDIR(st.st_mode) and can_enter(st, uid, gid) and parent.count("/") < MEASURE_DEPTH:
-                todo.append(os.path.join(parent, name))    # only UID could nest deeper, in its own folders
-    return found, True
+               max_entries: int | None = None) -> tuple[list[tuple[str, str, os.stat_result]], bool]:
+    """([(parent path, name, lstat)] of every entry UID may have made under TOPS outside SKIP
+    (search_owned), complete?). For reports: act on entries with search_owned's visitor."""
+    found: list[tuple[str, str, os.stat_result]] = []
+    result = search_owned(tops, uid, gid, lambda _fd, name, st, where: found.append((where, name, st)), skip,
+                          max_entries)
+    return found, result.complete
 
 
 def owned_usage(tops: tuple[str, ...], uid: int, gid: int, cap: int, skip: tuple[str, ...] = ()) -> int:
     """Bytes UID has put under TOPS outside SKIP (what its folders hold included); CAP + 1 when
     over CAP or when the search was cut short."""
-    found, complete = find_owned(tops, uid, gid, skip)
-    if not complete:
-        return cap + 1
     total = 0
-    for parent, name, st in found:
+
+    def measure(parent_fd: int, name: str, st: os.stat_result, _where: str) -> None:
+        nonlocal total
         total += st.st_blocks * 512
-        if stat.S_ISDIR(st.st_mode):
-            total += usage(os.path.join(parent, name), cap)
-        if total > cap:
-            return cap + 1
-    return total
+        if stat.S_ISDIR(st.st_mode) and total <= cap:
+            try:
+                fd = _open_dir(name, parent_fd)
+            except OSError:
+                return
+            total += _usage_fd(fd, cap - total)
+
+    result = search_owned(tops, uid, gid, measure, skip)
+    return cap + 1 if total > cap or not result.complete else total
 
 
-def remove_owned(tops: tuple[str, ...], uid: int, gid: int, passes: int = 10) -> tuple[int, bool, list[str]]:
-    """Delete what UID has put under TOPS. Returns (entries removed, all gone?, problems).
-    A search cut short is repeated on what is left (each pass removes what it found)."""
-    removed, problems = 0, []
-    for _ in range(passes):
-        found, complete = find_owned(tops, uid, gid)
-        for parent, name, _ in found:
-            problems += remove_entry(parent, name)
-        removed += len(found)
-        if complete or not found:
-            break
-    return removed, complete and not problems, problems
+def scrub(tops: tuple[str, ...], uid: int, gid: int, skip: tuple[str, ...] = (),
+          max_entries: int | None = None) -> Search:
+    """Delete what UID may have put under TOPS outside SKIP (search_owned). The Search's problems
+    say what could not be removed and where a search cut short stopped (none: all gone)."""
+    max_entries = MAX_ENTRIES if max_entries is None else max_entries
+    problems: list[str] = []
+
+    def remove(parent_fd: int, name: str, st: os.stat_result, where: str) -> None:
+        problems.extend(_remove_at(parent_fd, name, st, uid, where))
+
+    result = search_owned(tops, uid, gid, remove, skip, max_entries)
+    result.problems = result.summary(max_entries) + problems
+    return result
+
+
+def remove_owned(tops: tuple[str, ...], uid: int, gid: int, skip: tuple[str, ...] = (),
+                 max_entries: int | None = None) -> tuple[int, bool, list[str]]:
+    """Delete what UID may have put under TOPS outside SKIP. Returns (entries removed, all gone?,
+    problems: what could not be removed, and where a search cut short stopped)."""
+    result = scrub(tops, uid, gid, skip, max_entries)
+    return result.found, not result.problems, result.problems
