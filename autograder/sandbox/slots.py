@@ -108,8 +108,8 @@ def _take_out_of_use(index: int, uid: int, lock_fd: int, problems: list[str]) ->
     except RuntimeError:
         lock = ""
     warning = (f"WARNING: sandbox slot {index}{lock}, uid {uid}, is out of use: what the uid may have left in "
-               f"the shared temporary folders could not all be removed: {why}. Grading goes on with the other "
-               f"slots. {CLEAN_UP}")
+               f"the shared temporary folders could not all be removed: {why}. The grade takes another slot if "
+               f"one is free. {CLEAN_UP}")
     print(f"rnn-autograder: {warning}", file=sys.stderr, flush=True)
     return warning
 
@@ -226,9 +226,9 @@ def unavailable_message(where: Path, notes: list[str]) -> str:
         if state.startswith(OUT_OF_USE):
             reasons.append(f"slot {index}: {state[len(OUT_OF_USE):].decode('utf-8', 'replace')}")
     seen = list(dict.fromkeys(reasons or notes))
-    return ("the grader cannot run student code now: every sandbox slot (uids "
-            f"{BASE_UID}-{BASE_UID + SLOTS - 1}, lock files in {where}) is out of use, because what its uid may "
-            f"have left in the shared temporary folders could not all be removed: {'; '.join(seen[:3])}"
+    return (f"the grader cannot run student code now: every sandbox slot (lock files in {where}) is out of "
+            "use, because what their uids may have left in the shared temporary folders could not all be "
+            f"removed: {'; '.join(seen[:3])}"
             + (f" (and {len(seen) - 3} more)" if len(seen) > 3 else "") + f". {CLEAN_UP} Then grade again; "
             "nothing was graded for this submission.")
 
