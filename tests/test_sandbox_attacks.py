@@ -159,3 +159,20 @@ def test_every_grade_finished_within_its_budgets(graded):
     """A generous bound: the slowest attack costs a few CPU-second budgets and one wall-clock backstop."""
     slow = {name: round(g.seconds, 1) for name, g in graded["graded"].items() if g.seconds > 120}
     assert not slow, slow
+
+
+def test_a_busy_tmp_changes_no_grade(busy_tmp_folder, tmp_path):
+    """Beside 120,000 entries of another user in /tmp, from slots of unknown state (each scrubbed
+    before use), the reference still scores 100, in each of CI's four settings (tests/test_busy_tmp.py
+    has the others)."""
+    import busy_tmp
+
+    from autograder.sandbox import slots
+
+    os.chmod(tmp_path, 0o755)
+    wrapper = harness.container_wrapper() if IN_CONTAINER else None
+    sub, results = harness.build("reference_busy_tmp", tmp_path)
+    busy_tmp.mark_slots_unknown(slots.lock_dir())
+    g = harness.grade("reference_busy_tmp", sub, results, wrapper, extra_env={"PYTHONPATH": str(harness.REPO)})
+    data = harness.check_results_file(g)
+    assert data["score"] == 100 and "WARNING" not in g.stderr, (g.by_function(), g.stderr)
