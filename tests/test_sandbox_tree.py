@@ -189,3 +189,18 @@ def test_a_search_cut_short_says_where_it_stopped(tmp_path):
     assert not complete and problems == [
         f"the search stopped after 50 entries in {crowded} (folders that other users can write, full of files)"]
     assert len(os.listdir(crowded)) == 200
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to create files of other uids")
+def test_many_empty_files_of_the_uid_in_a_shared_folder_count_as_over_the_cap(tmp_path, monkeypatch):
+    """An inode flood costs the quota even at 0 bytes (else it could fill /tmp's inodes)."""
+    uid = 64190
+    shared = tmp_path / "tmp"
+    shared.mkdir()
+    os.chmod(shared, 0o1777)
+    for i in range(40):
+        (shared / str(i)).touch()
+        os.chown(shared / str(i), uid, uid)
+    assert tree.owned_usage((str(shared),), uid, uid, 1 << 30) == 0
+    monkeypatch.setattr(tree, "MEASURE_ENTRIES", 30)
+    assert tree.owned_usage((str(shared),), uid, uid, 1 << 30) == (1 << 30) + 1

@@ -421,18 +421,22 @@ def find_owned(tops: tuple[str, ...], uid: int, gid: int, skip: tuple[str, ...] 
 
 def owned_usage(tops: tuple[str, ...], uid: int, gid: int, cap: int, skip: tuple[str, ...] = ()) -> int:
     """Bytes UID has put under TOPS outside SKIP (what its folders hold included); CAP + 1 when
-    over CAP or when the search was cut short."""
-    total = 0
+    over CAP, when it has more than MEASURE_ENTRIES entries there (as a quota on inodes would
+    count; its folders are measured by usage()), or when the search was cut short."""
+    total, count = 0, 0
 
-    def measure(parent_fd: int, name: str, st: os.stat_result, _where: str) -> None:
-        nonlocal total
+    def measure(parent_fd: int, name: str, st: os.stat_result, where: str) -> None:
+        nonlocal total, count
         total += st.st_blocks * 512
+        count += 1
         if stat.S_ISDIR(st.st_mode) and total <= cap:
             try:
                 fd = _open_dir(name, parent_fd)
             except OSError:
                 return
             total += _usage_fd(fd, cap - total)
+        if total > cap or count > MEASURE_ENTRIES:
+            raise _CutShort(where)           # over the quota: no need to look further
 
     result = search_owned(tops, uid, gid, measure, skip)
     return cap + 1 if total > cap or not result.complete else total
