@@ -51,6 +51,7 @@ ATTACKED = {
     "symlink_upload": {"rnn_forward", "rnn_backward"},
     "wire_forgery": ACTIVATIONS,      # alone: its forged records stall the runner's progress (by design)
     "forged_progress+deep_tree": {"clip_grad_norm", "gradient_bound"},
+    "tmp_flood": {"clip_grad_norm"},
 }
 ORDER = list(ATTACKED)         # the slow ones (time-outs) first, so that the pool of two finishes early
 OLD_RESULTS = b'{"old": "results of an earlier grade"}'
