@@ -350,8 +350,9 @@ class Box:
 
     def disk_usage(self, cap: int) -> int:
         """Bytes the worker has written: under out/ and tmp/ and, where it can write elsewhere
-        (shared_places), what its uid owns in the world-writable folders. Over CAP (CAP + 1) also
-        when a tree is deeper or larger than a quota check would follow (tree.usage)."""
+        (shared_places), what its uid owns in the world-writable folders (tree.owned_usage, looked at
+        no more often than four times what a look costs, so that a busy /tmp does not slow grading).
+        Over CAP (CAP + 1) also when a tree is deeper or larger than a quota check would follow."""
         total = 0
         for top in (self.out_dir, self.tmp_dir):
             total += tree.usage(str(top), cap - total)

@@ -19,7 +19,6 @@ problems are returned for the log, so that an error in cleanup never loses a res
 """
 from __future__ import annotations
 
-import functools
 import itertools
 import os
 import stat
@@ -242,8 +241,7 @@ def _allowed(st: os.stat_result, uid: int, gid: int, user: int, group: int, othe
     return st.st_mode & bits == bits
 
 
-@functools.cache
-def _file_systems() -> dict[int, str]:
+def _mounted() -> dict[int, str]:
     """st_dev -> file system type, from /proc/self/mountinfo."""
     out = {}
     try:
@@ -253,16 +251,23 @@ def _file_systems() -> dict[int, str]:
                 if " - " not in line or len(fields) < 3:
                     continue
                 major, _, minor = fields[2].partition(":")
-                fstype = line.split(" - ", 1)[1].split()[0]
-                out[os.makedev(int(major), int(minor))] = fstype
+                out[os.makedev(int(major), int(minor))] = line.split(" - ", 1)[1].split()[0]
     except (OSError, ValueError, IndexError):
         pass
     return out
 
 
+_FILE_SYSTEMS: dict[int, str | None] = {}      # st_dev -> type (None: not a mount of this namespace)
+
+
 def _no_subfolders(st: os.stat_result) -> bool:
     """Does the directory with status ST certainly hold no folder (so that listing it is useless)?"""
-    return st.st_nlink == 2 and _file_systems().get(st.st_dev) in NLINK_FILE_SYSTEMS
+    if st.st_nlink != 2:
+        return False
+    if st.st_dev not in _FILE_SYSTEMS:        # read again for a device not seen yet (mounted since)
+        _FILE_SYSTEMS.update(_mounted())
+        _FILE_SYSTEMS.setdefault(st.st_dev, None)
+    return _FILE_SYSTEMS[st.st_dev] in NLINK_FILE_SYSTEMS
 
 
 @dataclass
