@@ -52,7 +52,8 @@ def grade_safely(submission: Path, *, limits: Limits | None = None, secret: Cour
 
 UNAVAILABLE_NOTE = ("The grader was unavailable: it could not run your code on the grading machine, so this "
                     "submission was not graded and the 0 is not your mark. This is not a problem with your "
-                    "submission. Your instructor has been told and will have it graded again.")
+                    "submission. The grading machine needs your instructor's attention, and your submission "
+                    "will be graded again once it is fixed (tell your instructor if this message stays).")
 UNAVAILABLE_TEST = "Not graded: the grader was unavailable (not your fault; see the note at the top)."
 
 
