@@ -156,7 +156,7 @@ def test_when_no_slot_can_be_had_the_instructor_is_told_what_to_clean(pool):
     with pytest.raises(slots.NoSlot) as raised:
         slots.acquire()
     message = str(raised.value)
-    assert "every sandbox slot" in message and str(locks) in message and "To clean up" in message
+    assert "no sandbox slot" in message and str(locks) in message and "To clean up" in message
     assert all(str(path) in message for path in stuck), message
 
 

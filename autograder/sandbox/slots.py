@@ -226,8 +226,8 @@ def unavailable_message(where: Path, notes: list[str]) -> str:
         if state.startswith(OUT_OF_USE):
             reasons.append(f"slot {index}: {state[len(OUT_OF_USE):].decode('utf-8', 'replace')}")
     seen = list(dict.fromkeys(reasons or notes))
-    return (f"the grader cannot run student code now: every sandbox slot (lock files in {where}) is out of "
-            "use, because what their uids may have left in the shared temporary folders could not all be "
+    return (f"the grader cannot run student code now: no sandbox slot (lock files in {where}) can be used, "
+            "because what their uids may have left in the shared temporary folders could not all be "
             f"removed: {'; '.join(seen[:3])}"
             + (f" (and {len(seen) - 3} more)" if len(seen) > 3 else "") + f". {CLEAN_UP} Then grade again; "
             "nothing was graded for this submission.")
