@@ -174,6 +174,6 @@ def test_a_busy_tmp_changes_no_grade(busy_tmp_folder, tmp_path):
     wrapper = harness.container_wrapper() if IN_CONTAINER else None
     sub, results = harness.build("reference_busy_tmp", tmp_path)
     busy_tmp.mark_slots_unknown(slots.lock_dir())
-    g = harness.grade("reference_busy_tmp", sub, results, wrapper, extra_env={"PYTHONPATH": str(harness.REPO)})
+    g = harness.grade("reference_busy_tmp", sub, results, wrapper)
     data = harness.check_results_file(g)
     assert data["score"] == 100 and "WARNING" not in g.stderr, (g.by_function(), g.stderr)

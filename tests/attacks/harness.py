@@ -112,7 +112,8 @@ def build(name: str, workdir: Path, search_roots: str = SEARCH_ROOTS) -> tuple[P
 def grade(name: str, sub: Path, results: Path, wrapper: list[str] | None = None,
           extra_env: dict[str, str] | None = None) -> Graded:
     """Run `python -m autograder grade SUB --results RESULTS` (optionally under WRAPPER)."""
-    env = dict(os.environ, **SECRET_ENV, **(extra_env or {}))
+    # PYTHONPATH: this checkout's grader, not whichever one an editable install points at
+    env = dict(os.environ, **SECRET_ENV, PYTHONPATH=str(REPO), **(extra_env or {}))
     argv = [*(wrapper or []), sys.executable, "-m", "autograder", "grade", str(sub), "--results", str(results),
             "--quiet"]
     start = time.monotonic()
