@@ -60,9 +60,10 @@ class Canonical:
     log: list[str] = field(default_factory=list)
 
 
-def canonicalise(staged_dir: Path, first: tuple[str, ...] | list[str] = ()) -> Canonical:
+def canonicalise(staged_dir: Path, first: tuple[str, ...] | list[str]) -> Canonical:
     """Rewrite every parsing .py file under STAGED_DIR as ast.unparse of its tree; digest every
-    folder and file there. FIRST: the graded files' relative paths (e.g. "rnn.py"), taken first."""
+    folder and file there. FIRST: the graded files' relative paths (e.g. "rnn.py"), taken first
+    (required: a digest computed without them is not the one grade seeds cases with)."""
     staged_dir = Path(staged_dir)
     digest = hashlib.sha256(b"rnn-autograder canonical v2\0")
     files: dict[str, LineMap] = {}

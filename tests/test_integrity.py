@@ -34,6 +34,7 @@ from autograder.submission import stage
 
 ROOT = Path(__file__).resolve().parents[1]
 BUGGY = ROOT / "reference" / "rnn_bptt" / "samples" / "buggy"
+GRADED = [f"{m}.py" for m in ("activations", "rnn", "jacobian", "clipping")]     # what grade canonicalises first
 
 # attack -> the functions it attacks (each must score 0; every other function full marks)
 ATTACKED = {
@@ -97,7 +98,7 @@ def hidden_values(submission: Path) -> np.ndarray:
     """Every input entry and every reference answer entry of SUBMISSION's hidden cases."""
     staged = stage(submission)
     try:
-        digest = canonicalise(staged.dir).digest
+        digest = canonicalise(staged.dir, GRADED).digest
     finally:
         staged.cleanup()
     cases = build_cases(submission_draw(load_secret().key, digest))
@@ -165,7 +166,7 @@ def digest_of(tmp_path: Path, name: str, text: str) -> bytes:
     (sub / "activations.py").write_bytes(text.encode())
     staged = stage(sub)
     try:
-        return canonicalise(staged.dir).digest
+        return canonicalise(staged.dir, GRADED).digest
     finally:
         staged.cleanup()
 
@@ -184,7 +185,7 @@ def test_the_worker_runs_the_canonical_code_without_comments(tmp_path):
                                         "    return 1 / (1 + np.exp(-x))\n")
     staged = stage(sub)
     try:
-        canonicalise(staged.dir)
+        canonicalise(staged.dir, GRADED)
         staged_text = (staged.dir / "activations.py").read_text()
     finally:
         staged.cleanup()
@@ -259,7 +260,7 @@ def test_an_adaptive_attacker_learns_nothing_in_ten_submissions(tmp_path):
         table = sorted(set(table))[:5000]
         staged = stage(sub)
         try:
-            digest = canonicalise(staged.dir).digest
+            digest = canonicalise(staged.dir, GRADED).digest
         finally:
             staged.cleanup()
         cases = build_cases(submission_draw(load_secret().key, digest))["gradient_bound.values"]
@@ -271,7 +272,6 @@ def test_an_adaptive_attacker_learns_nothing_in_ten_submissions(tmp_path):
 # ---- padding cannot push the graded files out of the digest ---------------------------------------
 STUBS = ROOT / "assignments" / "rnn_bptt"
 SOLUTION = ROOT / "reference" / "rnn_bptt" / "solution"
-GRADED = [f"{m}.py" for m in ("activations", "rnn", "jacobian", "clipping")]
 
 
 def padded(tmp_path: Path, name: str, source: Path, helpers: int) -> Path:
@@ -369,3 +369,12 @@ def test_an_upload_over_the_staged_bytes_is_refused_before_its_helpers_are_read(
         assert "weights.py" not in read
     finally:
         staged.cleanup()
+
+
+def test_these_tests_compute_the_digest_grade_seeds_its_cases_with(tmp_path):
+    """hidden_values and the tests above would check the wrong cases if their digest were not grade's."""
+    from autograder.grade import grade_submission
+
+    sub = padded(tmp_path, "sub", SOLUTION, 3)
+    digest, _ = staged_digest(sub)
+    assert f"code digest {digest.hex()[:16]} " in grade_submission(sub).log[0]
