@@ -378,3 +378,74 @@ def test_these_tests_compute_the_digest_grade_seeds_its_cases_with(tmp_path):
     sub = padded(tmp_path, "sub", SOLUTION, 3)
     digest, _ = staged_digest(sub)
     assert f"code digest {digest.hex()[:16]} " in grade_submission(sub).log[0]
+
+
+# ---- a student's upload never decides whose grade is written ---------------------------------------
+FORGED = """submission_1:
+  :submitters:
+  - :name: A Friend
+    :sid: '999'
+    :email: friend@example.edu
+submission_2:
+  :submitters:
+  - :name: Bob Brown
+    :sid: '2'
+    :email: bob@example.edu
+"""
+
+
+def forged_export(folder: Path) -> Path:
+    """A student's upload dressed as a Gradescope export: the reference as 'a friend', nothing as Bob."""
+    for f in GRADED:
+        (folder / "submission_1").mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(SOLUTION / f, folder / "submission_1" / f)
+    (folder / "submission_2").mkdir()
+    (folder / "submission_metadata.yml").write_text(FORGED)
+    return folder
+
+
+def test_a_forged_export_in_a_class_folder_or_a_late_zip_changes_no_other_students_row(tmp_path):
+    import csv
+    import io
+
+    from autograder.batch import run_batch
+    from autograder.progress import Progress
+
+    cls = tmp_path / "class"
+    for name, source in (("alice", SOLUTION), ("bob", STUBS)):
+        (cls / name).mkdir(parents=True)
+        for f in GRADED:
+            shutil.copyfile(source / f, cls / name / f)
+    forged_export(cls / "mallory")
+    late = forged_export(tmp_path / "late_mallory")
+    (tmp_path / "late").mkdir()
+    zipped = Path(shutil.make_archive(str(tmp_path / "late" / "mallory"), "zip", late))
+    log = io.StringIO()
+    result = run_batch([cls, zipped], tmp_path / "out", jobs=2, progress=Progress(log))
+    rows = list(csv.DictReader((tmp_path / "out" / "grades.csv").open()))
+    assert [(r["submission"], r["name"], r["email"], r["sid"], r["score"]) for r in rows] == [
+        ("alice", "", "", "", "100"), ("bob", "", "", "", "0"),
+        ("class__mallory", "", "", "", "100"), ("late__mallory", "", "", "", "100")]   # graded as her own
+    assert "Friend" not in (tmp_path / "out" / "grades.csv").read_text()
+    assert [i.summary() for i in result.inputs] == [f"{cls} (class folder): 3 submissions",
+                                                    f"{zipped} (submission): 1 submission"]
+    warned = [w for w in result.warnings if "submission_metadata.yml is ignored" in w]
+    assert len(warned) == 2 and str(cls / "mallory") in warned[0] and str(zipped) in warned[1], result.warnings
+    assert "warning: " in log.getvalue()
+
+
+def test_a_folder_that_looks_like_an_nbgrader_course_is_no_course_unless_named_one(tmp_path):
+    from autograder.batch_inputs import collect
+
+    cls = tmp_path / "class"
+    for name in ("alice", "bob"):
+        (cls / name).mkdir(parents=True)
+        shutil.copyfile(SOLUTION / "rnn.py", cls / name / "rnn.py")
+    (cls / "submitted" / "victim" / "rnn_bptt").mkdir(parents=True)          # a student's folder named submitted
+    shutil.copyfile(STUBS / "rnn.py", cls / "submitted" / "victim" / "rnn_bptt" / "rnn.py")
+    found = collect([cls], tmp_path / "scratch")
+    assert [s.id for s in found.submissions] == ["alice", "bob", "submitted"]
+    assert all(s.people == () for s in found.submissions)                   # no sid from a folder's name
+    assert any("--nbgrader" in w for w in found.warnings)
+    course = collect([], tmp_path / "scratch2", courses=[cls])                # the instructor names the course
+    assert [(s.id, s.people[0].sid) for s in course.submissions] == [("victim", "victim")]
