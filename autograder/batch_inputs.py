@@ -69,7 +69,7 @@ class Input:
     def summary(self) -> str:
         """E.g. "class/ (class folder): 12 submissions" or "... 40 submissions of 41 folders"."""
         n = f"{self.submissions} submission{'' if self.submissions == 1 else 's'}"
-        of = f" of {self.folders} folders" if self.submissions < self.folders else ""
+        of = f" of {self.folders} folder{'' if self.folders == 1 else 's'}" if self.submissions < self.folders else ""
         return f"{self.label} ({self.kind or 'not read'}): {n}{of}"
 
 

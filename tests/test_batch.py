@@ -274,7 +274,7 @@ def test_each_input_says_how_many_submissions_it_yielded(tmp_path, capsys):
     assert [i.summary() for i in found.inputs] == [
         f"--export {export} (Gradescope export): 1 submission of 2 folders",
         f"{cls} (class folder): 2 submissions",
-        f"{cls / 'alice'} (submission): 0 submissions of 1 folders",
+        f"{cls / 'alice'} (submission): 0 submissions of 1 folder",
         f"{tmp_path / 'nothing'} (submission): 1 submission"]
     assert any("not_a_submission/ is not a submission_<id>/ folder" in p for p in found.problems)
     assert any(p.startswith(f"{cls / 'alice'}: 1 of its submissions were given by an earlier input") for p in
