@@ -11,7 +11,8 @@ every expected module found, plus the student's own helper modules. Small stages
              __MACOSX...), at most MAX_DEPTH folders deep, at most 1 MB per file and 32 MB in all.
              Zips are opened one level deep only: a zip inside an unpacked zip stays packed.
 - survey:    the upload's files, skipping junk: __MACOSX, dotfiles (AppleDouble "._x.py"),
-             __pycache__, virtual environments, site-packages.
+             __pycache__, virtual environments, site-packages. At most MAX_ENTRIES entries
+             are looked at (the top folder first); past that a note says so.
 - locate:    the file of each module. What is graded, in order of preference:
                1. the exact name, rnn.py;
                2. the name in another case, RNN.py (a note asks to rename it);
@@ -101,6 +102,7 @@ class Upload:
 
     files: dict[str, Path]
     packages: frozenset[str]          # relative folders holding an __init__.py
+    truncated: bool = False           # more than MAX_ENTRIES entries: only the first were looked at
 
 
 @dataclass(frozen=True)
@@ -204,7 +206,7 @@ def survey(root: Path, prefix: str = "") -> Upload:
         for entry in entries:
             seen += 1
             if seen > MAX_ENTRIES:
-                return Upload(files, frozenset(packages))
+                return Upload(files, frozenset(packages), truncated=True)
             # a name that is not valid UTF-8 is shown with U+FFFD (and is never an importable module)
             name = entry.name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
             child_rel = f"{rel}/{name}" if rel else name
@@ -458,6 +460,10 @@ def has_notebook(upload: Upload) -> bool:
 
 def locate_and_copy(staged: Staged, upload: Upload) -> None:
     """Choose each module's file (see the module docstring), normalise it and write it to staged.dir."""
+    if upload.truncated:
+        staged.notes.append(f"Your submission holds more than {MAX_ENTRIES:,} files and folders: only the first "
+                            f"{MAX_ENTRIES:,} (the top folder first, in order of name) were looked at. Upload only "
+                            "the files of the assignment and those they import.")
     found = {m: candidates(upload, m) for m in staged.modules}
     homes = home_folders(found)
     notebooks = notebook_submission.read_notebooks(upload.files, staged.assignment)
@@ -590,15 +596,24 @@ def helper_files(staged: Staged, upload: Upload, folders: list[str]) -> dict[str
 
 
 def copy_helpers(staged: Staged, helpers: dict[str, Path]) -> None:
-    """Write HELPERS (staged name -> the upload's file) into staged.dir, normalised where they can be."""
+    """Write HELPERS (staged name -> the upload's file) into staged.dir, normalised where they can be;
+    one over MAX_FILE_BYTES (or unreadable) is left out, with a note."""
+    left_out = []
     for inner, path in helpers.items():
         target = staged.dir / inner
         data = _read(path)
+        if data is None:
+            left_out.append(inner)
         if target.exists() or data is None:
             continue
         source, _, problem = normalise(data, inner)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data if problem or source is None else source)
+    if left_out:
+        one = len(left_out) == 1
+        staged.notes.append(f"{quoted(left_out)} {'is' if one else 'are'} larger than {MAX_FILE_BYTES >> 20} MB or "
+                            f"unreadable, so {'it was' if one else 'they were'} not copied for grading: your code "
+                            f"cannot import {'it' if one else 'them'}.")
 
 
 def _size(path: Path) -> int:
@@ -612,7 +627,8 @@ def too_many_files(staged: Staged, helpers: dict[str, Path], extra: dict[str, st
     """Why the upload cannot be staged (more than MAX_STAGED_FILES files or MAX_STAGED_BYTES bytes
     with the modules already staged), or None. Counted before any helper is read."""
     count = len(staged.found) + len(helpers) + len(extra)
-    size = (sum(_size(p) for p in staged.dir.iterdir()) + sum(min(_size(p), MAX_FILE_BYTES) for p in helpers.values())
+    size = (sum(_size(p) for p in staged.dir.iterdir()) + sum(n for n in map(_size, helpers.values())
+                                                                if n <= MAX_FILE_BYTES)
             + sum(len(t.encode("utf-8")) for t in extra.values()))
     if count <= MAX_STAGED_FILES and size <= MAX_STAGED_BYTES:
         return None
