@@ -406,6 +406,13 @@ def collect_plain(path: Path, found: Found, entry: Input) -> list[Path]:
     if is_submission_folder(path):
         entry.kind, entry.folders = "submission", 1
         warn_ignored([path], found)
+        nested = sorted(p.name for p in path.iterdir() if p.is_dir() and not p.name.startswith((".", "__"))
+                        and is_submission_folder(p))
+        if len(nested) >= 2:
+            found.warnings.append(f"{path} has .py or .ipynb files at its top, so it is graded as one submission; "
+                                  f"its {len(nested)} sub-folders with such files ({', '.join(nested[:3])}"
+                                  f"{', ...' if len(nested) > 3 else ''}) are part of it. To grade each sub-folder "
+                                  "as a submission, move the files at its top away.")
         return [path]
     inside = sorted(p for p in path.iterdir() if not p.name.startswith((".", "__"))
                     and (p.is_dir() or p.suffix.lower() == ".zip"))

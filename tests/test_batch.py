@@ -286,6 +286,12 @@ def test_each_input_says_how_many_submissions_it_yielded(tmp_path, capsys):
     assert f"Inputs:\n  --export {export} (Gradescope export): 1 submission of 2 folders\n  {cls} (class folder): " \
            "2 submissions\n" in printed
     assert main(["batch", "--output", str(out)]) == 2
+    copy_solution_files(STUBS, tmp_path / "flat" / "a")
+    copy_solution_files(STUBS, tmp_path / "flat" / "b")
+    (tmp_path / "flat" / "notes.py").write_text("x = 1\n")
+    flat = collect([tmp_path / "flat"], tmp_path / "scratch2")
+    assert [s.id for s in flat.submissions] == ["flat"]
+    assert any("graded as one submission; its 2 sub-folders with such files (a, b)" in w for w in flat.warnings)
 
 
 def test_hostile_metadata_yaml_never_breaks_the_batch_or_names_anyone_wrongly(tmp_path, monkeypatch):
