@@ -353,8 +353,8 @@ def _plain(paths: list[Path]) -> list[Submission]:
     return [Submission(safe_id(n), p) for p, n in zip(paths, names)]
 
 
-IGNORED = ("is ignored: it is graded as a submission like any other and names no one. A Gradescope export is "
-           "read only when given with --export, an nbgrader course with --nbgrader.")
+IGNORED = ("is ignored: it names no one, and the upload that holds it is graded as a submission like any other. "
+           "A Gradescope export is read only when given with --export, an nbgrader course with --nbgrader.")
 
 
 def _metadata_in_folder(folder: Path) -> list[str]:
