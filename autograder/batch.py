@@ -30,7 +30,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from autograder.batch_inputs import Person, Submission, collect
+from autograder.batch_inputs import Input, Person, Submission, collect
 from autograder.fingerprint import fingerprint, submission_hash
 from autograder.progress import Progress
 from autograder.safe_grade import grade_safely, results_document, save, stamp_of
@@ -198,6 +198,8 @@ class BatchResult:
     interrupted: bool = False
     problems: list[str] = field(default_factory=list)
     figures: list[Done] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)     # what was ignored in an input (batch_inputs)
+    inputs: list[Input] = field(default_factory=list)     # each input and how many submissions it yielded
 
     @property
     def results(self) -> dict[str, dict]:
@@ -217,8 +219,11 @@ def up_to_date(path: Path, grader_fingerprint: str, content_hash: str) -> dict |
 
 def run_batch(inputs: Iterable[Path], out: Path, *, jobs: int | None = None, force: bool = False,
               assignment: str = "rnn_bptt", secret: CourseSecret | None = None, dask: str | None = None,
-              progress: Progress | None = None) -> BatchResult:
-    """Grade every submission of INPUTS into OUT (see the module docstring)."""
+              progress: Progress | None = None, exports: Iterable[Path] = (),
+              courses: Iterable[Path] = ()) -> BatchResult:
+    """Grade every submission of EXPORTS (Gradescope exports, --export), COURSES (nbgrader
+    courses, --nbgrader) and INPUTS (submissions and class folders) into OUT (see the module
+    docstring and batch_inputs)."""
     out = Path(out)
     progress = progress or Progress()
     secret = secret or load_secret()
@@ -226,7 +231,10 @@ def run_batch(inputs: Iterable[Path], out: Path, *, jobs: int | None = None, for
     with tempfile.TemporaryDirectory(prefix="rnn-batch-inputs-") as scratch:
         from autograder.assignment import load
 
-        found = collect(list(inputs), Path(scratch), load(assignment).name)
+        found = collect(list(inputs), Path(scratch), load(assignment).name, exports=list(exports),
+                        courses=list(courses))
+        for warning in found.warnings:
+            progress.line(f"warning: {warning}")
         for problem in found.problems:
             progress.line(f"note: {problem}")
         rows = {s.id: Row(s) for s in found.submissions}
@@ -237,7 +245,7 @@ def run_batch(inputs: Iterable[Path], out: Path, *, jobs: int | None = None, for
             if rows[s.id].data is None:
                 todo.append(Job(s.id, str(s.path), grader, content, secret, assignment=str(assignment)))
         result = BatchResult(list(rows.values()), skipped=len(found.submissions) - len(todo),
-                             problems=list(found.problems))
+                             problems=list(found.problems), warnings=list(found.warnings), inputs=list(found.inputs))
         if todo:
             if dask:
                 from autograder.batch_dask import DaskPool

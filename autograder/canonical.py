@@ -12,6 +12,12 @@ statements in order), so CRLF, comments, docstrings and layout change neither th
 anything the worker can read, while any change to what the code can compute changes the cases.
 (A notebook and the files holding the same code thus get the same cases.)
 
+Every entry of the staged folder is in the digest, with no cap: the graded files (the
+assignment's modules) first, then every other folder and file in sorted order, a file in its
+canonical form where it parses and byte for byte otherwise. Staging bounds how many files there
+are (submission.MAX_STAGED_FILES: a larger upload is refused there, never staged in part), so
+no padding of helper files can push a graded file out of the digest.
+
 The worker's line numbers then refer to the canonical text; `LineMap` translates them back to the
 student's own file, and the code line shown in feedback is read from the student's file here, in
 the trusted process (never taken from the worker). A file that does not parse (or is too deep for
@@ -23,8 +29,6 @@ import ast
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
-
-MAX_FILES = 400     # .py files canonicalised in one staged submission (staging already bounds it)
 
 
 @dataclass
@@ -56,18 +60,25 @@ class Canonical:
     log: list[str] = field(default_factory=list)
 
 
-def canonicalise(staged_dir: Path) -> Canonical:
-    """Rewrite every parsing .py file under staged_dir as ast.unparse of its tree; digest them all."""
-    digest = hashlib.sha256(b"rnn-autograder canonical v1\0")
+def canonicalise(staged_dir: Path, first: tuple[str, ...] | list[str]) -> Canonical:
+    """Rewrite every parsing .py file under STAGED_DIR as ast.unparse of its tree; digest every
+    folder and file there. FIRST: the graded files' relative paths (e.g. "rnn.py"), taken first
+    (required: a digest computed without them is not the one grade seeds cases with)."""
+    staged_dir = Path(staged_dir)
+    digest = hashlib.sha256(b"rnn-autograder canonical v2\0")
     files: dict[str, LineMap] = {}
     syntax_errors: dict[str, dict] = {}
-    log: list[str] = []
-    paths = sorted(p for p in Path(staged_dir).rglob("*.py") if p.is_file() and not p.is_symlink())[:MAX_FILES]
-    for path in paths:
-        rel = path.relative_to(staged_dir).as_posix()
+    entries = sorted((p.relative_to(staged_dir).as_posix(), p) for p in staged_dir.rglob("*"))
+    graded = [(rel, staged_dir / rel) for rel in dict.fromkeys(first) if (staged_dir / rel).is_file()]
+    taken = {rel for rel, _ in graded}
+    rest = [(rel, p) for rel, p in entries if rel not in taken]
+    for rel, path in graded + rest:
+        digest.update(rel.encode("utf-8", "surrogateescape") + b"\0")
+        if path.is_symlink() or not path.is_file():
+            digest.update(b"folder\0" if path.is_dir() and not path.is_symlink() else b"other\0")
+            continue
         raw = path.read_bytes()
-        digest.update(rel.encode() + b"\0")
-        result = _canonical_text(raw)
+        result = _canonical_text(raw) if rel.endswith(".py") else None
         if not isinstance(result, tuple):
             digest.update(b"raw\0" + hashlib.sha256(raw).digest())
             if result is not None:
@@ -77,9 +88,7 @@ def canonicalise(staged_dir: Path) -> Canonical:
         digest.update(b"canonical\0" + hashlib.sha256(text.encode()).digest())
         path.write_text(text, encoding="utf-8")
         files[rel] = line_map
-    if len(paths) == MAX_FILES:
-        log.append(f"canonical: only the first {MAX_FILES} .py files were canonicalised")
-    return Canonical(digest.digest(), files, syntax_errors, log)
+    return Canonical(digest.digest(), files, syntax_errors, [])
 
 
 def _canonical_text(raw: bytes) -> tuple[str, LineMap] | dict | None:

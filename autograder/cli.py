@@ -35,9 +35,14 @@ def cmd_batch(args: argparse.Namespace) -> int:
     from autograder.secret import load_secret
 
     out = Path(args.output)
+    if not (args.submissions or args.export or args.nbgrader):
+        print("error: nothing to grade: give submissions or class folders, --export PATH or --nbgrader PATH",
+              file=sys.stderr)
+        return 2
     try:
         result = run_batch(args.submissions, out, jobs=args.jobs, force=args.force, assignment=args.assignment,
-                           dask=args.dask, secret=load_secret(args.secret_file))
+                           dask=args.dask, secret=load_secret(args.secret_file), exports=args.export or (),
+                           courses=args.nbgrader or ())
     except BatchError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -63,8 +68,13 @@ def cmd_batch(args: argparse.Namespace) -> int:
             total = sum(t["max_score"] for t in r.data["tests"])
             print(f"  {r.submission.id:<{width}}  {r.data['score']:>7g} / {total:g}" + (f"   ({r.problem})" if r.problem
                                                                                        else ""))
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     for problem in result.problems:
         print(f"note: {problem}", file=sys.stderr)
+    print("\nInputs:")
+    for given in result.inputs:
+        print(f"  {given.summary()}")
     print(f"\n{len(result.rows)} submissions: {result.graded} graded now, {result.skipped} already up to date, "
           f"{result.failures} failures. Results in {out}/<id>/results.json; grades in {out / 'grades.csv'}; "
           f"class report in {out / 'report.html'}")
@@ -145,10 +155,16 @@ def build_parser() -> argparse.ArgumentParser:
                    help=SECRET_HELP)
     g.set_defaults(run=cmd_grade)
     b = sub.add_parser("batch", help="grade a whole class in parallel: folders, zips, a Gradescope export, "
-                                     "an nbgrader submitted/ folder")
-    b.add_argument("submissions", nargs="+",
-                   help="submission folders or zips, class folders of them, a Gradescope export (folder or zip), "
-                        "an nbgrader course or its submitted/ folder")
+                                     "an nbgrader course")
+    b.add_argument("submissions", nargs="*", metavar="INPUT",
+                   help="submission folders or zips, and class folders of them (every sub-folder or .zip a "
+                        "submission); a submission_metadata.yml or submitted/ folder in them is ignored")
+    b.add_argument("--export", action="append", type=Path, metavar="PATH",
+                   help="a Gradescope \"Export Submissions\" download (the zip, or the folder it unzips to): "
+                        "its submission_metadata.yml names the students; may be repeated")
+    b.add_argument("--nbgrader", action="append", type=Path, metavar="COURSE",
+                   help="an nbgrader course folder (or its submitted/ folder): submitted/<student>/<assignment>/ "
+                        "per student; may be repeated")
     b.add_argument("--output", "--out", "-o", dest="output", default="results",
                    help="output folder (default: results): <id>/results.json, grades.csv, report.html")
     b.add_argument("--jobs", "-j", type=int, default=None, help="grader processes (default: the number of cores)")

@@ -214,7 +214,7 @@ def grade_submission(submission_dir: Path, limits: Limits | None = None, secret:
     limits = limits or Limits()
     staged = stage(Path(submission_dir), assignment)
     try:
-        canonical = canonicalise(staged.dir)
+        canonical = canonicalise(staged.dir, [f"{m}.py" for m in assignment.modules])
         secret = secret or load_secret()
         cases = build_cases(submission_draw(secret.key, canonical.digest), assignment=assignment)
         results, run = run_worker(assignment, staged, cases, canonical, limits=limits)
@@ -229,7 +229,7 @@ def grade_submission(submission_dir: Path, limits: Limits | None = None, secret:
                         student_output=run.output)
     finally:
         staged.cleanup()
-    report.notes += [problem for problem in staged.problems.values()]
+    report.notes += [p for p in dict.fromkeys(staged.problems.values()) if p not in report.notes]
     report.notes += import_problems(assignment, report.outcomes)
     report.execution_time = round(time.monotonic() - start, 3)
     return report

@@ -11,7 +11,8 @@ every expected module found, plus the student's own helper modules. Small stages
              __MACOSX...), at most MAX_DEPTH folders deep, at most 1 MB per file and 32 MB in all.
              Zips are opened one level deep only: a zip inside an unpacked zip stays packed.
 - survey:    the upload's files, skipping junk: __MACOSX, dotfiles (AppleDouble "._x.py"),
-             __pycache__, virtual environments, site-packages.
+             __pycache__, virtual environments, site-packages. At most MAX_ENTRIES entries
+             are looked at (the top folder first); past that a note says so.
 - locate:    the file of each module. What is graded, in order of preference:
                1. the exact name, rnn.py;
                2. the name in another case, RNN.py (a note asks to rename it);
@@ -35,7 +36,10 @@ every expected module found, plus the student's own helper modules. Small stages
              and an oversized file are problems of that module.
 - stage:     the modules under their expected names, and every other importable .py file and
              package (a folder with __init__.py) beside them, so that a student's own helper
-             module works as it did on their machine.
+             module works as it did on their machine. At most MAX_STAGED_FILES files of at most
+             MAX_STAGED_BYTES in all are staged: every staged file is in the digest that seeds the
+             hidden cases (canonical.py), so an upload over either limit is refused as a whole,
+             with a message naming what to remove, and never staged in part.
 """
 from __future__ import annotations
 
@@ -62,6 +66,8 @@ MAX_UNPACKED_BYTES = 32 << 20     # total bytes unpacked from zip files
 MAX_ZIPS = 3                      # zip files inside a folder that are unpacked
 MAX_NAME_CHARS = 1024             # longest path of a zip entry that is unpacked
 MAX_LISTED = 6                    # names listed in one message
+MAX_STAGED_FILES = 400            # files staged for the worker: the modules and their helpers
+MAX_STAGED_BYTES = MAX_UNPACKED_BYTES   # bytes of those files together
 
 JUNK_DIRS = {"__macosx", "__pycache__", "site-packages", "node_modules"}
 
@@ -96,6 +102,7 @@ class Upload:
 
     files: dict[str, Path]
     packages: frozenset[str]          # relative folders holding an __init__.py
+    truncated: bool = False           # more than MAX_ENTRIES entries: only the first were looked at
 
 
 @dataclass(frozen=True)
@@ -199,7 +206,7 @@ def survey(root: Path, prefix: str = "") -> Upload:
         for entry in entries:
             seen += 1
             if seen > MAX_ENTRIES:
-                return Upload(files, frozenset(packages))
+                return Upload(files, frozenset(packages), truncated=True)
             # a name that is not valid UTF-8 is shown with U+FFFD (and is never an importable module)
             name = entry.name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
             child_rel = f"{rel}/{name}" if rel else name
@@ -453,6 +460,10 @@ def has_notebook(upload: Upload) -> bool:
 
 def locate_and_copy(staged: Staged, upload: Upload) -> None:
     """Choose each module's file (see the module docstring), normalise it and write it to staged.dir."""
+    if upload.truncated:
+        staged.notes.append(f"Your submission holds more than {MAX_ENTRIES:,} files and folders: only the first "
+                            f"{MAX_ENTRIES:,} (the top folder first, in order of name) were looked at. Upload only "
+                            "the files of the assignment and those they import.")
     found = {m: candidates(upload, m) for m in staged.modules}
     homes = home_folders(found)
     notebooks = notebook_submission.read_notebooks(upload.files, staged.assignment)
@@ -509,8 +520,15 @@ def locate_and_copy(staged: Staged, upload: Upload) -> None:
     if nested:
         staged.notes.append(f"Your files were found in {quoted(nested)}"
                             + (" and in the top folder" if "" in folders else "") + " and graded from there.")
-    copy_helpers(staged, upload, folders)
-    notebook_helpers(staged, notebooks)
+    helpers = helper_files(staged, upload, folders)
+    extra = notebook_helper_files(staged, notebooks, set(helpers))
+    refusal = too_many_files(staged, helpers, extra)
+    if refusal:
+        refuse(staged, refusal)
+        return
+    copy_helpers(staged, helpers)
+    for name, text in extra.items():
+        (staged.dir / name).write_text(text, encoding="utf-8")
     summarise(staged, upload, any(found.values()) or bool(staged.found))
 
 
@@ -528,16 +546,19 @@ def from_notebooks(staged: Staged, module: str, notebooks: list[notebook_submiss
     return True
 
 
-def notebook_helpers(staged: Staged, notebooks: list[notebook_submission.NotebookCode]) -> None:
-    """Files written by %%writefile cells of the notebooks used, other than the modules: helper modules."""
-    taken = {f"{m}.py" for m in staged.modules}
+def notebook_helper_files(staged: Staged, notebooks: list[notebook_submission.NotebookCode],
+                          taken: set[str]) -> dict[str, str]:
+    """Files written by %%writefile cells of the notebooks used, other than the modules and the
+    helper files TAKEN (staged name -> text): helper modules."""
+    taken = taken | {f"{m}.py" for m in staged.modules}
+    out: dict[str, str] = {}
     for nb in notebooks:
         if nb.path not in staged.found.values():
             continue
         for name, text in nb.files.items():
-            target = staged.dir / name
-            if name not in taken and name.endswith(".py") and name[:-3].isidentifier() and not target.exists():
-                target.write_text(text, encoding="utf-8")
+            if name not in taken and name not in out and name.endswith(".py") and name[:-3].isidentifier():
+                out[name] = text
+    return out
 
 
 def _python_texts(upload: Upload) -> dict[str, str]:
@@ -550,13 +571,15 @@ def _python_texts(upload: Upload) -> dict[str, str]:
     return texts
 
 
-def copy_helpers(staged: Staged, upload: Upload, folders: list[str]) -> None:
-    """Every importable .py file and package in the modules' folders, under its own name.
+def helper_files(staged: Staged, upload: Upload, folders: list[str]) -> dict[str, Path]:
+    """Every importable .py file and package in the modules' folders, by the name it is staged
+    under (its path inside its folder) -> the upload's file; the first folder wins a name.
 
     The expected modules' names are never used for a helper (a module not graded stays absent).
     """
     taken = {f"{m}.py" for m in staged.modules} | set(staged.modules)
     chosen = set(staged.found.values())
+    out: dict[str, Path] = {}
     for folder in folders:
         prefix = f"{folder}/" if folder else ""
         for rel, path in sorted(upload.files.items()):
@@ -568,13 +591,70 @@ def copy_helpers(staged: Staged, upload: Upload, folders: list[str]) -> None:
             if len(parts) > 1 and not (f"{prefix}{parts[0]}" in upload.packages
                                        and all(p.isidentifier() for p in parts[:-1])):
                 continue
-            target = staged.dir / inner
-            data = _read(path)
-            if target.exists() or data is None:
-                continue
-            source, _, problem = normalise(data, inner)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data if problem or source is None else source)
+            out.setdefault(inner, path)
+    return out
+
+
+def copy_helpers(staged: Staged, helpers: dict[str, Path]) -> None:
+    """Write HELPERS (staged name -> the upload's file) into staged.dir, normalised where they can be;
+    one over MAX_FILE_BYTES (or unreadable) is left out, with a note."""
+    left_out = []
+    for inner, path in helpers.items():
+        target = staged.dir / inner
+        data = _read(path)
+        if data is None:
+            left_out.append(inner)
+        if target.exists() or data is None:
+            continue
+        source, _, problem = normalise(data, inner)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data if problem or source is None else source)
+    if left_out:
+        one = len(left_out) == 1
+        staged.notes.append(f"{quoted(left_out)} {'is' if one else 'are'} larger than {MAX_FILE_BYTES >> 20} MB or "
+                            f"unreadable, so {'it was' if one else 'they were'} not copied for grading: your code "
+                            f"cannot import {'it' if one else 'them'}.")
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def too_many_files(staged: Staged, helpers: dict[str, Path], extra: dict[str, str]) -> str | None:
+    """Why the upload cannot be staged (more than MAX_STAGED_FILES files or MAX_STAGED_BYTES bytes
+    with the modules already staged), or None. Counted before any helper is read."""
+    count = len(staged.found) + len(helpers) + len(extra)
+    size = (sum(_size(p) for p in staged.dir.iterdir()) + sum(n for n in map(_size, helpers.values())
+                                                                if n <= MAX_FILE_BYTES)
+            + sum(len(t.encode("utf-8")) for t in extra.values()))
+    if count <= MAX_STAGED_FILES and size <= MAX_STAGED_BYTES:
+        return None
+    what = (f"{count} Python files" if count > MAX_STAGED_FILES
+            else f"{size / (1 << 20):.1f} MB of Python files")
+    limit = f"{MAX_STAGED_FILES} files" if count > MAX_STAGED_FILES else f"{MAX_STAGED_BYTES >> 20} MB"
+    others = sorted(helpers) + sorted(extra)
+    return (f"Your submission was not graded: it holds {what} to run (the assignment's files and {len(others)} "
+            f"other .py files beside them, such as {quoted(others)}), and the grader takes at most {limit}. "
+            "Every .py file and package beside your solution is copied for grading, so that your imports work: "
+            "remove the files your solution does not import, and submit again.")
+
+
+def refuse(staged: Staged, message: str) -> None:
+    """Stage nothing: every module gets MESSAGE as its problem, and so does the submission."""
+    for child in list(staged.dir.iterdir()):
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child, ignore_errors=True)
+        else:
+            child.unlink(missing_ok=True)
+    staged.found.clear()
+    staged.problems.clear()
+    staged.notes.clear()
+    staged.notes.append(message)
+    for module in staged.modules:
+        staged.problems[module] = message
 
 
 def summarise(staged: Staged, upload: Upload, any_candidate: bool) -> None:

@@ -92,7 +92,7 @@ def export_run(tmp_path_factory):
     export = make_export_zip(base / "export.zip")
     out = base / "out"
     log = io.StringIO()
-    result = run_batch([export], out, jobs=2, progress=Progress(log))
+    result = run_batch([], out, jobs=2, progress=Progress(log), exports=[export])
     return {"base": base, "export": export, "out": out, "result": result, "log": log.getvalue(),
             "csv": (out / "grades.csv").read_bytes()}
 
@@ -135,7 +135,7 @@ def test_batch_gives_the_same_results_as_grade_alone(export_run, tmp_path):
 def test_a_second_run_skips_everything_and_writes_the_same_grades_csv(export_run):
     out = export_run["out"]
     before = {p: p.stat().st_mtime_ns for p in out.rglob("results.json")}
-    result = run_batch([export_run["export"]], out, jobs=2, progress=Progress(io.StringIO()))
+    result = run_batch([], out, jobs=2, progress=Progress(io.StringIO()), exports=[export_run["export"]])
     assert (result.graded, result.skipped, result.failures) == (0, 3, 0)
     assert {p: p.stat().st_mtime_ns for p in out.rglob("results.json")} == before
     assert (out / "grades.csv").read_bytes() == export_run["csv"]
@@ -187,14 +187,14 @@ def test_nbgrader_submitted_tree(tmp_path):
     copy_solution_files(SOLUTION, course / "submitted" / "alice" / "rnn_bptt")
     copy_solution_files(BUGGY, course / "submitted" / "bob" / "other_assignment")
     (course / "source").mkdir()
-    found = collect([course], tmp_path / "scratch")
+    found = collect([], tmp_path / "scratch", courses=[course])
     assert [(s.id, s.path, s.people) for s in found.submissions] == [
         ("alice", course / "submitted" / "alice" / "rnn_bptt", (Person(sid="alice"),))]
     assert any("bob" in p and "rnn_bptt" in p for p in found.problems)
-    assert [s.id for s in collect([course / "submitted"], tmp_path / "s2").submissions] == ["alice"]
-    assert collect([course], tmp_path / "s3", assignment="other_assignment").submissions[0].id == "bob"
+    assert [s.id for s in collect([], tmp_path / "s2", courses=[course / "submitted"]).submissions] == ["alice"]
+    assert collect([], tmp_path / "s3", assignment="other_assignment", courses=[course]).submissions[0].id == "bob"
     out = tmp_path / "out"
-    assert main(["batch", str(course), "--output", str(out), "--jobs", "1"]) == 0
+    assert main(["batch", "--nbgrader", str(course), "--output", str(out), "--jobs", "1"]) == 0
     assert json.loads((out / "alice" / "results.json").read_text())["score"] == 100
     assert next(csv.DictReader((out / "grades.csv").open()))["sid"] == "alice"
 
@@ -207,12 +207,141 @@ def test_inputs_folders_zips_and_export_folders(tmp_path):
     cls = tmp_path / "cls"
     copy_solution_files(SOLUTION, cls / "x y")
     copy_solution_files(SOLUTION, tmp_path / "other" / "x y")
-    found = collect([export, tmp_path / "zipped.zip", cls, tmp_path / "other" / "x y", tmp_path / "nowhere"],
-                    tmp_path / "scratch")
+    found = collect([tmp_path / "zipped.zip", cls, tmp_path / "other" / "x y", tmp_path / "nowhere"],
+                    tmp_path / "scratch", exports=[export])
     ids = [s.id for s in found.submissions]
     assert ids == ["submission_1001", "submission_1002", "submission_1003", "zipped", "cls__x_y", "other__x_y"]
     assert found.submissions[0].people[1].name == EVIL
     assert any("nowhere" in p and "does not exist" in p for p in found.problems)
+
+
+def export_variants(tmp_path: Path) -> dict[str, Path]:
+    """The same export as a zip and a folder, each with the metadata at its top or in a wrapper folder."""
+    wrapped_zip = make_export_zip(tmp_path / "wrapped.zip")
+    wrapped = tmp_path / "wrapped"
+    with zipfile.ZipFile(wrapped_zip) as zf:
+        zf.extractall(wrapped, members=[n for n in zf.namelist() if ".." not in n])
+    top = wrapped / "assignment_77_export"
+    top_zip = Path(shutil.make_archive(str(tmp_path / "top"), "zip", top))
+    return {"zip, wrapper folder": wrapped_zip, "zip, top": top_zip, "folder, wrapper folder": wrapped,
+            "folder, top": top}
+
+
+def test_export_is_read_only_with_export_as_a_zip_or_a_folder_top_level_or_wrapped(tmp_path):
+    variants = export_variants(tmp_path)
+    for n, (what, path) in enumerate(variants.items()):
+        found = collect([], tmp_path / f"scratch{n}", exports=[path])
+        assert [s.id for s in found.submissions] == ["submission_1001", "submission_1002", "submission_1003"], what
+        assert [p.sid for p in found.submissions[0].people] == ["1815", "-42"], what
+        assert found.submissions[2].people == (Person("Bob Brown", "bob@example.edu", "2"),), what
+        assert [i.summary() for i in found.inputs] == [f"--export {path} (Gradescope export): 3 submissions"], what
+        assert not found.warnings, what
+        assert any("submission_1009" in p for p in found.problems), what       # listed, no folder: reported
+        plain = collect([path], tmp_path / f"plain{n}")                          # without --export: names no one
+        assert all(not s.people for s in plain.submissions), what
+        assert any("ignored" in w or "--export" in w for w in plain.warnings), (what, plain.warnings)
+
+
+def test_export_that_is_no_export_is_reported_and_not_graded(tmp_path):
+    cls = tmp_path / "cls"
+    copy_solution_files(SOLUTION, cls / "alice")
+    two = tmp_path / "two"
+    for wrapper in ("a", "b"):
+        (two / wrapper).mkdir(parents=True)
+        (two / wrapper / "submission_metadata.yml").write_text(METADATA)
+    shutil.make_archive(str(tmp_path / "cls"), "zip", cls)
+    found = collect([], tmp_path / "scratch", exports=[cls, two, tmp_path / "cls.zip", tmp_path / "nowhere"])
+    assert found.submissions == []
+    text = "\n".join(found.problems)
+    assert f"--export {cls}: not graded: it has no submission_metadata.yml" in text
+    assert f"--export {two}: not graded: 2 of its folders hold a submission_metadata.yml" in text
+    assert f"--export {tmp_path / 'cls.zip'}: not graded: it has no submission_metadata.yml" in text
+    assert f"--export {tmp_path / 'nowhere'}: not graded: it does not exist" in text
+    assert [i.submissions for i in found.inputs] == [0, 0, 0, 0]
+
+
+def test_each_input_says_how_many_submissions_it_yielded(tmp_path, capsys):
+    cls = tmp_path / "cls"
+    copy_solution_files(STUBS, cls / "alice")
+    (cls / "empty").mkdir()
+    (tmp_path / "nothing").mkdir()
+    (tmp_path / "nothing" / ".hidden").mkdir()
+    export = tmp_path / "export"
+    copy_solution_files(STUBS, export / "submission_1")
+    copy_solution_files(STUBS, export / "not_a_submission")
+    (export / "submission_metadata.yml").write_text("submission_1:\n  :submitters:\n  - :name: Ann\n    :sid: 7\n")
+    found = collect([cls, cls / "alice", tmp_path / "nothing"], tmp_path / "scratch", exports=[export])
+    assert [i.summary() for i in found.inputs] == [
+        f"--export {export} (Gradescope export): 1 submission of 2 folders",
+        f"{cls} (class folder): 2 submissions",
+        f"{cls / 'alice'} (submission): 0 submissions of 1 folder",
+        f"{tmp_path / 'nothing'} (submission): 1 submission"]
+    assert any("not_a_submission/ is not a submission_<id>/ folder" in p for p in found.problems)
+    assert any(p.startswith(f"{cls / 'alice'}: 1 of its submissions were given by an earlier input") for p in
+               found.problems)
+    assert found.submissions[0].people == (Person("Ann", "", "7"),)
+    out = tmp_path / "out"
+    assert main(["batch", str(cls), "--export", str(export), "--output", str(out), "--jobs", "2"]) == 0
+    printed = capsys.readouterr().out
+    assert f"Inputs:\n  --export {export} (Gradescope export): 1 submission of 2 folders\n  {cls} (class folder): " \
+           "2 submissions\n" in printed
+    assert main(["batch", "--output", str(out)]) == 2
+    copy_solution_files(STUBS, tmp_path / "flat" / "a")
+    copy_solution_files(STUBS, tmp_path / "flat" / "b")
+    (tmp_path / "flat" / "notes.py").write_text("x = 1\n")
+    flat = collect([tmp_path / "flat"], tmp_path / "scratch2")
+    assert [s.id for s in flat.submissions] == ["flat"]
+    assert any("graded as one submission; its 2 sub-folders with such files (a, b)" in w for w in flat.warnings)
+
+
+def test_hostile_metadata_yaml_never_breaks_the_batch_or_names_anyone_wrongly(tmp_path, monkeypatch):
+    from autograder import batch_inputs
+
+    export = tmp_path / "export"
+    copy_solution_files(STUBS, export / "submission_1")
+    copy_solution_files(STUBS, export / "submission_2")
+    meta = export / "submission_metadata.yml"
+    cases = {
+        "not a mapping": "just a string\n",
+        "deep": "x: " + "[" * 5000 + "]" * 5000 + "\n",
+        "unhashable key": "? [a, b]\n: 1\n",
+        "python tag": "submission_1: !!python/object/apply:os.system ['true']\n",
+        "bad utf-8": b"submission_1:\n  :submitters:\n  - :name: \xff\xfe\n",
+        "huge int": "submission_1:\n  :submitters:\n  - :sid: " + "9" * 5000 + "\n",
+    }
+    for what, text in cases.items():
+        meta.write_bytes(text if isinstance(text, bytes) else text.encode())
+        found = collect([], tmp_path / "scratch", exports=[export])
+        assert [s.id for s in found.submissions] == ["submission_1", "submission_2"], what    # still graded
+        assert all(s.people in ((), (Person("\ufffd\ufffd"),)) for s in found.submissions), (what, found.submissions)
+    odd = """
+submission_1:
+  :submitters:
+  - :name: "Eve\\nEvil\\t\\x1b[31m  spaced  "
+    :sid: 12
+    :email: [a, list]
+  - :name: {a: mapping}
+    :sid: true
+  - just a string
+  - :name: LONG_NAME
+submission_2: &big
+  :submitters: &many [MANY]
+7: *big
+yes: *big
+2025-01-01: *big
+""".replace("LONG_NAME", "N" * 5000).replace("MANY", ", ".join(["{':name': x}"] * 300))
+    meta.write_text(odd)
+    people, problem = read_metadata(meta, ["submission_1", "submission_2", "submission_3"])
+    assert problem is None and set(people) == {"submission_1", "submission_2"}
+    assert people["submission_1"][0] == Person("Eve Evil [31m spaced", "", "12")
+    assert people["submission_1"][1] == Person("N" * batch_inputs.MAX_FIELD_CHARS, "", "")
+    assert len(people["submission_1"]) == 2                              # non-mappings and empties dropped
+    assert len(people["submission_2"]) == batch_inputs.MAX_SUBMITTERS
+    assert set(read_metadata(meta)[0]) == {"submission_1", "submission_2", "7"}   # no bool or date keys
+    monkeypatch.setattr(batch_inputs, "METADATA_MAX_BYTES", 1000)
+    found = collect([], tmp_path / "scratch", exports=[export])
+    assert [s.people for s in found.submissions] == [(), ()]
+    assert any("larger than" in p and "left out" in p for p in found.problems)
 
 
 def test_metadata_is_read_safely(tmp_path):

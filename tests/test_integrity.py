@@ -14,6 +14,7 @@ command line; CI runs this file in every sandbox setting, as the attack suite.
 """
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -33,6 +34,7 @@ from autograder.submission import stage
 
 ROOT = Path(__file__).resolve().parents[1]
 BUGGY = ROOT / "reference" / "rnn_bptt" / "samples" / "buggy"
+GRADED = [f"{m}.py" for m in ("activations", "rnn", "jacobian", "clipping")]     # what grade canonicalises first
 
 # attack -> the functions it attacks (each must score 0; every other function full marks)
 ATTACKED = {
@@ -96,7 +98,7 @@ def hidden_values(submission: Path) -> np.ndarray:
     """Every input entry and every reference answer entry of SUBMISSION's hidden cases."""
     staged = stage(submission)
     try:
-        digest = canonicalise(staged.dir).digest
+        digest = canonicalise(staged.dir, GRADED).digest
     finally:
         staged.cleanup()
     cases = build_cases(submission_draw(load_secret().key, digest))
@@ -164,7 +166,7 @@ def digest_of(tmp_path: Path, name: str, text: str) -> bytes:
     (sub / "activations.py").write_bytes(text.encode())
     staged = stage(sub)
     try:
-        return canonicalise(staged.dir).digest
+        return canonicalise(staged.dir, GRADED).digest
     finally:
         staged.cleanup()
 
@@ -183,7 +185,7 @@ def test_the_worker_runs_the_canonical_code_without_comments(tmp_path):
                                         "    return 1 / (1 + np.exp(-x))\n")
     staged = stage(sub)
     try:
-        canonicalise(staged.dir)
+        canonicalise(staged.dir, GRADED)
         staged_text = (staged.dir / "activations.py").read_text()
     finally:
         staged.cleanup()
@@ -258,10 +260,192 @@ def test_an_adaptive_attacker_learns_nothing_in_ten_submissions(tmp_path):
         table = sorted(set(table))[:5000]
         staged = stage(sub)
         try:
-            digest = canonicalise(staged.dir).digest
+            digest = canonicalise(staged.dir, GRADED).digest
         finally:
             staged.cleanup()
         cases = build_cases(submission_draw(load_secret().key, digest))["gradient_bound.values"]
         now = [c.args[0].tobytes() for c in cases]
         assert not set(now) & set(seen_inputs), f"round {round_} repeats hidden inputs of an earlier round"
         seen_inputs += now
+
+
+# ---- padding cannot push the graded files out of the digest ---------------------------------------
+STUBS = ROOT / "assignments" / "rnn_bptt"
+SOLUTION = ROOT / "reference" / "rnn_bptt" / "solution"
+
+
+def padded(tmp_path: Path, name: str, source: Path, helpers: int) -> Path:
+    """SOURCE's four modules beside HELPERS one-line helper files whose names sort before them."""
+    sub = tmp_path / name
+    sub.mkdir()
+    for f in GRADED:
+        shutil.copyfile(source / f, sub / f)
+    for i in range(helpers):
+        (sub / f"a{i:03d}.py").write_text("x = 1\n")
+    return sub
+
+
+def staged_digest(submission: Path) -> tuple[bytes, int]:
+    """(the digest grade seeds cases with, how many files were staged)."""
+    staged = stage(submission)
+    try:
+        return canonicalise(staged.dir, GRADED).digest, sum(1 for p in staged.dir.rglob("*") if p.is_file())
+    finally:
+        staged.cleanup()
+
+
+def test_a_padded_upload_under_the_cap_still_gets_cases_of_its_own(tmp_path):
+    """396 helper files sorting before the graded ones (400 staged files, the cap): the stubs and
+    the reference still get different cases, and neither gets the cases of its unpadded self."""
+    from autograder.submission import MAX_STAGED_FILES
+
+    digests = {}
+    for name, source, helpers in (("stubs", STUBS, 0), ("ref", SOLUTION, 0),
+                                  ("stubs_padded", STUBS, MAX_STAGED_FILES - 4),
+                                  ("ref_padded", SOLUTION, MAX_STAGED_FILES - 4)):
+        digests[name], count = staged_digest(padded(tmp_path, name, source, helpers))
+        assert count == 4 + helpers, name                      # under the cap: all staged
+    assert len(set(digests.values())) == 4, digests
+    key = load_secret().key
+    cases = {name: build_cases(submission_draw(key, d))["rnn_backward.cases"] for name, d in digests.items()}
+    for a, b in (("stubs_padded", "ref_padded"), ("stubs", "stubs_padded"), ("ref", "ref_padded")):
+        assert any(not np.array_equal(x, y) for ca, cb in zip(cases[a], cases[b]) for x, y in zip(ca.args, cb.args)
+                   if isinstance(x, np.ndarray)), (a, b)
+
+
+def test_the_digest_covers_every_staged_file_and_canonicalises_the_graded_ones_first(tmp_path):
+    """Past any number of files that sort first: a graded file (and a late helper) still counts and
+    is still canonicalised; a file that is not Python counts byte for byte."""
+    def build(name: str, rnn_extra: str = "", late: str = "y = 1\n", data: bytes = b"1") -> tuple[bytes, Path]:
+        folder = tmp_path / name
+        folder.mkdir()
+        for i in range(450):
+            (folder / f"a{i:03d}.py").write_text("x = 1\n")
+        (folder / "rnn.py").write_text("# secret table 1 2 3\ndef f():\n    return 1\n" + rnn_extra)
+        (folder / "zz_late.py").write_text(late)
+        (folder / "zz.dat").write_bytes(data)
+        return canonicalise(folder, ["rnn.py"]).digest, folder
+
+    base, folder = build("base")
+    assert "#" not in (folder / "rnn.py").read_text()           # canonicalised, though it sorts last
+    assert build("comment", "# another comment\n")[0] == base   # comments still do not count
+    assert build("code", "g = 2\n")[0] != base
+    assert build("late", late="y = 2\n")[0] != base
+    assert build("data", data=b"2")[0] != base
+
+
+def test_an_upload_over_the_staging_cap_is_refused_with_a_valid_results_file(tmp_path):
+    from autograder.cli import main
+    from autograder.submission import MAX_STAGED_FILES
+
+    sub = padded(tmp_path, "over", SOLUTION, MAX_STAGED_FILES - 3)
+    staged = stage(sub)
+    try:
+        assert not staged.found and not any(staged.dir.iterdir())     # nothing staged, nothing in part
+    finally:
+        staged.cleanup()
+    out = tmp_path / "results.json"
+    assert main(["grade", str(sub), "--results", str(out), "--quiet"]) == 0
+    data = json.loads(out.read_text())
+    assert data["score"] == 0 and len(data["tests"]) > 10
+    message = f"holds {MAX_STAGED_FILES + 1} Python files"
+    assert data["output"].count(message) == 1, data["output"]
+    assert f"at most {MAX_STAGED_FILES} files" in data["output"] and "a000.py" in data["output"]
+    assert all(message in t["output"] for t in data["tests"])
+
+
+def test_an_upload_over_the_staged_bytes_is_refused_before_its_helpers_are_read(tmp_path, monkeypatch):
+    from autograder import submission
+
+    sub = padded(tmp_path, "big", SOLUTION, 3)
+    (sub / "weights.py").write_text("W = [" + "0.0, " * 2000 + "]\n")
+    monkeypatch.setattr(submission, "MAX_STAGED_BYTES", 8000 + sum((SOLUTION / f).stat().st_size for f in GRADED))
+    read = []
+    real_read = submission._read
+    monkeypatch.setattr(submission, "_read", lambda p: read.append(Path(p).name) or real_read(p))
+    staged = stage(sub)
+    try:
+        assert not staged.found and "MB of Python files" in staged.notes[0] and "weights.py" in staged.notes[0]
+        assert "weights.py" not in read
+    finally:
+        staged.cleanup()
+
+
+def test_these_tests_compute_the_digest_grade_seeds_its_cases_with(tmp_path):
+    """hidden_values and the tests above would check the wrong cases if their digest were not grade's."""
+    from autograder.grade import grade_submission
+
+    sub = padded(tmp_path, "sub", SOLUTION, 3)
+    digest, _ = staged_digest(sub)
+    assert f"code digest {digest.hex()[:16]} " in grade_submission(sub).log[0]
+
+
+# ---- a student's upload never decides whose grade is written ---------------------------------------
+FORGED = """submission_1:
+  :submitters:
+  - :name: A Friend
+    :sid: '999'
+    :email: friend@example.edu
+submission_2:
+  :submitters:
+  - :name: Bob Brown
+    :sid: '2'
+    :email: bob@example.edu
+"""
+
+
+def forged_export(folder: Path) -> Path:
+    """A student's upload dressed as a Gradescope export: the reference as 'a friend', nothing as Bob."""
+    for f in GRADED:
+        (folder / "submission_1").mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(SOLUTION / f, folder / "submission_1" / f)
+    (folder / "submission_2").mkdir()
+    (folder / "submission_metadata.yml").write_text(FORGED)
+    return folder
+
+
+def test_a_forged_export_in_a_class_folder_or_a_late_zip_changes_no_other_students_row(tmp_path):
+    import csv
+    import io
+
+    from autograder.batch import run_batch
+    from autograder.progress import Progress
+
+    cls = tmp_path / "class"
+    for name, source in (("alice", SOLUTION), ("bob", STUBS)):
+        (cls / name).mkdir(parents=True)
+        for f in GRADED:
+            shutil.copyfile(source / f, cls / name / f)
+    forged_export(cls / "mallory")
+    late = forged_export(tmp_path / "late_mallory")
+    (tmp_path / "late").mkdir()
+    zipped = Path(shutil.make_archive(str(tmp_path / "late" / "mallory"), "zip", late))
+    log = io.StringIO()
+    result = run_batch([cls, zipped], tmp_path / "out", jobs=2, progress=Progress(log))
+    rows = list(csv.DictReader((tmp_path / "out" / "grades.csv").open()))
+    assert [(r["submission"], r["name"], r["email"], r["sid"], r["score"]) for r in rows] == [
+        ("alice", "", "", "", "100"), ("bob", "", "", "", "0"),
+        ("class__mallory", "", "", "", "100"), ("late__mallory", "", "", "", "100")]   # graded as her own
+    assert "Friend" not in (tmp_path / "out" / "grades.csv").read_text()
+    assert [i.summary() for i in result.inputs] == [f"{cls} (class folder): 3 submissions",
+                                                    f"{zipped} (submission): 1 submission"]
+    warned = [w for w in result.warnings if "submission_metadata.yml is ignored" in w]
+    assert len(warned) == 2 and str(cls / "mallory") in warned[0] and str(zipped) in warned[1], result.warnings
+    assert "warning: " in log.getvalue()
+
+
+def test_a_folder_that_looks_like_an_nbgrader_course_is_no_course_unless_named_one(tmp_path):
+    from autograder.batch_inputs import collect
+
+    cls = tmp_path / "class"
+    for name in ("alice", "bob"):
+        (cls / name).mkdir(parents=True)
+        shutil.copyfile(SOLUTION / "rnn.py", cls / name / "rnn.py")
+    (cls / "submitted" / "victim" / "rnn_bptt").mkdir(parents=True)          # a student's folder named submitted
+    shutil.copyfile(STUBS / "rnn.py", cls / "submitted" / "victim" / "rnn_bptt" / "rnn.py")
+    found = collect([cls], tmp_path / "scratch")
+    assert [s.id for s in found.submissions] == ["alice", "bob", "submitted"]
+    assert all(s.people == () for s in found.submissions)                   # no sid from a folder's name
+    assert any("--nbgrader" in w for w in found.warnings)
+    course = collect([], tmp_path / "scratch2", courses=[cls])                # the instructor names the course
+    assert [(s.id, s.people[0].sid) for s in course.submissions] == [("victim", "victim")]

@@ -244,3 +244,25 @@ def test_reading_the_directory_reads_little_of_a_large_zip(tmp_path, monkeypatch
     monkeypatch.setattr(ziplimits, "open", lambda *a: opened.append(CountingFile(*a)) or opened[-1], raising=False)
     assert read_directory(path).entries == 3 == len(zipfile.ZipFile(path).infolist())
     assert sum(f.read_bytes for f in opened) <= (1 << 16) + 200
+
+
+# ---- what is not staged is said -----------------------------------------------------------------
+
+def test_a_helper_over_the_file_size_and_an_upload_over_the_entries_are_named(tmp_path, monkeypatch):
+    sub = tmp_path / "sub"
+    shutil.copytree(SOLUTION, sub, ignore=shutil.ignore_patterns("test_*"))
+    (sub / "big_helper.py").write_bytes(b"x = 1\n" + b"#" * MAX_FILE_BYTES)
+    staged = stage(sub)
+    try:
+        assert sorted(staged.found) == sorted(MODULES) and not (staged.dir / "big_helper.py").exists()
+        assert any(n.startswith("big_helper.py is larger than 1 MB") and "cannot import it" in n for n in staged.notes)
+    finally:
+        staged.cleanup()
+    for i in range(30):
+        (sub / f"zz{i:02d}.txt").write_text("x")
+    monkeypatch.setattr(submission, "MAX_ENTRIES", 20)
+    staged = stage(sub)
+    try:
+        assert any(n.startswith("Your submission holds more than 20 files and folders") for n in staged.notes)
+    finally:
+        staged.cleanup()
