@@ -50,7 +50,7 @@ def gru_backward(dh, x, h0, h, params):
     Returns a tuple (dx, dh0, grads):
     - dx: dL/dx, shape (N, T, D).
     - dh0: dL/dh0, shape (N, H).
-    - grads: dict with exactly the keys of params; grads[k] has the shape of params[k].
+    - grads: dict with exactly the keys of params; grads[name] has the shape of params[name].
       Gradients are SUMS over the batch and over time (no averaging).
 
     You may call your own gru_forward.

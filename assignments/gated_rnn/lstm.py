@@ -59,8 +59,8 @@ def lstm_backward(dh, dc, x, h0, c0, h, c, params):
     - dx: dL/dx, shape (N, T, D).
     - dh0: dL/dh0, shape (N, H).
     - dc0: dL/dc0, shape (N, H).
-    - grads: dict with exactly the keys of params; grads[k] = dL/dparams[k] has the shape of
-      params[k]. Gradients are SUMS over the batch and over time (no averaging).
+    - grads: dict with exactly the keys of params; grads[name] = dL/dparams[name] has the shape
+      of params[name]. Gradients are SUMS over the batch and over time (no averaging).
 
     The gradient reaching c_t comes from dc[:, t-1], from h_t = o_t * tanh(c_t) and from
     c_{t+1} = f_{t+1} * c_t + ... . You may call your own lstm_forward.

@@ -39,7 +39,7 @@ def rnn_backward_truncated(dh, dy, x, h0, h, params, k):
 
     Returns a tuple (dx, dh0, grads):
     - dx: shape (N, T, D); dh0: shape (N, H);
-    - grads: dict with exactly the keys of params, each of params[k]'s shape; sums over the
-      batch and over time (no averaging).
+    - grads: dict with exactly the keys of params; grads[name] has the shape of params[name];
+      sums over the batch and over time (no averaging).
     """
     raise NotImplementedError("rnn_backward_truncated is not implemented yet: see handout section 6.")

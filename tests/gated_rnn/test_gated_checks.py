@@ -151,8 +151,12 @@ def test_cases_follow_the_contract(cases):
                 assert isinstance(named["k"], int) and named["k"] >= 1
     for function in ("lstm_forward", "lstm_backward", "gru_forward", "gru_backward"):
         shapes = [c.args[CT.ARG_NAMES[function].index("x")].shape for c in cases[f"{function}.cases"]]
-        assert any(s[1] == 1 for s in shapes) and any(c.args[CT.ARG_NAMES[function].index("h0")].shape[1] == 1
-                                                      for c in cases[f"{function}.cases"]), function
+        widths = {c.args[CT.ARG_NAMES[function].index("h0")].shape[1] for c in cases[f"{function}.cases"]}
+        assert any(s[1] == 1 for s in shapes), function
+        # H = 1 for the LSTM; never for the GRU, where PyTorch's reset convention agrees at H = 1 (handout §5.2)
+        assert (1 in widths) == function.startswith("lstm"), function
+    for pid in ("gru_backward.finite_differences", "gru_backward.sympy", "gru_forward.example", "gru_backward.example"):
+        assert all(c.args[CT.ARG_NAMES[PROBES[pid].function].index("h0")].shape[1] >= 2 for c in cases[pid]), pid
     kinds = {"k_1": lambda T, k: k == 1, "k_divides": lambda T, k: 1 < k < T and T % k == 0,
              "k_not_dividing": lambda T, k: 1 < k < T and T % k != 0, "k_at_least_T": lambda T, k: k >= T}
     for kind, ok in kinds.items():

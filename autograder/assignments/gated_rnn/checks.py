@@ -17,8 +17,9 @@ What is checked, per function, each check scored separately with partial credit:
 - lstm_state_jacobian: each of the four H x H blocks on its own (cases with a large forget-gate
   bias, f near 1, among them), and the whole J against finite differences of one step;
 - the truncation for k = 1, k dividing T, k not dividing T, and k >= T (full BPTT);
-- inputs left alone (credit gated by a value check); T = 1 and H = 1 are cases of the value
-  probes, and a non-finite answer fails the value checks.
+- inputs left alone (credit gated by a value check); T = 1 and (but for the GRU, whose reset
+  conventions agree at H = 1) H = 1 are cases of the value probes, and a non-finite answer fails
+  the value checks.
 
 Hidden cases differ per submission (values from its Draw); shapes, k and the mix of edge cases
 come from cases.STRUCTURE and cases.generated_sizes, the same for everyone. Labels give sizes and
@@ -288,8 +289,11 @@ def jacobian_matches(case: Case, result: CallResult) -> Verdict:
 
 
 # ---- the GRU ----------------------------------------------------------------------------------
-GRU_SIZES = LSTM_SIZES
-GRU_FD_SIZES = [(2, 3, 2, 2), (1, 4, 2, 1), (2, 1, 3, 2)]
+# No H = 1: with one unit the reset gate is a scalar, r_t * (h_{t-1} W_hn) = (r_t * h_{t-1}) W_hn, and the
+# PyTorch convention would pass (handout §5.2).
+GRU_SIZES = [(2, 4, 3, 3), (3, 5, 2, 2), (1, 6, 4, 4), (3, 1, 2, 3), (2, 4, 3, 2), (4, 2, 1, 2)]   # (N, T, D, H)
+GRU_RANGES = dict(N=(1, 3), T=(1, 5), D=(1, 4), H=(2, 4))
+GRU_FD_SIZES = [(2, 3, 2, 2), (1, 4, 2, 3), (2, 1, 3, 2)]
 GRU_GRADS = grad_paths(GRU_KEYS, ("dh0",))
 GRU_LOSS = "L = sum(dh * h)"
 
@@ -440,28 +444,30 @@ def truncated_fd_cases(draw: C.Draw) -> list[Case]:
 
 
 # ---- worked examples (the public VISIBLE draw; no points) -------------------------------------
+# H >= 2 and D != H in every one: at H = 1 (or D = H) a transposed or misplaced weight, or a gate
+# applied after the product, can give the right answer (tests/test_misconceptions_visible.py).
 def example_lstm_forward(draw: C.Draw) -> list[Case]:
-    return [lstm_forward_case(1, 2, 2, 2, draw.seed("lstm_forward.example"), 1.0)]
+    return [lstm_forward_case(1, 2, 3, 2, draw.seed("lstm_forward.example"), 1.0)]
 
 
 def example_lstm_backward(draw: C.Draw) -> list[Case]:
-    return [lstm_backward_case(1, 2, 2, 1, draw.seed("lstm_backward.example"), 1.0)]
+    return [lstm_backward_case(1, 2, 3, 2, draw.seed("lstm_backward.example"), 1.0)]
 
 
 def example_jacobian(draw: C.Draw) -> list[Case]:
-    return [jacobian_case(2, 1, draw.seed("lstm_state_jacobian.example"), 1.0)]
+    return [jacobian_case(3, 2, draw.seed("lstm_state_jacobian.example"), 1.0)]
 
 
 def example_gru_forward(draw: C.Draw) -> list[Case]:
-    return [gru_forward_case(1, 2, 2, 2, draw.seed("gru_forward.example"), 1.0)]
+    return [gru_forward_case(1, 2, 3, 2, draw.seed("gru_forward.example"), 1.0)]
 
 
 def example_gru_backward(draw: C.Draw) -> list[Case]:
-    return [gru_backward_case(1, 2, 2, 1, draw.seed("gru_backward.example"), 1.0)]
+    return [gru_backward_case(1, 2, 3, 2, draw.seed("gru_backward.example"), 1.0)]
 
 
 def example_truncated(draw: C.Draw) -> list[Case]:
-    return [truncated_case(1, 3, 1, 1, 1, 2, draw.seed("rnn_backward_truncated.example"), 1.0)]
+    return [truncated_case(1, 3, 3, 2, 1, 2, draw.seed("rnn_backward_truncated.example"), 1.0)]
 
 
 # ---- the registry -----------------------------------------------------------------------------
@@ -480,9 +486,9 @@ PROBES = [
     Probe("lstm_state_jacobian.cases", "lstm_state_jacobian", jacobian_cases),
     Probe("lstm_state_jacobian.finite_differences", "lstm_state_jacobian", jacobian_fd_cases),
     Probe("gru_forward.cases", "gru_forward",
-          lambda d: [gru_forward_case(*s) for s in _sizes(d, "gru_forward", GRU_SIZES, 8, **LSTM_RANGES)]),
+          lambda d: [gru_forward_case(*s) for s in _sizes(d, "gru_forward", GRU_SIZES, 8, **GRU_RANGES)]),
     Probe("gru_backward.cases", "gru_backward",
-          lambda d: [gru_backward_case(*s) for s in _sizes(d, "gru_backward", GRU_SIZES, 8, **LSTM_RANGES)]),
+          lambda d: [gru_backward_case(*s) for s in _sizes(d, "gru_backward", GRU_SIZES, 8, **GRU_RANGES)]),
     Probe("gru_backward.finite_differences", "gru_backward", gru_fd_cases),
     *[Probe(f"rnn_backward_truncated.{kind}", "rnn_backward_truncated",
             lambda d, kind=kind: truncation_cases(d, kind)) for kind in TRUNCATION_FIXED],
@@ -547,3 +553,10 @@ CHECKS = [
     example_check(GB, "gru_backward.example", all_match(GRU_GRADS)),
     example_check(TB, "rnn_backward_truncated.example", all_match(TRUNCATED_GRADS)),
 ]
+
+
+# ---- the sympy derivations (symbolic.py): probes and checks of their own ----------------------
+from autograder.assignments.gated_rnn import symbolic  # noqa: E402 - it builds its cases with the functions above
+
+PROBES += symbolic.PROBES
+CHECKS += symbolic.CHECKS
