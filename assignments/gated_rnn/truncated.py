@@ -1,4 +1,5 @@
-"""Truncated backpropagation through time for the vanilla RNN of part 1 (handout section 6).
+"""Truncated backpropagation through time for the vanilla RNN of part 1 (handout section 6; how
+it is graded: handout section 8).
 
 The RNN is part 1's, row vectors, batch first. For t = 1..T:
     h_t = tanh(x_t @ W_xh + h_{t-1} @ W_hh + b_h)

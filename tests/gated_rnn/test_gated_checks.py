@@ -349,3 +349,19 @@ def test_no_hidden_message_shows_an_input_or_expected_number(cases, bug_outcomes
                     x = float(number)
                     assert not np.any(np.abs(values - x) <= 1e-4 * abs(x)), (outcome.check.id, text)
     assert checked > 300
+
+
+# ---- saturating gates (issue 21, item 8) ------------------------------------------------------
+def naive_sigmoid(a):
+    return 1.0 / (1.0 + np.exp(-a))
+
+
+@pytest.mark.parametrize("function", ["lstm_forward", "gru_forward"])
+def test_a_naive_sigmoid_loses_the_saturating_point_only(cases, function, monkeypatch):
+    monkeypatch.setattr(M, "sigmoid", naive_sigmoid)
+    outs = outcomes(cases, function, getattr(M, function))
+    assert lost(outs) == {f"{function}.saturating"}, lost(outs)
+    message = outs[f"{function}.saturating"].failures[0][1].message
+    assert "warning" in message and "overflow" in message, message
+    assert all(np.all(np.abs(c.args[-1]["b" if function == "lstm_forward" else "b_z"]) == 1000.0)
+               for c in cases[f"{function}.saturating"])

@@ -78,7 +78,9 @@ def test_the_reset_check_names_the_swapped_update_gate_too(tmp_path):
     (issue 21, item 6)."""
     from gated_bug_bank import build_submission, load_bugs
 
-    bug = next(b for b in load_bugs({"gru_update_gate_swapped"}) if b.name == "gru_forward_z_swapped")
+    from autograder.assignments.gated_rnn.mistakes import codes
+
+    bug = next(b for b in load_bugs(codes()) if b.name == "gru_forward_z_swapped")
     source = build_submission(bug, tmp_path / "submission")
     (tmp_path / "run").mkdir()
     p = run_selfcheck(source, tmp_path / "run", report="-rf")

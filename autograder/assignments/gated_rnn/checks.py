@@ -10,7 +10,8 @@ than today's types. Until the declaration lands, score_check reads part 1's poin
 contract (scoring.POINTS, scoring.BY_NAME): tests/gated_rnn/test_gated_checks.py patches in these.
 
 What is checked, per function, each check scored separately with partial credit:
-- forwards: the states h (and c) against the reference;
+- forwards: the states h (and c) against the reference, and finite and warning-free on cases with
+  every gate saturated (biases +-1000: a naive sigmoid overflows, handout §2.3);
 - backwards: every gradient against the reference's, given the reference's forward states, and
   all of them against central finite differences of the loss through the reference forward (for
   the truncation: through the detached forward, h_mk entering step mk+1 as a constant);
@@ -33,6 +34,7 @@ from collections.abc import Callable
 import numpy as np
 
 from autograder import cases as C
+from autograder import checks as engine  # all_of, warning_free: the saturating gates
 from autograder.assignments.gated_rnn.contract import ARG_NAMES, GRU_KEYS, LSTM_KEYS, RNN_KEYS
 from autograder.assignments.gated_rnn.reference import load as ref
 from autograder.assignments.rnn_bptt.inputs import rnn_params  # the truncation is part 1's vanilla RNN
@@ -318,6 +320,52 @@ def gru_forward_case(N, T, D, H, seed, scale) -> Case:
                 meta={"expected": Expected(lambda: {"h": ref().gru_forward(*args)})})
 
 
+def saturating(case: Case, params: dict, bias_keys: tuple[str, ...], seed: int) -> Case:
+    """The case with every bias entry set to +-1000 (signs from the seed): every gate saturates, and a
+    naive 1 / (1 + np.exp(-a)) overflows (handout §2.3)."""
+    g = np.random.default_rng([seed, 2])
+    for key in bias_keys:
+        params[key] = 1000.0 * g.choice([-1.0, 1.0], size=params[key].shape)
+    return Case(case.args, label=case.label + ", gate pre-activations near +-1000", meta=case.meta)
+
+
+SATURATING_SIZES = [(2, 3, 3, 2), (1, 2, 2, 3)]   # (N, T, D, H)
+
+
+def lstm_saturating_cases(draw: C.Draw) -> list[Case]:
+    out = []
+    for i, sizes in enumerate(SATURATING_SIZES):
+        seed = draw.seed(f"lstm_forward.saturating/{i}")
+        case = lstm_forward_case(*sizes, seed, 1.0)
+        out.append(saturating(case, case.args[3], ("b",), seed))
+    return out
+
+
+def gru_saturating_cases(draw: C.Draw) -> list[Case]:
+    out = []
+    for i, sizes in enumerate(SATURATING_SIZES):
+        seed = draw.seed(f"gru_forward.saturating/{i}")
+        case = gru_forward_case(*sizes, seed, 1.0)
+        out.append(saturating(case, case.args[2], ("b_r", "b_z", "b_n"), seed))
+    return out
+
+
+def finite(paths: tuple[str, ...]) -> Judge:
+    """Every output a finite array (its value is judged by the value checks)."""
+
+    def judge(case: Case, result: CallResult) -> Verdict:
+        for path in paths:
+            leaf = result.leaf(path)
+            got = leaf.get("array") if leaf else None
+            if not isinstance(got, np.ndarray):
+                return compare(leaf, np.zeros(0), path)
+            if not np.all(np.isfinite(got)):
+                return Verdict(False, f"{path} has {int(np.sum(~np.isfinite(got)))} non-finite entries")
+        return PASS
+
+    return judge
+
+
 def gru_backward_case(N, T, D, H, seed, scale) -> Case:
     x, h0, params = gru_forward_case(N, T, D, H, seed, scale).args
     h = ref().gru_forward(x, h0, params)
@@ -485,6 +533,8 @@ PROBES = [
     Probe("lstm_backward.finite_differences", "lstm_backward", lstm_fd_cases),
     Probe("lstm_state_jacobian.cases", "lstm_state_jacobian", jacobian_cases),
     Probe("lstm_state_jacobian.finite_differences", "lstm_state_jacobian", jacobian_fd_cases),
+    Probe("lstm_forward.saturating", "lstm_forward", lstm_saturating_cases),
+    Probe("gru_forward.saturating", "gru_forward", gru_saturating_cases),
     Probe("gru_forward.cases", "gru_forward",
           lambda d: [gru_forward_case(*s) for s in _sizes(d, "gru_forward", GRU_SIZES, 8, **GRU_RANGES)]),
     Probe("gru_backward.cases", "gru_backward",
@@ -513,6 +563,7 @@ def fd_check(function: str, paths: dict[str, str], loss_text: str, what: str = "
 
 
 LB, LJ, GB, TB = "lstm_backward", "lstm_state_jacobian", "gru_backward", "rnn_backward_truncated"
+SATURATING_TITLE = "finite and warning-free when the gates saturate (pre-activations near +-1000)"
 
 CHECKS = [
     # lstm.py
@@ -520,6 +571,8 @@ CHECKS = [
           matches("h", _expected("h"))),
     Check("lstm_forward.c", "lstm_forward", "cell states c match the reference", "lstm_forward.cases",
           matches("c", _expected("c"))),
+    Check("lstm_forward.saturating", "lstm_forward", SATURATING_TITLE, "lstm_forward.saturating",
+          engine.all_of(engine.warning_free, finite(("h", "c"))), gated_by="lstm_forward.h"),
     inputs_check(PROBES, "lstm_forward", "lstm_forward.cases", ARG_NAMES["lstm_forward"], gate="lstm_forward.h"),
     *gradient_checks(LB, "lstm_backward.cases", LSTM_GRADS),
     Check("lstm_backward.dc_zero", LB, "all gradients match the reference when dc = 0 (a loss on h only)",
@@ -536,6 +589,8 @@ CHECKS = [
     # gru.py
     Check("gru_forward.h", "gru_forward", "hidden states h match the reference", "gru_forward.cases",
           matches("output", _expected("h"), "h")),
+    Check("gru_forward.saturating", "gru_forward", SATURATING_TITLE, "gru_forward.saturating",
+          engine.all_of(engine.warning_free, finite(("output",))), gated_by="gru_forward.h"),
     inputs_check(PROBES, "gru_forward", "gru_forward.cases", ARG_NAMES["gru_forward"], gate="gru_forward.h"),
     *gradient_checks(GB, "gru_backward.cases", GRU_GRADS),
     fd_check(GB, GRU_GRADS, GRU_LOSS),
