@@ -365,3 +365,15 @@ def test_a_naive_sigmoid_loses_the_saturating_point_only(cases, function, monkey
     assert "warning" in message and "overflow" in message, message
     assert all(np.all(np.abs(c.args[-1]["b" if function == "lstm_forward" else "b_z"]) == 1000.0)
                for c in cases[f"{function}.saturating"])
+
+
+# ---- wrong diagonal blocks (issue 21, item 5) -------------------------------------------------
+@pytest.mark.parametrize("name, check", [("lstm_state_jacobian:lstm_cell_jacobian_identity", "cc"),
+                                         ("lstm_state_jacobian:lstm_gate_order[ifgo]", "hc"),
+                                         ("lstm_state_jacobian:lstm_jacobian_missing_forget_factor", "hc")])
+def test_a_wrong_diagonal_block_is_described_as_wrong_on_the_diagonal_only(cases, model_answers, name, check):
+    entry = next(e for e in GD.CATALOGUE if e.name == name)
+    outs = scored(cases, entry.function, model_answers[entry.name])
+    text = scoring.feedback(outs[f"lstm_state_jacobian.{check}"])
+    assert "only on the diagonal (every off-diagonal entry is right)" in text, text
+    assert "spread over every row and column" not in text, text
