@@ -377,3 +377,16 @@ def test_a_wrong_diagonal_block_is_described_as_wrong_on_the_diagonal_only(cases
     text = scoring.feedback(outs[f"lstm_state_jacobian.{check}"])
     assert "only on the diagonal (every off-diagonal entry is right)" in text, text
     assert "spread over every row and column" not in text, text
+
+
+# ---- the sympy checks (issue 21) --------------------------------------------------------------
+SYMPY = ("lstm_backward", "lstm_state_jacobian", "gru_backward")
+
+
+@pytest.mark.parametrize("bug", [b for b in BUGS if set(b.breaks) & set(SYMPY)], ids=lambda b: b.name)
+def test_a_derivative_mutant_of_the_bug_bank_fails_the_sympy_check(bug_outcomes, bug):
+    for function in set(bug.breaks) & set(SYMPY):
+        outs = bug_outcomes[bug.name][function]
+        assert f"{function}.sympy" in lost(outs), (bug.name, function)
+        text = scoring.feedback(outs[f"{function}.sympy"])
+        assert "The derivation:" in text and "differs in" in text, text
