@@ -141,8 +141,11 @@ def which_entries(bad: np.ndarray, name: str) -> str:
             shown = ", ".join(str(i) for i in hit[:6]) + (", ..." if hit.size > 6 else "")
             parts.append(f"index {shown} of axis {axis}" if hit.size == 1 else f"indices {shown} of axis {axis}")
     first = tuple(int(i) for i in np.argwhere(bad)[0])
-    off_diagonal = bad.ndim == 2 and bad.shape[0] == bad.shape[1] > 1 and not np.diag(bad).any()
-    where = (f"only at {' and '.join(parts)}" if parts else
+    square = bad.ndim == 2 and bad.shape[0] == bad.shape[1] > 1
+    off_diagonal = square and not np.diag(bad).any()
+    on_diagonal = square and int(np.diag(bad).sum()) > 1 and int(np.diag(bad).sum()) == int(bad.sum())
+    where = ("only on the diagonal (every off-diagonal entry is right)" if on_diagonal else
+             f"only at {' and '.join(parts)}" if parts else
              "only off the diagonal (every diagonal entry is right)" if off_diagonal else
              "spread over every row and column")
     return f"the wrong entries lie {where} (the first is {index_str(name, first)})"

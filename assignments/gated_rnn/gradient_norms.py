@@ -1,14 +1,16 @@
 """Optional experiment (handout section 7, not graded): how far back does a gradient reach?
 
 One sequence of T = 60 steps, a loss on the last hidden state only, L = sum(v * h_T). For every
-k = 0..T-1, the norm of dL/dh_k for a vanilla RNN and for an LSTM of the same size (and dL/dc_k for the
-LSTM). The gradient on a state h_k (and c_k) is the dh0 (and dc0) of the backward pass over the
-rest of the sequence started from that state, so only your own functions are needed:
-lstm_forward and lstm_backward (lstm.py), rnn_backward_truncated with k >= T (truncated.py).
+step s = 0..T-1, the norm of dL/dh_s for a vanilla RNN and for an LSTM of the same size (and dL/dc_s
+for the LSTM). The gradient on a state h_s (and c_s) is the dh0 (and dc0) of the backward pass over
+the rest of the sequence started from that state, so only your own functions are needed:
+lstm_forward and lstm_backward (lstm.py), rnn_backward_truncated with chunk length k = T
+(truncated.py, where it is full BPTT).
 
 Run it in the folder that holds your files:   python gradient_norms.py
 (or pass that folder: python gradient_norms.py path/to/folder). It prints the norms and, if
-matplotlib is installed, saves gradient_norms.png.
+matplotlib is installed, saves my_gradient_norms.png in the current folder (the handout's
+gradient_norms.png, drawn with the reference solution, is left as it is).
 """
 import os
 import sys
@@ -24,7 +26,7 @@ rng = np.random.default_rng(0)
 x = rng.normal(size=(1, T, D))
 v = rng.normal(size=(1, H))                      # dL/dh_T: the loss reads the last state only
 
-# Vanilla RNN, part 1's model; weights of scale 1/sqrt(H) (W_hh has spectral radius about 1).
+# Vanilla RNN, part 1's model; weights of scale 1/sqrt(H) (for this seed W_hh has spectral radius about 1.25).
 rnn = {"W_xh": rng.normal(scale=0.5, size=(D, H)), "W_hh": rng.normal(scale=1 / np.sqrt(H), size=(H, H)),
        "b_h": np.zeros(H), "W_hy": np.zeros((H, 1)), "b_y": np.zeros(1)}
 
@@ -47,14 +49,14 @@ def lstm_params(forget_bias):
 
 def rnn_norms():
     h = rnn_states(x, np.zeros((1, H)))
-    states = np.concatenate([np.zeros((1, 1, H)), h], axis=1)       # states[:, k] = h_k, k = 0..T
+    states = np.concatenate([np.zeros((1, 1, H)), h], axis=1)       # states[:, s] = h_s, s = 0..T
     out = []
-    for k in range(T):                                               # dL/dh_k = dh0 of steps k+1..T
-        xs, hk = x[:, k:], states[:, k]
-        dh = np.zeros((1, T - k, H))
+    for s in range(T):                                               # dL/dh_s = dh0 of steps s+1..T
+        xs, hs = x[:, s:], states[:, s]
+        dh = np.zeros((1, T - s, H))
         dh[:, -1] = v
-        _, dhk, _ = rnn_backward_truncated(dh, np.zeros((1, T - k, 1)), xs, hk, rnn_states(xs, hk), rnn, T)
-        out.append(np.linalg.norm(dhk))
+        _, dhs, _ = rnn_backward_truncated(dh, np.zeros((1, T - s, 1)), xs, hs, rnn_states(xs, hs), rnn, T)
+        out.append(np.linalg.norm(dhs))
     return np.array(out)
 
 
@@ -64,26 +66,26 @@ def lstm_norms(params):
     hs = np.concatenate([z[:, None], h], axis=1)
     cs = np.concatenate([z[:, None], c], axis=1)
     out_h, out_c = [], []
-    for k in range(T):
-        xs, hk, ck = x[:, k:], hs[:, k], cs[:, k]
-        hh, cc = lstm_forward(xs, hk, ck, params)
-        dh = np.zeros((1, T - k, H))
+    for s in range(T):
+        xs, h_s, c_s = x[:, s:], hs[:, s], cs[:, s]
+        hh, cc = lstm_forward(xs, h_s, c_s, params)
+        dh = np.zeros((1, T - s, H))
         dh[:, -1] = v
-        _, dhk, dck, _ = lstm_backward(dh, np.zeros_like(dh), xs, hk, ck, hh, cc, params)
-        out_h.append(np.linalg.norm(dhk))
-        out_c.append(np.linalg.norm(dck))
+        _, dh_s, dc_s, _ = lstm_backward(dh, np.zeros_like(dh), xs, h_s, c_s, hh, cc, params)
+        out_h.append(np.linalg.norm(dh_s))
+        out_c.append(np.linalg.norm(dc_s))
     return np.array(out_h), np.array(out_c)
 
 
-curves = {"vanilla RNN, |dL/dh_k|": rnn_norms()}
+curves = {"vanilla RNN, |dL/dh_s|": rnn_norms()}
 for bias in (3.0, 0.0):
     nh, nc = lstm_norms(lstm_params(bias))
-    curves[f"LSTM (forget bias {bias:g}), |dL/dh_k|"] = nh
-    curves[f"LSTM (forget bias {bias:g}), |dL/dc_k|"] = nc
+    curves[f"LSTM (forget bias {bias:g}), |dL/dh_s|"] = nh
+    curves[f"LSTM (forget bias {bias:g}), |dL/dc_s|"] = nc
 
-ks = np.arange(T)
+steps = np.arange(T)
 for name, norms in curves.items():
-    print(f"{name:36s}" + "  ".join(f"k={k}: {norms[k]:.2e}" for k in (0, 20, 40, 59)))
+    print(f"{name:36s}" + "  ".join(f"s={s}: {norms[s]:.2e}" for s in (0, 20, 40, 59)))
 
 try:
     import matplotlib
@@ -95,12 +97,12 @@ except ImportError:
 fig, ax = plt.subplots(figsize=(6.4, 3.6), dpi=100)
 styles = ["k-", "C0-", "C1-", "C0:", "C1:"]
 for (name, norms), style in zip(curves.items(), styles):
-    ax.semilogy(ks, norms, style, label=name, linewidth=1.6)
-ax.set_xlabel("k  (the loss reads h_T, T = 60)")
+    ax.semilogy(steps, norms, style, label=name, linewidth=1.6)
+ax.set_xlabel("s  (the loss reads h_T, T = 60)")
 ax.set_ylabel("gradient norm")
 ax.set_title("How far back the gradient of a loss on h_T reaches")
 ax.legend(fontsize=7, loc="lower right")
 ax.grid(True, which="major", alpha=0.3)
 fig.tight_layout()
-fig.savefig("gradient_norms.png")
-print("saved gradient_norms.png")
+fig.savefig("my_gradient_norms.png")
+print("saved my_gradient_norms.png")

@@ -1,4 +1,5 @@
-"""A GRU: forward pass and backpropagation through time (handout section 5).
+"""A GRU: forward pass and backpropagation through time (handout section 5; how it is graded:
+handout section 8).
 
 Row vectors, batch first. For t = 1..T, as in the lecture notes (deck 003):
     r_t = sigma(x_t @ W_xr + h_{t-1} @ W_hr + b_r)          reset gate
@@ -15,8 +16,8 @@ params (and grads) are dicts with exactly the keys
 Arrays are indexed from 0: h[:, t-1] holds h_t. Edit only the bodies; keep the names and
 signatures. You may add helper functions. Do not modify any of the inputs (arrays or dicts).
 Return new arrays of exactly the documented shapes. Every returned entry must be finite and no
-RuntimeWarning may be raised (use a sigmoid that never overflows: handout section 2.3). Every
-function must work for T = 1 and H = 1.
+RuntimeWarning may be raised, also when a gate saturates (use a sigmoid that never overflows:
+handout section 2.3). Every function must work for T = 1 and H = 1.
 """
 import numpy as np
 
@@ -50,9 +51,15 @@ def gru_backward(dh, x, h0, h, params):
     Returns a tuple (dx, dh0, grads):
     - dx: dL/dx, shape (N, T, D).
     - dh0: dL/dh0, shape (N, H).
-    - grads: dict with exactly the keys of params; grads[k] has the shape of params[k].
+    - grads: dict with exactly the keys of params; grads[name] has the shape of params[name].
       Gradients are SUMS over the batch and over time (no averaging).
 
     You may call your own gru_forward.
+
+    If your gru_forward is wrong, the grader grades this function with a correct gru_forward in
+    its place, so that one mistake costs you once; this works only when gru_backward calls the
+    forward by its name, gru_forward(...). Gates recomputed in a helper of your own are graded as
+    they are: a slip in a helper shared by both functions costs the points of both (handout
+    section 8.4).
     """
     raise NotImplementedError("gru_backward is not implemented yet: see handout section 5.")

@@ -1,5 +1,5 @@
 """An LSTM: forward pass, backpropagation through time, and the one-step state Jacobian
-(handout sections 1 to 4).
+(handout sections 1 to 4; how it is graded: handout section 8).
 
 Row vectors, batch first. For t = 1..T, with a_t split into four quarters of H columns:
     a_t = x_t @ W_x + h_{t-1} @ W_h + b                       (N, 4H)
@@ -59,11 +59,17 @@ def lstm_backward(dh, dc, x, h0, c0, h, c, params):
     - dx: dL/dx, shape (N, T, D).
     - dh0: dL/dh0, shape (N, H).
     - dc0: dL/dc0, shape (N, H).
-    - grads: dict with exactly the keys of params; grads[k] = dL/dparams[k] has the shape of
-      params[k]. Gradients are SUMS over the batch and over time (no averaging).
+    - grads: dict with exactly the keys of params; grads[name] = dL/dparams[name] has the shape
+      of params[name]. Gradients are SUMS over the batch and over time (no averaging).
 
     The gradient reaching c_t comes from dc[:, t-1], from h_t = o_t * tanh(c_t) and from
     c_{t+1} = f_{t+1} * c_t + ... . You may call your own lstm_forward.
+
+    If your lstm_forward is wrong, the grader grades this function with a correct lstm_forward in
+    its place, so that one mistake costs you once; this works only when lstm_backward calls the
+    forward by its name, lstm_forward(...). Gates recomputed in a helper of your own are graded as
+    they are: a slip in a helper shared by both functions costs the points of both (handout
+    section 8.4).
     """
     raise NotImplementedError("lstm_backward is not implemented yet: see handout section 3.")
 

@@ -321,8 +321,9 @@ def test_gru_forward_resets_before_W_hn():
     r, z = sig(params["b_r"]), sig(params["b_z"])
     n = np.tanh((r * h0) @ params["W_hn"] + params["b_n"])
     check_close(gru.gru_forward(x, h0, params), ((1 - z) * h0 + z * n)[:, None, :],
-                "h_1 with n = tanh((r * h0) @ W_hn + b_n): the reset gate multiplies h0 BEFORE W_hn, "
-                "not after as in PyTorch (handout section 5.2)")
+                "h_1 = (1 - z) * h0 + z * n with n = tanh((r * h0) @ W_hn + b_n). Two PyTorch habits give "
+                "another answer here: the reset gate applied after W_hn (it multiplies h0 BEFORE W_hn), or "
+                "z and 1 - z swapped (z weighs the candidate n) (handout sections 5.1 and 5.2)")
 
 
 def test_gru_backward_shapes_and_finite_differences():

@@ -1,4 +1,5 @@
-"""Truncated backpropagation through time for the vanilla RNN of part 1 (handout section 6).
+"""Truncated backpropagation through time for the vanilla RNN of part 1 (handout section 6; how
+it is graded: handout section 8).
 
 The RNN is part 1's, row vectors, batch first. For t = 1..T:
     h_t = tanh(x_t @ W_xh + h_{t-1} @ W_hh + b_h)
@@ -39,7 +40,7 @@ def rnn_backward_truncated(dh, dy, x, h0, h, params, k):
 
     Returns a tuple (dx, dh0, grads):
     - dx: shape (N, T, D); dh0: shape (N, H);
-    - grads: dict with exactly the keys of params, each of params[k]'s shape; sums over the
-      batch and over time (no averaging).
+    - grads: dict with exactly the keys of params; grads[name] has the shape of params[name];
+      sums over the batch and over time (no averaging).
     """
     raise NotImplementedError("rnn_backward_truncated is not implemented yet: see handout section 6.")

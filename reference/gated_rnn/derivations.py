@@ -189,23 +189,31 @@ def gru_step(x_t, h_prev, P):
     return (one - z).multiply_elementwise(h_prev) + z.multiply_elementwise(n)
 
 
-@cache
-def _gru_functions(N, T, D, H):
+def unrolled_gru(N, T, D, H):
+    """Symbolic unrolled GRU: dict with params, x[n][t], h0[n], dh[n][t], the states h[n][t]
+    (h[n][t] is h_{t+1}) and L = sum(dh * h)."""
     P = gru_params(D, H)
     x = [[_row(f"x_{n}_{t}", D) for t in range(T)] for n in range(N)]
     h0 = [_row(f"h0_{n}", H) for n in range(N)]
     dh = [[_row(f"dh_{n}_{t}", H) for t in range(T)] for n in range(N)]
     hs, L = [], sp.Integer(0)
     for n in range(N):
-        h_prev = h0[n]
+        h_prev, hrow = h0[n], []
         for t in range(T):
             h_prev = gru_step(x[n][t], h_prev, P)
-            hs.append(h_prev)
+            hrow.append(h_prev)
             L += (dh[n][t] * h_prev.T)[0, 0]
-    inputs = [v for k in GRU_KEYS for v in P[k]] + _flat(x) + _flat(h0)
-    grads = [sp.diff(L, s) for s in inputs]
-    forward = sp.lambdify(inputs, _flat(hs), "numpy", cse=True)
-    backward = sp.lambdify(inputs + _flat(dh), grads, "numpy", cse=True)
+        hs.append(hrow)
+    return {"params": P, "x": x, "h0": h0, "dh": dh, "h": hs, "L": L}
+
+
+@cache
+def _gru_functions(N, T, D, H):
+    m = unrolled_gru(N, T, D, H)
+    inputs = [v for k in GRU_KEYS for v in m["params"][k]] + _flat(m["x"]) + _flat(m["h0"])
+    grads = [sp.diff(m["L"], s) for s in inputs]
+    forward = sp.lambdify(inputs, _flat(m["h"]), "numpy", cse=True)
+    backward = sp.lambdify(inputs + _flat(m["dh"]), grads, "numpy", cse=True)
     return forward, backward
 
 

@@ -151,8 +151,12 @@ def test_cases_follow_the_contract(cases):
                 assert isinstance(named["k"], int) and named["k"] >= 1
     for function in ("lstm_forward", "lstm_backward", "gru_forward", "gru_backward"):
         shapes = [c.args[CT.ARG_NAMES[function].index("x")].shape for c in cases[f"{function}.cases"]]
-        assert any(s[1] == 1 for s in shapes) and any(c.args[CT.ARG_NAMES[function].index("h0")].shape[1] == 1
-                                                      for c in cases[f"{function}.cases"]), function
+        widths = {c.args[CT.ARG_NAMES[function].index("h0")].shape[1] for c in cases[f"{function}.cases"]}
+        assert any(s[1] == 1 for s in shapes), function
+        # H = 1 for the LSTM; never for the GRU, where PyTorch's reset convention agrees at H = 1 (handout §5.2)
+        assert (1 in widths) == function.startswith("lstm"), function
+    for pid in ("gru_backward.finite_differences", "gru_backward.sympy", "gru_forward.example", "gru_backward.example"):
+        assert all(c.args[CT.ARG_NAMES[PROBES[pid].function].index("h0")].shape[1] >= 2 for c in cases[pid]), pid
     kinds = {"k_1": lambda T, k: k == 1, "k_divides": lambda T, k: 1 < k < T and T % k == 0,
              "k_not_dividing": lambda T, k: 1 < k < T and T % k != 0, "k_at_least_T": lambda T, k: k >= T}
     for kind, ok in kinds.items():
@@ -345,3 +349,44 @@ def test_no_hidden_message_shows_an_input_or_expected_number(cases, bug_outcomes
                     x = float(number)
                     assert not np.any(np.abs(values - x) <= 1e-4 * abs(x)), (outcome.check.id, text)
     assert checked > 300
+
+
+# ---- saturating gates (issue 21, item 8) ------------------------------------------------------
+def naive_sigmoid(a):
+    return 1.0 / (1.0 + np.exp(-a))
+
+
+@pytest.mark.parametrize("function", ["lstm_forward", "gru_forward"])
+def test_a_naive_sigmoid_loses_the_saturating_point_only(cases, function, monkeypatch):
+    monkeypatch.setattr(M, "sigmoid", naive_sigmoid)
+    outs = outcomes(cases, function, getattr(M, function))
+    assert lost(outs) == {f"{function}.saturating"}, lost(outs)
+    message = outs[f"{function}.saturating"].failures[0][1].message
+    assert "warning" in message and "overflow" in message, message
+    assert all(np.all(np.abs(c.args[-1]["b" if function == "lstm_forward" else "b_z"]) == 1000.0)
+               for c in cases[f"{function}.saturating"])
+
+
+# ---- wrong diagonal blocks (issue 21, item 5) -------------------------------------------------
+@pytest.mark.parametrize("name, check", [("lstm_state_jacobian:lstm_cell_jacobian_identity", "cc"),
+                                         ("lstm_state_jacobian:lstm_gate_order[ifgo]", "hc"),
+                                         ("lstm_state_jacobian:lstm_jacobian_missing_forget_factor", "hc")])
+def test_a_wrong_diagonal_block_is_described_as_wrong_on_the_diagonal_only(cases, model_answers, name, check):
+    entry = next(e for e in GD.CATALOGUE if e.name == name)
+    outs = scored(cases, entry.function, model_answers[entry.name])
+    text = scoring.feedback(outs[f"lstm_state_jacobian.{check}"])
+    assert "only on the diagonal (every off-diagonal entry is right)" in text, text
+    assert "spread over every row and column" not in text, text
+
+
+# ---- the sympy checks (issue 21) --------------------------------------------------------------
+SYMPY = ("lstm_backward", "lstm_state_jacobian", "gru_backward")
+
+
+@pytest.mark.parametrize("bug", [b for b in BUGS if set(b.breaks) & set(SYMPY)], ids=lambda b: b.name)
+def test_a_derivative_mutant_of_the_bug_bank_fails_the_sympy_check(bug_outcomes, bug):
+    for function in set(bug.breaks) & set(SYMPY):
+        outs = bug_outcomes[bug.name][function]
+        assert f"{function}.sympy" in lost(outs), (bug.name, function)
+        text = scoring.feedback(outs[f"{function}.sympy"])
+        assert "The derivation:" in text and "differs in" in text, text

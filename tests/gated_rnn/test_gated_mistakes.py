@@ -109,3 +109,16 @@ def test_the_catalogue_covers_the_mistakes_the_issue_lists():
     assert expected <= M.codes()
     assert {m.variant for m in M.MISTAKES if m.code == "lstm_gate_order"} == {"ifgo", "igfo"}
     assert {m.function for m in M.MISTAKES} == set(M.REFERENCE_MODELS)
+
+
+def test_a_sentence_about_some_parameter_gradients_names_each_of_them():
+    """A mistake that changes a few parameter gradients only gives the right formula of each
+    (issue 21, item 7: dW_hn was missing from gru_recurrent_grad_uses_current_state's)."""
+    params = {"W_x", "W_h", "b", *M.GRU_GRADS, "W_xh", "W_hh", "b_h", "W_hy", "b_y"} - {"dx", "dh0"}
+    checked = 0
+    for m in M.MISTAKES:
+        if set(m.affects) <= params:
+            checked += 1
+            missing = [k for k in m.affects if f"d{k} " not in m.sentence + " "]
+            assert not missing, (m.name, missing)
+    assert checked >= 4

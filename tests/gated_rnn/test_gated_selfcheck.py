@@ -73,6 +73,22 @@ def test_selfcheck_catches_a_buggy_submission(tmp_path):
     assert all(name.startswith(("test_lstm_backward", "test_rnn_backward_truncated")) for name in failed), failed
 
 
+def test_the_reset_check_names_the_swapped_update_gate_too(tmp_path):
+    """A GRU with z and 1 - z swapped fails the reset-gate check too: its message names both habits
+    (issue 21, item 6)."""
+    from gated_bug_bank import build_submission, load_bugs
+
+    from autograder.assignments.gated_rnn.mistakes import codes
+
+    bug = next(b for b in load_bugs(codes()) if b.name == "gru_forward_z_swapped")
+    source = build_submission(bug, tmp_path / "submission")
+    (tmp_path / "run").mkdir()
+    p = run_selfcheck(source, tmp_path / "run", report="-rf")
+    assert "FAILED test_selfcheck.py::test_gru_forward_resets_before_W_hn" in p.stdout, p.stdout[-3000:]
+    block = p.stdout.split("test_gru_forward_resets_before_W_hn", 1)[1]
+    assert "reset gate applied after W_hn" in block and "z and 1 - z swapped" in block, block[:3000]
+
+
 SPEC_SIGNATURES = {
     "lstm.py": {"lstm_forward": "(x, h0, c0, params)", "lstm_backward": "(dh, dc, x, h0, c0, h, c, params)",
                 "lstm_state_jacobian": "(x_t, h_prev, c_prev, params)"},
@@ -134,10 +150,27 @@ def test_experiment_figure_is_small_and_the_script_runs_on_the_reference(tmp_pat
     png = STUBS_DIR / "gradient_norms.png"
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size < 100_000
     assert "(gradient_norms.png)" in (STUBS_DIR / "handout.md").read_text(encoding="utf-8")
+    # Run where a student runs it, beside the handed-out figure (issue 21, item 13): it stays as it is.
+    shutil.copy(png, tmp_path / png.name)
     p = subprocess.run([sys.executable, str(STUBS_DIR / "gradient_norms.py"), str(SOLUTION_DIR)], cwd=tmp_path,
                        env=clean_env(), capture_output=True, text=True, timeout=300, check=False)
     assert p.returncode == 0, p.stderr[-3000:]
+    assert (tmp_path / png.name).read_bytes() == png.read_bytes(), "the script overwrote the handed-out figure"
     rnn_line = next(line for line in p.stdout.splitlines() if line.startswith("vanilla RNN"))
-    first = float(re.search(r"k=0: (\S+)", rnn_line).group(1))
-    lstm_line = next(line for line in p.stdout.splitlines() if line.startswith("LSTM (forget bias 3), |dL/dc_k|"))
-    assert first < 1e-6 < float(re.search(r"k=0: (\S+)", lstm_line).group(1)), p.stdout
+    first = float(re.search(r"s=0: (\S+)", rnn_line).group(1))
+    lstm_line = next(line for line in p.stdout.splitlines() if line.startswith("LSTM (forget bias 3), |dL/dc_s|"))
+    assert first < 1e-6 < float(re.search(r"s=0: (\S+)", lstm_line).group(1)), p.stdout
+
+
+def test_experiment_comment_states_the_spectral_radius_of_its_own_seed():
+    """The script's W_hh is its rng's fourth draw (x, v, W_xh, then W_hh); its comment gives the radius."""
+    import numpy as np
+
+    text = (STUBS_DIR / "gradient_norms.py").read_text(encoding="utf-8")
+    stated = float(re.search(r"spectral radius about (\d+(?:\.\d+)?)", text).group(1))
+    T, D, H = 60, 4, 16
+    assert "T, D, H = 60, 4, 16" in text and "rng = np.random.default_rng(0)" in text
+    rng = np.random.default_rng(0)
+    rng.normal(size=(1, T, D)), rng.normal(size=(1, H)), rng.normal(scale=0.5, size=(D, H))
+    radius = max(abs(np.linalg.eigvals(rng.normal(scale=1 / np.sqrt(H), size=(H, H)))))
+    assert abs(radius - stated) < 0.01, radius

@@ -10,15 +10,17 @@ than today's types. Until the declaration lands, score_check reads part 1's poin
 contract (scoring.POINTS, scoring.BY_NAME): tests/gated_rnn/test_gated_checks.py patches in these.
 
 What is checked, per function, each check scored separately with partial credit:
-- forwards: the states h (and c) against the reference;
+- forwards: the states h (and c) against the reference, and finite and warning-free on cases with
+  every gate saturated (biases +-1000: a naive sigmoid overflows, handout §2.3);
 - backwards: every gradient against the reference's, given the reference's forward states, and
   all of them against central finite differences of the loss through the reference forward (for
   the truncation: through the detached forward, h_mk entering step mk+1 as a constant);
 - lstm_state_jacobian: each of the four H x H blocks on its own (cases with a large forget-gate
   bias, f near 1, among them), and the whole J against finite differences of one step;
 - the truncation for k = 1, k dividing T, k not dividing T, and k >= T (full BPTT);
-- inputs left alone (credit gated by a value check); T = 1 and H = 1 are cases of the value
-  probes, and a non-finite answer fails the value checks.
+- inputs left alone (credit gated by a value check); T = 1 and (but for the GRU, whose reset
+  conventions agree at H = 1) H = 1 are cases of the value probes, and a non-finite answer fails
+  the value checks.
 
 Hidden cases differ per submission (values from its Draw); shapes, k and the mix of edge cases
 come from cases.STRUCTURE and cases.generated_sizes, the same for everyone. Labels give sizes and
@@ -32,6 +34,7 @@ from collections.abc import Callable
 import numpy as np
 
 from autograder import cases as C
+from autograder import checks as engine  # all_of, warning_free: the saturating gates
 from autograder.assignments.gated_rnn.contract import ARG_NAMES, GRU_KEYS, LSTM_KEYS, RNN_KEYS
 from autograder.assignments.gated_rnn.reference import load as ref
 from autograder.assignments.rnn_bptt.inputs import rnn_params  # the truncation is part 1's vanilla RNN
@@ -288,8 +291,11 @@ def jacobian_matches(case: Case, result: CallResult) -> Verdict:
 
 
 # ---- the GRU ----------------------------------------------------------------------------------
-GRU_SIZES = LSTM_SIZES
-GRU_FD_SIZES = [(2, 3, 2, 2), (1, 4, 2, 1), (2, 1, 3, 2)]
+# No H = 1: with one unit the reset gate is a scalar, r_t * (h_{t-1} W_hn) = (r_t * h_{t-1}) W_hn, and the
+# PyTorch convention would pass (handout §5.2).
+GRU_SIZES = [(2, 4, 3, 3), (3, 5, 2, 2), (1, 6, 4, 4), (3, 1, 2, 3), (2, 4, 3, 2), (4, 2, 1, 2)]   # (N, T, D, H)
+GRU_RANGES = dict(N=(1, 3), T=(1, 5), D=(1, 4), H=(2, 4))
+GRU_FD_SIZES = [(2, 3, 2, 2), (1, 4, 2, 3), (2, 1, 3, 2)]
 GRU_GRADS = grad_paths(GRU_KEYS, ("dh0",))
 GRU_LOSS = "L = sum(dh * h)"
 
@@ -312,6 +318,52 @@ def gru_forward_case(N, T, D, H, seed, scale) -> Case:
     args = (x, h0, params)
     return Case(args, label=_label(N=N, T=T, D=D, H=H),
                 meta={"expected": Expected(lambda: {"h": ref().gru_forward(*args)})})
+
+
+def saturating(case: Case, params: dict, bias_keys: tuple[str, ...], seed: int) -> Case:
+    """The case with every bias entry set to +-1000 (signs from the seed): every gate saturates, and a
+    naive 1 / (1 + np.exp(-a)) overflows (handout §2.3)."""
+    g = np.random.default_rng([seed, 2])
+    for key in bias_keys:
+        params[key] = 1000.0 * g.choice([-1.0, 1.0], size=params[key].shape)
+    return Case(case.args, label=case.label + ", gate pre-activations near +-1000", meta=case.meta)
+
+
+SATURATING_SIZES = [(2, 3, 3, 2), (1, 2, 2, 3)]   # (N, T, D, H)
+
+
+def lstm_saturating_cases(draw: C.Draw) -> list[Case]:
+    out = []
+    for i, sizes in enumerate(SATURATING_SIZES):
+        seed = draw.seed(f"lstm_forward.saturating/{i}")
+        case = lstm_forward_case(*sizes, seed, 1.0)
+        out.append(saturating(case, case.args[3], ("b",), seed))
+    return out
+
+
+def gru_saturating_cases(draw: C.Draw) -> list[Case]:
+    out = []
+    for i, sizes in enumerate(SATURATING_SIZES):
+        seed = draw.seed(f"gru_forward.saturating/{i}")
+        case = gru_forward_case(*sizes, seed, 1.0)
+        out.append(saturating(case, case.args[2], ("b_r", "b_z", "b_n"), seed))
+    return out
+
+
+def finite(paths: tuple[str, ...]) -> Judge:
+    """Every output a finite array (its value is judged by the value checks)."""
+
+    def judge(case: Case, result: CallResult) -> Verdict:
+        for path in paths:
+            leaf = result.leaf(path)
+            got = leaf.get("array") if leaf else None
+            if not isinstance(got, np.ndarray):
+                return compare(leaf, np.zeros(0), path)
+            if not np.all(np.isfinite(got)):
+                return Verdict(False, f"{path} has {int(np.sum(~np.isfinite(got)))} non-finite entries")
+        return PASS
+
+    return judge
 
 
 def gru_backward_case(N, T, D, H, seed, scale) -> Case:
@@ -440,28 +492,30 @@ def truncated_fd_cases(draw: C.Draw) -> list[Case]:
 
 
 # ---- worked examples (the public VISIBLE draw; no points) -------------------------------------
+# H >= 2 and D != H in every one: at H = 1 (or D = H) a transposed or misplaced weight, or a gate
+# applied after the product, can give the right answer (tests/test_misconceptions_visible.py).
 def example_lstm_forward(draw: C.Draw) -> list[Case]:
-    return [lstm_forward_case(1, 2, 2, 2, draw.seed("lstm_forward.example"), 1.0)]
+    return [lstm_forward_case(1, 2, 3, 2, draw.seed("lstm_forward.example"), 1.0)]
 
 
 def example_lstm_backward(draw: C.Draw) -> list[Case]:
-    return [lstm_backward_case(1, 2, 2, 1, draw.seed("lstm_backward.example"), 1.0)]
+    return [lstm_backward_case(1, 2, 3, 2, draw.seed("lstm_backward.example"), 1.0)]
 
 
 def example_jacobian(draw: C.Draw) -> list[Case]:
-    return [jacobian_case(2, 1, draw.seed("lstm_state_jacobian.example"), 1.0)]
+    return [jacobian_case(3, 2, draw.seed("lstm_state_jacobian.example"), 1.0)]
 
 
 def example_gru_forward(draw: C.Draw) -> list[Case]:
-    return [gru_forward_case(1, 2, 2, 2, draw.seed("gru_forward.example"), 1.0)]
+    return [gru_forward_case(1, 2, 3, 2, draw.seed("gru_forward.example"), 1.0)]
 
 
 def example_gru_backward(draw: C.Draw) -> list[Case]:
-    return [gru_backward_case(1, 2, 2, 1, draw.seed("gru_backward.example"), 1.0)]
+    return [gru_backward_case(1, 2, 3, 2, draw.seed("gru_backward.example"), 1.0)]
 
 
 def example_truncated(draw: C.Draw) -> list[Case]:
-    return [truncated_case(1, 3, 1, 1, 1, 2, draw.seed("rnn_backward_truncated.example"), 1.0)]
+    return [truncated_case(1, 3, 3, 2, 1, 2, draw.seed("rnn_backward_truncated.example"), 1.0)]
 
 
 # ---- the registry -----------------------------------------------------------------------------
@@ -479,10 +533,12 @@ PROBES = [
     Probe("lstm_backward.finite_differences", "lstm_backward", lstm_fd_cases),
     Probe("lstm_state_jacobian.cases", "lstm_state_jacobian", jacobian_cases),
     Probe("lstm_state_jacobian.finite_differences", "lstm_state_jacobian", jacobian_fd_cases),
+    Probe("lstm_forward.saturating", "lstm_forward", lstm_saturating_cases),
+    Probe("gru_forward.saturating", "gru_forward", gru_saturating_cases),
     Probe("gru_forward.cases", "gru_forward",
-          lambda d: [gru_forward_case(*s) for s in _sizes(d, "gru_forward", GRU_SIZES, 8, **LSTM_RANGES)]),
+          lambda d: [gru_forward_case(*s) for s in _sizes(d, "gru_forward", GRU_SIZES, 8, **GRU_RANGES)]),
     Probe("gru_backward.cases", "gru_backward",
-          lambda d: [gru_backward_case(*s) for s in _sizes(d, "gru_backward", GRU_SIZES, 8, **LSTM_RANGES)]),
+          lambda d: [gru_backward_case(*s) for s in _sizes(d, "gru_backward", GRU_SIZES, 8, **GRU_RANGES)]),
     Probe("gru_backward.finite_differences", "gru_backward", gru_fd_cases),
     *[Probe(f"rnn_backward_truncated.{kind}", "rnn_backward_truncated",
             lambda d, kind=kind: truncation_cases(d, kind)) for kind in TRUNCATION_FIXED],
@@ -507,6 +563,7 @@ def fd_check(function: str, paths: dict[str, str], loss_text: str, what: str = "
 
 
 LB, LJ, GB, TB = "lstm_backward", "lstm_state_jacobian", "gru_backward", "rnn_backward_truncated"
+SATURATING_TITLE = "finite and warning-free when the gates saturate (pre-activations near +-1000)"
 
 CHECKS = [
     # lstm.py
@@ -514,6 +571,8 @@ CHECKS = [
           matches("h", _expected("h"))),
     Check("lstm_forward.c", "lstm_forward", "cell states c match the reference", "lstm_forward.cases",
           matches("c", _expected("c"))),
+    Check("lstm_forward.saturating", "lstm_forward", SATURATING_TITLE, "lstm_forward.saturating",
+          engine.all_of(engine.warning_free, finite(("h", "c"))), gated_by="lstm_forward.h"),
     inputs_check(PROBES, "lstm_forward", "lstm_forward.cases", ARG_NAMES["lstm_forward"], gate="lstm_forward.h"),
     *gradient_checks(LB, "lstm_backward.cases", LSTM_GRADS),
     Check("lstm_backward.dc_zero", LB, "all gradients match the reference when dc = 0 (a loss on h only)",
@@ -530,6 +589,8 @@ CHECKS = [
     # gru.py
     Check("gru_forward.h", "gru_forward", "hidden states h match the reference", "gru_forward.cases",
           matches("output", _expected("h"), "h")),
+    Check("gru_forward.saturating", "gru_forward", SATURATING_TITLE, "gru_forward.saturating",
+          engine.all_of(engine.warning_free, finite(("output",))), gated_by="gru_forward.h"),
     inputs_check(PROBES, "gru_forward", "gru_forward.cases", ARG_NAMES["gru_forward"], gate="gru_forward.h"),
     *gradient_checks(GB, "gru_backward.cases", GRU_GRADS),
     fd_check(GB, GRU_GRADS, GRU_LOSS),
@@ -547,3 +608,10 @@ CHECKS = [
     example_check(GB, "gru_backward.example", all_match(GRU_GRADS)),
     example_check(TB, "rnn_backward_truncated.example", all_match(TRUNCATED_GRADS)),
 ]
+
+
+# ---- the sympy derivations (symbolic.py): probes and checks of their own ----------------------
+from autograder.assignments.gated_rnn import symbolic  # noqa: E402 - it builds its cases with the functions above
+
+PROBES += symbolic.PROBES
+CHECKS += symbolic.CHECKS

@@ -7,8 +7,9 @@ names the outputs a mistake may change ("dx", "W_h", "hc"...); explained_checks(
 check ids:
 
 - forwards and gradient outputs are checks of their own ("lstm_backward.dc0");
-- every wrong gradient also fails the function's finite-difference check, and (lstm_backward)
-  the check with dc = 0 unless the mistake only concerns dc;
+- every wrong gradient also fails the function's finite-difference check and its sympy check
+  (symbolic.py), and (lstm_backward) the check with dc = 0 unless the mistake only concerns dc;
+  so does every wrong block of the Jacobian;
 - the truncation is judged per kind of k (k = 1, k dividing T, k not dividing T, k >= T), so its
   entries say which kinds of k show them (TRUNCATION below, with the reason);
 - a few entries change fewer outputs than mistakes.py allows for (OVERRIDES, with the reason).
@@ -35,7 +36,7 @@ TRUNCATION: dict[str, tuple[str, ...]] = {
 
 OVERRIDES: dict[str, tuple[str, ...]] = {
     # Swapping g and o leaves the forget gate in its place: J_cc = diag(f_t) stays right.
-    "lstm_state_jacobian:lstm_gate_order[ifgo]": ("hh", "hc", "ch", "finite_differences"),
+    "lstm_state_jacobian:lstm_gate_order[ifgo]": ("hh", "hc", "ch", "finite_differences", "sympy"),
 }
 
 
@@ -47,7 +48,7 @@ def explained_checks(m: M.Mistake) -> tuple[str, ...]:
         return (*TRUNCATION[m.name.split(":", 1)[1]], "finite_differences")
     out = list(m.affects)
     if m.function in BACKWARDS or m.function == "lstm_state_jacobian":
-        out.append("finite_differences")
+        out += ["finite_differences", "sympy"]
     if m.function == "lstm_backward" and m.code != "lstm_ignores_dc":
         out.append("dc_zero")
     return tuple(out)

@@ -413,8 +413,8 @@ MISTAKES: list[Mistake] = [
        partial(gru_backward, dW_hn_with_reset=False)),
     _m("gru_recurrent_grad_uses_current_state", GB, ("W_hr", "W_hz", "W_hn"), """
         Your recurrent weight gradients seem to be built from h_t instead of h_{t-1}. Step t reads
-        h_{t-1} (h0 at the first step): dW_hr += h_{t-1}^T da_r, dW_hz += h_{t-1}^T da_z
-        (handout §5.3).""", partial(gru_backward, W_h_state="current")),
+        h_{t-1} (h0 at the first step): dW_hr += h_{t-1}^T da_r, dW_hz += h_{t-1}^T da_z and
+        dW_hn += (r_t * h_{t-1})^T da_n (handout §5.3).""", partial(gru_backward, W_h_state="current")),
     # ---- rnn_backward_truncated ------------------------------------------------------------
     _m("truncation_never_detaches", TB, RNN_GRADS, """
         Your gradients equal full BPTT: the hidden state is never detached. Every k steps, at

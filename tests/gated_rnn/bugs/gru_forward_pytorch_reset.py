@@ -12,8 +12,8 @@ def gru_forward(x, h0, params):
     state = h0
     for t in range(T):
         xt = x[:, t, :]
-        r = 1 / (1 + np.exp(-(xt @ params["W_xr"] + state @ params["W_hr"] + params["b_r"])))
-        z = 1 / (1 + np.exp(-(xt @ params["W_xz"] + state @ params["W_hz"] + params["b_z"])))
+        r = 0.5 * (1 + np.tanh(0.5 * (xt @ params["W_xr"] + state @ params["W_hr"] + params["b_r"])))
+        z = 0.5 * (1 + np.tanh(0.5 * (xt @ params["W_xz"] + state @ params["W_hz"] + params["b_z"])))
         n = np.tanh(xt @ params["W_xn"] + r * (state @ params["W_hn"]) + params["b_n"])
         state = (1 - z) * state + z * n
         out[:, t, :] = state

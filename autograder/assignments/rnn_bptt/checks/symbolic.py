@@ -13,12 +13,11 @@ from collections.abc import Callable
 
 import numpy as np
 
-from autograder.checks import PASS, CallResult, Case, Check, Verdict
-from autograder.judge import compare, tolerance
+from autograder.checks import CallResult, Case, Check, Verdict
+from autograder.derivation import difference, size_of_difference  # noqa: F401 - part of this module's interface
+from autograder.derivation import verdict as _verdict
 
 from .. import derived
-
-MAX_ENTRIES_NAMED = 3
 
 SIGMOID_FORM = ("sigma'(x) = sigma(x) (1 - sigma(x)), which sympy derives from sigma(x) = 1 / (1 + e^-x): "
                 "d sigma / dx = e^-x / (1 + e^-x)^2")
@@ -36,45 +35,6 @@ BPTT_FORM = ("the gradients sympy obtains by differentiating L = sum(dh * h) + s
 GRADIENTS = {"dx": "dx", "dh0": "dh0", "W_xh": "grads['W_xh']", "W_hh": "grads['W_hh']", "b_h": "grads['b_h']",
              "W_hy": "grads['W_hy']", "b_y": "grads['b_y']"}          # derived key -> the worker's output path
 GRADIENT_NAMES = {"dx": "dx", "dh0": "dh0", **{k: f"d{k}" for k in GRADIENTS if k not in ("dx", "dh0")}}
-
-
-# ---- feedback without hidden numbers --------------------------------------------------------
-def size_of_difference(rel: float, name: str) -> str:
-    """The decade of the largest difference relative to the largest entry (0.0042 -> about 1e-3), never a value."""
-    if rel >= 1:
-        return f"the largest difference is as large as the largest entry of {name}, or larger"
-    return (f"the largest difference is about 1e{int(np.floor(np.log10(max(rel, 1e-300))))} times the largest "
-            f"entry of {name}")
-
-
-def _entries(bad: np.ndarray) -> str:
-    """' (at [0, 1], [2, 0] and 3 more)': where an array differs, by index only."""
-    if bad.ndim == 0:
-        return ""
-    where = [f"[{', '.join(str(int(i)) for i in idx)}]" for idx in np.argwhere(bad)[:MAX_ENTRIES_NAMED]]
-    more = int(bad.sum()) - len(where)
-    return " (at " + ", ".join(where) + (f" and {more} more" if more else "") + ")"
-
-
-def difference(leaf: dict | None, expected: np.ndarray, name: str) -> str | None:
-    """None when the answer agrees with `expected` (the contract's tolerance); else what differs, without its values."""
-    got = leaf.get("array") if leaf else None
-    if not isinstance(got, np.ndarray) or got.shape != expected.shape or not np.all(np.isfinite(got)):
-        verdict = compare(leaf, expected, name)        # type, shape, finiteness: no expected value shown
-        return None if verdict.passed else verdict.message
-    bad = np.abs(got - expected) > tolerance(expected)
-    if not bad.any():
-        return None
-    scale = max(float(np.abs(expected).max()), 1e-12)
-    rel = float(np.abs(got - expected).max()) / scale
-    return f"{name} differs in {int(bad.sum())} of {bad.size} entries{_entries(bad)}: {size_of_difference(rel, name)}"
-
-
-def _verdict(problems: list[str], form: str) -> Verdict:
-    if not problems:
-        return PASS
-    return Verdict(False, "Your answer differs from the sympy derivation:\n" + "".join(f"- {p}.\n" for p in problems)
-                   + f"The derivation: {form}.")
 
 
 # ---- judges ---------------------------------------------------------------------------------
