@@ -217,8 +217,10 @@ def up_to_date(path: Path, grader_fingerprint: str, content_hash: str) -> dict |
 
 def run_batch(inputs: Iterable[Path], out: Path, *, jobs: int | None = None, force: bool = False,
               assignment: str = "rnn_bptt", secret: CourseSecret | None = None, dask: str | None = None,
-              progress: Progress | None = None) -> BatchResult:
-    """Grade every submission of INPUTS into OUT (see the module docstring)."""
+              progress: Progress | None = None, similarity=None) -> BatchResult:
+    """Grade every submission of INPUTS into OUT (see the module docstring). SIMILARITY: the
+    similarity check's options (autograder.similarity.run.Options; default ones when None), or
+    False to skip it."""
     out = Path(out)
     progress = progress or Progress()
     secret = secret or load_secret()
@@ -250,6 +252,8 @@ def run_batch(inputs: Iterable[Path], out: Path, *, jobs: int | None = None, for
         elif result.skipped:
             progress.line(f"all {result.skipped} submissions already graded by this grader (--force grades them "
                           "again)")
+        if similarity is not False and not result.interrupted:
+            _similarity(found.submissions, out, assignment, similarity, result, progress)
     if not result.interrupted:
         write_grades_csv(out / "grades.csv", result.rows, assignment)
         try:
@@ -258,6 +262,19 @@ def run_batch(inputs: Iterable[Path], out: Path, *, jobs: int | None = None, for
         except (OSError, ValueError) as exc:
             result.problems.append(f"the class report could not be written: {exc}")
     return result
+
+
+def _similarity(submissions: list[Submission], out: Path, assignment, options, result: BatchResult,
+                progress: Progress) -> None:
+    """The similarity check of the class (autograder.similarity): similarity.csv, pages, report section."""
+    from autograder.similarity.run import run_similarity, summary_line
+
+    try:
+        outcome = run_similarity(submissions, out, assignment, options)
+    except (OSError, ValueError) as exc:
+        result.problems.append(f"the similarity check could not be completed: {exc}")
+        return
+    progress.line(summary_line(outcome, out))
 
 
 def _grade(pool, todo: list[Job], rows: dict[str, Row], out: Path, result: BatchResult, progress: Progress) -> None:

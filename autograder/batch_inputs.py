@@ -26,7 +26,7 @@ from autograder.submission import MAX_ENTRIES, MAX_UNPACKED_BYTES, _safe_member_
 METADATA = "submission_metadata.yml"
 EXPORT_MEMBER_BYTES = MAX_UNPACKED_BYTES          # largest file unpacked from an export
 EXPORT_SUBMISSION_BYTES = 2 * MAX_UNPACKED_BYTES  # most bytes unpacked for one submission of an export
-RESERVED = {"grades.csv", "report.html"}
+RESERVED = {"grades.csv", "report.html", "similarity", "similarity.csv", "similarity.html"}
 
 
 @dataclass(frozen=True)
