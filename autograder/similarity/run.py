@@ -68,6 +68,21 @@ class _Todo:
     key: dict = field(default_factory=dict)
 
 
+def _pooled(missing: list[_Todo], spec: str, jobs: int) -> list | None:
+    """fingerprint_upload of each of MISSING in JOBS spawned processes; None when the pool cannot
+    be used (the caller then does it in this process)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+            return list(pool.map(fingerprint_upload, [str(t.upload) for t in missing], [spec] * len(missing),
+                                 chunksize=8))
+    except (BrokenProcessPool, OSError, RuntimeError):
+        return None
+
+
 def _entries(todo: list[_Todo], assignment: Assignment, outcome: Outcome, jobs: int) -> list[Entry]:
     """Every TODO's fingerprints: reused from its cache file when its key matches, else computed
     (by JOBS processes when there are many) and stored."""
@@ -83,14 +98,8 @@ def _entries(todo: list[_Todo], assignment: Assignment, outcome: Outcome, jobs: 
             missing.append(t)
     spec = assignment.name if assignment.folder is None or assignment.folder.parent == BUILTIN_DIR \
         else str(assignment.folder)
-    if jobs > 1 and len(missing) >= POOL_FROM:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
-            computed = list(pool.map(fingerprint_upload, [str(t.upload) for t in missing], [spec] * len(missing),
-                                     chunksize=8))
-    else:
+    computed = _pooled(missing, spec, jobs) if jobs > 1 and len(missing) >= POOL_FROM else None
+    if computed is None:
         computed = [fingerprint_upload(str(t.upload), spec) for t in missing]
     for t, (files, fps) in zip(missing, computed):
         results[t.id] = (files, fps)
