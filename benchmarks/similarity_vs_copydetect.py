@@ -1,4 +1,4 @@
-"""Our similarity check against copydetect (pip install copydetect) on the disguise bank.
+"""Our similarity check against copydetect (pip install -e ".[compare]") on the disguise bank.
 
     nice python benchmarks/similarity_vs_copydetect.py
 

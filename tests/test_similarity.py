@@ -264,3 +264,15 @@ def test_batch_runs_the_check_and_the_class_report_shows_it(tmp_path):
     assert "similarity:" in log.getvalue()
     skipped = run_batch([cls], out, jobs=1, progress=Progress(io.StringIO()), similarity=False)
     assert skipped.skipped == 3
+
+
+def test_inlining_cannot_blow_up_the_work():
+    """Helpers that call helpers 40 times each, 4 deep: 40^4 copies if inlined naively."""
+    from autograder.similarity.tokens import MAX_TOKENS, units
+
+    code = "def h0(x):\n    return x + 1\n"
+    for level in range(1, 5):
+        code += f"def h{level}(x):\n" + "".join(f"    x = h{level - 1}(x)\n" for _ in range(40)) + "    return x\n"
+    code += "def sigmoid(x):\n    return h4(x)\n"
+    found = units({"activations.py": code, "junk.py": "(" * 100 + " not python"}, frozenset({"sigmoid"}))
+    assert 0 < sum(len(u.tokens) for u in found) <= MAX_TOKENS

@@ -15,10 +15,10 @@ What is normalised away, so that the usual disguises change nothing:
   a local name the function never reads, and (when the submission defines a graded function)
   functions that nothing calls.
 
-A file is parsed as grading parses it (canonical.py): bytes that do not decode, a syntax error,
-a tree too deep for the parser or for this walk (MAX_DEPTH) make it a text file, compared as a
-stream of words and symbols (identifiers normalised the same way). Work is bounded: at most
-MAX_TOKENS tokens per submission.
+A file is parsed as grading parses it (canonical.py): a syntax error or a tree too deep for the
+parser makes it a text file, compared as a stream of words and symbols (identifiers normalised
+the same way). Work is bounded: at most MAX_TOKENS tokens per submission, all units and text
+files together (inlining included).
 """
 from __future__ import annotations
 
@@ -32,7 +32,6 @@ from dataclasses import dataclass, field
 
 INLINE_DEPTH = 3           # nested calls of the submission's own functions that are inlined
 MAX_TOKENS = 60_000        # tokens per submission (a solution has about 3,000)
-MAX_DEPTH = 120            # nesting of the tree walked (ast.parse itself stops near 200)
 BUILTINS = frozenset(dir(builtins))
 TOP_LEVEL = "(top level)"
 
@@ -50,10 +49,6 @@ class Unit:
     tokens: list[Token] = field(default_factory=list)
 
 
-class _TooDeep(Exception):
-    pass
-
-
 @dataclass
 class _Module:
     index: int
@@ -69,25 +64,12 @@ def module_name(rel: str) -> str:
 
 
 def parse(text: str) -> ast.Module | None:
-    """The tree of TEXT as grading gets it, or None when it does not parse (then: compared as text)."""
+    """The tree of TEXT as grading gets it (canonical.py), or None when it does not parse (then it
+    is compared as text). Everything below walks trees without recursion, so depth costs nothing."""
     try:
-        tree = ast.parse(text)
+        return ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
-    try:
-        _check_depth(tree)
-    except _TooDeep:
-        return None
-    return tree
-
-
-def _check_depth(tree: ast.AST) -> None:
-    stack = [(tree, 0)]
-    while stack:
-        node, depth = stack.pop()
-        if depth > MAX_DEPTH:
-            raise _TooDeep
-        stack += [(child, depth + 1) for child in ast.iter_child_nodes(node)]
 
 
 def units(files: dict[str, str], graded: frozenset[str] = frozenset(), prune: bool = True) -> list[Unit]:
@@ -98,10 +80,12 @@ def units(files: dict[str, str], graded: frozenset[str] = frozenset(), prune: bo
     local_modules = {module_name(r) for r in rels if r.endswith(".py")}
     modules: list[_Module] = []
     text_units: list[Unit] = []
+    text_budget = MAX_TOKENS
     for index, rel in enumerate(rels):
         tree = parse(files[rel]) if rel.endswith(".py") else None
         if tree is None:
-            text_units.append(Unit(rel, text_tokens(files[rel], index)))
+            text_units.append(Unit(rel, text_tokens(files[rel], index, text_budget)))
+            text_budget -= len(text_units[-1].tokens)
             continue
         _drop_dead(tree)
         modules.append(_Module(index, rel, tree, _aliases(tree, local_modules)))
@@ -114,7 +98,7 @@ def units(files: dict[str, str], graded: frozenset[str] = frozenset(), prune: bo
                 for item in node.body:
                     if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
                         defs.setdefault(item.name, (m, item))
-    walker = _Walker(defs, local_modules)
+    walker = _Walker(defs, local_modules, MAX_TOKENS)
     out: list[Unit] = []
     roots = [name for name in defs if name in graded]
     for name in sorted(roots):
@@ -215,10 +199,11 @@ def _aliases(tree: ast.Module, local_modules: set[str]) -> dict[str, str]:
 class _Walker:
     """Serialises trees as normalised tokens (pre-order), inlining the submission's own functions."""
 
-    def __init__(self, defs, local_modules: set[str]):
+    def __init__(self, defs, local_modules: set[str], budget: int):
         self.defs = defs
         self.local_modules = local_modules
         self.reached: set[str] = set()
+        self.budget = budget          # tokens left for the whole submission
 
     def unit(self, name: str, m: _Module, fn) -> Unit:
         tokens: list[Token] = []
@@ -247,12 +232,10 @@ class _Walker:
         return None
 
     def _emit(self, m: _Module, root: ast.AST, out: list[Token], inlining: tuple[str, ...]) -> None:
-        stack: list[tuple[_Module, ast.AST | str, tuple[str, ...], int]] = [(m, root, inlining, 0)]
-        while stack and len(out) < MAX_TOKENS:
+        stack: list[tuple[_Module, ast.AST, tuple[str, ...], int]] = [(m, root, inlining, 0)]
+        start = len(out)
+        while stack and len(out) - start < self.budget:
             mod, node, chain, line = stack.pop()
-            if isinstance(node, str):       # a marker token
-                out.append(Token(node, mod.index, line))
-                continue
             line = getattr(node, "lineno", line)
             if isinstance(node, ast.Call):
                 callee = self._callee(mod, node.func)
@@ -277,6 +260,7 @@ class _Walker:
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
                 children = [c for c in children if not isinstance(c[1], ast.arguments)]
             stack += reversed(children)
+        self.budget -= len(out) - start
 
     def _text(self, m: _Module, node: ast.AST) -> str | None:
         if isinstance(node, ast.Name):
@@ -305,7 +289,7 @@ class _Walker:
 _WORD = re.compile(r"[A-Za-z_][A-Za-z_0-9]*|\d+(?:\.\d*)?(?:[eE][-+]?\d+)?|\S")
 
 
-def text_tokens(text: str, file: int) -> list[Token]:
+def text_tokens(text: str, file: int, budget: int = MAX_TOKENS) -> list[Token]:
     """A file that does not parse, as words and symbols: comments and strings dropped where the
     tokenizer can tell, identifiers "V" (keywords and builtins kept)."""
     out: list[Token] = []
@@ -322,7 +306,7 @@ def text_tokens(text: str, file: int) -> list[Token]:
             string = "S"
         elif string.isidentifier() and not keyword.iskeyword(string) and string not in BUILTINS:
             string = "V"
-        out.append(Token("t:" + string, file, line))
-        if len(out) >= MAX_TOKENS:
+        if len(out) >= budget:
             break
+        out.append(Token("t:" + string, file, line))
     return out
