@@ -271,8 +271,9 @@ def _similarity(submissions: list[Submission], out: Path, assignment, options, r
 
     try:
         outcome = run_similarity(submissions, out, assignment, options)
-    except (OSError, ValueError) as exc:
-        result.problems.append(f"the similarity check could not be completed: {exc}")
+    except Exception as exc:  # noqa: BLE001 - the grades and the report are written whatever happens here
+        result.problems.append(f"the similarity check could not be completed ({type(exc).__name__}: {exc}); "
+                               "the grades are not affected")
         return
     progress.line(summary_line(outcome, out))
 

@@ -14,7 +14,7 @@ NONE_ABOVE = "No pair of submissions shares more than {threshold:.0%} of its own
 ARCHIVE_NOTE = ("Compared with {n} earlier submissions and the reference solution as well (those are never "
                 "compared with each other).")
 HEADER = ["rank", "submission", "other submission", "score", "share of each one's code matched",
-          "functions involved", "scores", "side by side"]
+          "functions involved", "grades", "side by side"]
 GROUPS_TITLE = "Groups of three or more"
 GROUPS_INTRO = "Submissions linked by pairs above the threshold, shown together: look at them as a group."
 GROUP_ROW = "Group {n} ({size} submissions): {members}"
