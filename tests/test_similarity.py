@@ -262,6 +262,11 @@ def test_batch_runs_the_check_and_the_class_report_shows_it(tmp_path):
     summary = json.loads((out / "similarity/summary.json").read_text(encoding="utf-8"))
     assert summary["pairs"][0]["grades"] == ["100/100", "100/100"]
     assert "similarity:" in log.getvalue()
+    stored = {p: p.stat().st_mtime_ns for p in out.glob(f"*/{store.FILE}")}
+    assert len(stored) == 3
+    again = run_batch([cls], out, jobs=1, progress=Progress(io.StringIO()))       # resumed: nothing to grade
+    assert again.skipped == 3 and {p: p.stat().st_mtime_ns for p in stored} == stored   # fingerprints reused
+    assert (out / "similarity.csv").read_text(encoding="utf-8").count("\n") == len(rows) + 1
     skipped = run_batch([cls], out, jobs=1, progress=Progress(io.StringIO()), similarity=False)
     assert skipped.skipped == 3
 
@@ -276,3 +281,29 @@ def test_inlining_cannot_blow_up_the_work():
     code += "def sigmoid(x):\n    return h4(x)\n"
     found = units({"activations.py": code, "junk.py": "(" * 100 + " not python"}, frozenset({"sigmoid"}))
     assert 0 < sum(len(u.tokens) for u in found) <= MAX_TOKENS
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_starter_code_pasted_into_two_solutions_does_not_pair_them(assignment, tmp_path):
+    """The notebook's setup cell (the self-check's helpers and tests) and the public helpers, pasted
+    into two independent solutions, add nothing to their score."""
+    from autograder.similarity.starter import starter_sources
+
+    given = "\n\n".join(text for name, text in sorted(starter_sources(load(assignment)).items())
+                         if name.startswith(("notebook/cell2.", "helpers/")))
+    names = list(bank.SOURCES[assignment])[:2]
+    plain = [entry(n, bank.read(bank.SOURCES[assignment][n]), tmp_path / "plain", assignment) for n in names]
+    padded = []
+    for n in names:
+        files = bank.read(bank.SOURCES[assignment][n])
+        files["given.py"] = given
+        first = sorted(f for f in files if f != "given.py")[0]
+        files[first] += "\n\nfrom given import *\n"
+        padded.append(entry(n, files, tmp_path / "padded", assignment))
+    before = compare(plain, starter(assignment)).pairs
+    after = compare(padded, starter(assignment)).pairs
+    # (part 2's public helpers are lstm_forward and gru_forward: pasted, one may stand in for the
+    # student's own, which moves a score by a passage or two)
+    assert [(p.a, p.b) for p in after] == [(p.a, p.b) for p in before]
+    assert all(abs(x.score - y.score) <= 0.01 for x, y in zip(after, before))
+    assert all(p.score < THRESHOLD for p in after)

@@ -1,5 +1,5 @@
 """A submission's code as normalised token streams, one per unit (a graded function, with the
-helpers it calls inlined; a function nothing calls; the top-level code), each token with the
+helpers it calls inlined; a function nothing calls; a top-level statement), each token with the
 (file, line) it came from.
 
 What is normalised away, so that the usual disguises change nothing:
@@ -7,7 +7,8 @@ What is normalised away, so that the usual disguises change nothing:
   its full dotted name ("numpy.tanh"), whatever alias the file gives it; builtins keep theirs;
 - comments, docstrings and every other bare constant statement, whitespace and blank lines (the
   tree has none of them); string constants ("S");
-- the order of functions (each unit is fingerprinted on its own);
+- the order of functions (each unit is fingerprinted on its own); a graded function called from
+  another is not inlined but named ("graded:sigmoid"), as the stubs name it for everyone;
 - split or merged helpers, and code moved into a helper module: a call of a function the
   submission defines (in any of its files) is replaced by that function's body, up to
   INLINE_DEPTH calls deep;
@@ -98,14 +99,13 @@ def units(files: dict[str, str], graded: frozenset[str] = frozenset(), prune: bo
                 for item in node.body:
                     if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
                         defs.setdefault(item.name, (m, item))
-    walker = _Walker(defs, local_modules, MAX_TOKENS)
+    walker = _Walker({n: d for n, d in defs.items() if n not in graded}, local_modules, MAX_TOKENS, graded)
     out: list[Unit] = []
     roots = [name for name in defs if name in graded]
     for name in sorted(roots):
         m, node = defs[name]
         out.append(walker.unit(name, m, node))
     for m in modules:
-        top = Unit(TOP_LEVEL)
         for node in m.tree.body:
             if isinstance(node, (ast.Import, ast.ImportFrom)):
                 continue
@@ -115,9 +115,9 @@ def units(files: dict[str, str], graded: frozenset[str] = frozenset(), prune: bo
                 if node.name not in graded and not (prune and roots):
                     out.append(walker.unit(node.name, m, node))
                 continue
-            top.tokens += walker.tokens(m, node)
-        if top.tokens:
-            out.append(top)
+            # each top-level statement on its own: pieces of starter code pasted one after another
+            # give no passage across their seams
+            out.append(Unit(TOP_LEVEL, walker.tokens(m, node)))
     budget, kept = MAX_TOKENS, []
     for u in out + text_units:
         u.tokens = u.tokens[:max(0, budget)]
@@ -199,8 +199,9 @@ def _aliases(tree: ast.Module, local_modules: set[str]) -> dict[str, str]:
 class _Walker:
     """Serialises trees as normalised tokens (pre-order), inlining the submission's own functions."""
 
-    def __init__(self, defs, local_modules: set[str], budget: int):
-        self.defs = defs
+    def __init__(self, defs, local_modules: set[str], budget: int, graded: frozenset[str] = frozenset()):
+        self.defs = defs            # the submission's own functions that are inlined where called
+        self.graded = graded        # graded functions: units of their own, called by name
         self.local_modules = local_modules
         self.reached: set[str] = set()
         self.budget = budget          # tokens left for the whole submission
@@ -265,6 +266,9 @@ class _Walker:
     def _text(self, m: _Module, node: ast.AST) -> str | None:
         if isinstance(node, ast.Name):
             alias = m.aliases.get(node.id)
+            name = alias.split(":", 1)[1] if alias is not None and alias.startswith("local:") else node.id
+            if name in self.graded:           # called by its name in every submission
+                return "graded:" + name
             if alias is not None:
                 return alias.split(":", 1)[1] if alias.startswith("local") else alias
             return node.id if node.id in BUILTINS and node.id not in self.defs else "V"
