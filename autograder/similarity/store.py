@@ -1,20 +1,33 @@
 """A submission's fingerprints on disk, beside its results: OUT/<id>/similarity.json (archives:
 OUT/similarity/archive/<content hash>.json), keyed by the submission's content hash
-(fingerprint.submission_hash), the assignment and this check's version, so that a resumed batch,
-a Dask batch and a later `similarity` run fingerprint each submission once.
+(fingerprint.submission_hash), the assignment and this check's version (a digest of the code
+that stages and fingerprints), so that a resumed batch, a Dask batch and a later `similarity` run
+fingerprint each submission once, and a new version of that code fingerprints it again.
 
 The file holds the staged code too (the pair pages show it) and is written atomically. A file
 that does not match the key or is malformed is ignored and written again.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from pathlib import Path
 
 from autograder.similarity.winnow import Fingerprint, K, W
 
-VERSION = f"similarity v1 k={K} w={W}"
+
+def _code_version() -> str:
+    """A digest of the code that decides a submission's fingerprints: staging and normalising."""
+    package = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256(f"k={K} w={W}".encode())
+    for rel in ("similarity/intake.py", "similarity/tokens.py", "similarity/winnow.py", "submission.py",
+                "notebook_submission.py", "canonical.py"):
+        digest.update(rel.encode() + b"\0" + (package / rel).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+VERSION = f"similarity v1 {_code_version()}"
 FILE = "similarity.json"
 
 
