@@ -383,7 +383,7 @@ def _md_bars(items: list[tuple[str, float]], top: float, unit: str = "") -> list
                       for lab, v in items] + [fence, ""]
 
 
-def render_markdown(summary: ClassSummary, title: str = "Class report") -> str:
+def render_markdown(summary: ClassSummary, title: str = "Class report", extra: str = "") -> str:
     lines = [f"# {markdown_inline(title)}", ""]
     if summary.skipped:
         lines.append(f"Skipped {len(summary.skipped)} unreadable results file(s):")
@@ -405,6 +405,7 @@ def render_markdown(summary: ClassSummary, title: str = "Class report") -> str:
         lines += ["Every student passed every test.", ""]
     lines += ["## Misconceptions most often diagnosed", ""] + (
         _md_table(*rows["misconceptions"]) if rows["misconceptions"][1] else ["No misconception was diagnosed.", ""])
+    lines += [extra] if extra else []
     lines += ["## Students", ""] + _md_table(*rows["students"])
     return "\n".join(lines)
 
@@ -413,10 +414,11 @@ def write_report(results_dir: Path, output: Path, fmt: str = "html", assignment=
     """Read RESULTS_DIR, write the report to OUTPUT; returns the summary (for the command's message)."""
     summary = load_class(Path(results_dir), assignment)
     title = f"Class report: {Path(results_dir).resolve().name}"
+    from autograder.similarity.report import section_html, section_markdown
+
     if fmt == "md":
-        text = render_markdown(summary, title)
+        text = render_markdown(summary, title, section_markdown(Path(results_dir)))
     else:
-        from autograder.similarity.report import section_html
         text = render_html(summary, title, section_html(Path(results_dir)))
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)

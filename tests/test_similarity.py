@@ -262,6 +262,9 @@ def test_batch_runs_the_check_and_the_class_report_shows_it(tmp_path):
     summary = json.loads((out / "similarity/summary.json").read_text(encoding="utf-8"))
     assert summary["pairs"][0]["grades"] == ["100/100", "100/100"]
     assert "similarity:" in log.getvalue()
+    assert main(["report", str(out), "--format", "md", "--output", str(tmp_path / "report.md")]) == 0
+    md = (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert "## Code similarity: pairs to look at" in md and "| 1 | ann | bob |" in md
     stored = {p: p.stat().st_mtime_ns for p in out.glob(f"*/{store.FILE}")}
     assert len(stored) == 3
     again = run_batch([cls], out, jobs=1, progress=Progress(io.StringIO()))       # resumed: nothing to grade

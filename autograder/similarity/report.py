@@ -1,5 +1,5 @@
 """What the similarity check writes: similarity.csv, similarity/summary.json (read by the class
-report's section), one page per listed pair (similarity/pair-NNN.html, side by side) and
+report's section, HTML or Markdown), one page per listed pair (similarity/pair-NNN.html, side by side) and
 similarity.html (the section as a page of its own, for the `similarity` command).
 
 Every submission id, file name and line of code is the student's: escaped with escape.html_text
@@ -14,7 +14,7 @@ import json
 import os
 from pathlib import Path
 
-from autograder.escape import html_text
+from autograder.escape import html_text, markdown_inline
 from autograder.similarity import text
 from autograder.similarity.index import Pair
 
@@ -70,6 +70,8 @@ def write_outputs(out: Path, outcome, assignment) -> None:
     comparison, options = outcome.comparison, outcome.options
     above = [p for p in comparison.pairs if p.above(options.threshold)]
     _atomic(out / "similarity.csv", csv_text(comparison.pairs, options.threshold))
+    for stale in (out / "similarity").glob("pair-*.html"):       # an earlier run's pages
+        stale.unlink(missing_ok=True)
     listed = []
     for rank, pair in enumerate(above[:MAX_LISTED], 1):
         detail = comparison.detailed(pair)
@@ -95,13 +97,41 @@ def _page(title: str, body: str) -> str:
 # ---- the section of the class report --------------------------------------------------------------
 def section_html(results_dir: Path) -> str:
     """The class report's section, from RESULTS_DIR/similarity/summary.json; "" when there is none."""
+    summary = _summary(results_dir)
+    return "" if summary is None else section_from(summary, link_prefix="")
+
+
+def _summary(results_dir: Path) -> dict | None:
     try:
         summary = json.loads((Path(results_dir) / SUMMARY).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError):
+        return None
+    return summary if isinstance(summary, dict) else None
+
+
+def section_markdown(results_dir: Path) -> str:
+    """The section for the Markdown class report (no pages: the pairs, groups and notes)."""
+    summary = _summary(results_dir)
+    if summary is None:
         return ""
-    if not isinstance(summary, dict):
-        return ""
-    return section_from(summary, link_prefix="")
+    md = markdown_inline
+    threshold = float(summary.get("threshold", 0))
+    lines = [f"## {md(text.SECTION_TITLE)}", ""]
+    pairs = summary.get("pairs") or []
+    if not pairs:
+        return "\n".join(lines + [md(text.NONE_ABOVE.format(threshold=threshold)), ""])
+    lines += [md(text.INTRO.format(threshold=threshold, common=summary.get("common"))), ""]
+    lines += ["| " + " | ".join(md(h) for h in text.HEADER) + " |", "|" + "---|" * len(text.HEADER)]
+    for p in pairs:
+        functions = sorted(set(p.get("units_a", [])) | set(p.get("units_b", [])))
+        cells = [str(p.get("rank")), str(p.get("a")), str(p.get("b")), f"{float(p.get('score', 0)):.0%}",
+                 f"{float(p.get('share_a', 0)):.0%} / {float(p.get('share_b', 0)):.0%}", ", ".join(map(str, functions)),
+                 " / ".join(map(str, p.get("grades", []))), str(p.get("page"))]
+        lines.append("| " + " | ".join(md(c) for c in cells) + " |")
+    lines.append("")
+    for n, g in enumerate(summary.get("groups") or [], 1):
+        lines.append("- " + md(text.GROUP_ROW.format(n=n, size=len(g), members=", ".join(map(str, g)))))
+    return "\n".join(lines + [""])
 
 
 def section_from(summary: dict, link_prefix: str = "") -> str:
