@@ -5,8 +5,8 @@ Any passage of at least W + K - 1 tokens that two documents share gives them at 
 fingerprint in common, and no passage shorter than K can: noise such as `return V` is never a
 match. Each unit (tokens.Unit) is winnowed on its own, so no k-gram spans two functions.
 
-A fingerprint: (hash, unit name, ((file, first line, last line), ...)) - the lines of its k-gram in
-each file it touches (an inlined helper's lines are in the helper's file).
+A fingerprint: (hash, unit name, ((file, first line, last line), ...)) - the runs of lines of its
+k-gram (an inlined helper's lines are in the helper's file).
 """
 from __future__ import annotations
 
@@ -31,10 +31,15 @@ def _hash(texts: list[str]) -> int:
 
 
 def _spans(tokens: list[Token]) -> tuple[tuple[int, int, int], ...]:
-    by_file: dict[int, list[int]] = {}
-    for t in tokens:
-        by_file.setdefault(t.file, []).append(t.line)
-    return tuple((f, min(lines), max(lines)) for f, lines in sorted(by_file.items()))
+    """The lines of TOKENS as runs of consecutive lines per file: a k-gram that runs from a call
+    into the inlined helper's body covers two short runs, not every line between them."""
+    runs: list[tuple[int, int, int]] = []
+    for f, line in sorted({(t.file, t.line) for t in tokens}):
+        if runs and runs[-1][0] == f and runs[-1][2] + 1 == line:
+            runs[-1] = (f, runs[-1][1], line)
+        else:
+            runs.append((f, line, line))
+    return tuple(runs)
 
 
 def winnow(unit: Unit, k: int = K, w: int = W) -> list[Fingerprint]:
