@@ -343,7 +343,7 @@ def render_html(summary: ClassSummary, title: str = "Class report", extra: str =
     parts += ["<h2>Misconceptions most often diagnosed</h2>", _table(*rows["misconceptions"], numeric={1, 2})
               if rows["misconceptions"][1] else "<p>No misconception was diagnosed.</p>"]
     header, students = rows["students"]
-    parts.append(extra)
+    parts += [extra] if extra else []
     parts += ["<h2>Students</h2>", _table(header, students, numeric=set(range(1, len(header) - 1)))]
     parts.append("</body></html>\n")
     return "\n".join(parts)
