@@ -220,10 +220,11 @@ def up_to_date(path: Path, grader_fingerprint: str, content_hash: str) -> dict |
 def run_batch(inputs: Iterable[Path], out: Path, *, jobs: int | None = None, force: bool = False,
               assignment: str = "rnn_bptt", secret: CourseSecret | None = None, dask: str | None = None,
               progress: Progress | None = None, exports: Iterable[Path] = (),
-              courses: Iterable[Path] = ()) -> BatchResult:
+              courses: Iterable[Path] = (), similarity=None) -> BatchResult:
     """Grade every submission of EXPORTS (Gradescope exports, --export), COURSES (nbgrader
     courses, --nbgrader) and INPUTS (submissions and class folders) into OUT (see the module
-    docstring and batch_inputs)."""
+    docstring and batch_inputs). SIMILARITY: the similarity check's options
+    (autograder.similarity.run.Options; default ones when None), or False to skip it."""
     out = Path(out)
     progress = progress or Progress()
     secret = secret or load_secret()
@@ -258,6 +259,8 @@ def run_batch(inputs: Iterable[Path], out: Path, *, jobs: int | None = None, for
         elif result.skipped:
             progress.line(f"all {result.skipped} submissions already graded by this grader (--force grades them "
                           "again)")
+        if similarity is not False and not result.interrupted:
+            _similarity(found.submissions, out, assignment, similarity, result, progress)
     if not result.interrupted:
         write_grades_csv(out / "grades.csv", result.rows, assignment)
         try:
@@ -266,6 +269,20 @@ def run_batch(inputs: Iterable[Path], out: Path, *, jobs: int | None = None, for
         except (OSError, ValueError) as exc:
             result.problems.append(f"the class report could not be written: {exc}")
     return result
+
+
+def _similarity(submissions: list[Submission], out: Path, assignment, options, result: BatchResult,
+                progress: Progress) -> None:
+    """The similarity check of the class (autograder.similarity): similarity.csv, pages, report section."""
+    from autograder.similarity.run import run_similarity, summary_line
+
+    try:
+        outcome = run_similarity(submissions, out, assignment, options)
+    except Exception as exc:  # noqa: BLE001 - the grades and the report are written whatever happens here
+        result.problems.append(f"the similarity check could not be completed ({type(exc).__name__}: {exc}); "
+                               "the grades are not affected")
+        return
+    progress.line(summary_line(outcome, out))
 
 
 def _grade(pool, todo: list[Job], rows: dict[str, Row], out: Path, result: BatchResult, progress: Progress) -> None:

@@ -39,7 +39,7 @@ MAX_SUBMITTERS = 50                               # submitters read per submissi
 MAX_FIELD_CHARS = 200                             # longest name, email or sid kept
 EXPORT_MEMBER_BYTES = MAX_UNPACKED_BYTES          # largest file unpacked from an export
 EXPORT_SUBMISSION_BYTES = 2 * MAX_UNPACKED_BYTES  # most bytes unpacked for one submission of an export
-RESERVED = {"grades.csv", "report.html"}
+RESERVED = {"grades.csv", "report.html", "similarity", "similarity.csv", "similarity.html"}
 MAX_PROBLEMS = 20                                 # problems listed per input
 
 

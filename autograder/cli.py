@@ -42,7 +42,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
     try:
         result = run_batch(args.submissions, out, jobs=args.jobs, force=args.force, assignment=args.assignment,
                            dask=args.dask, secret=load_secret(args.secret_file), exports=args.export or (),
-                           courses=args.nbgrader or ())
+                           courses=args.nbgrader or (),
+                           similarity=False if args.no_similarity else similarity_options(args))
     except BatchError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -79,6 +80,43 @@ def cmd_batch(args: argparse.Namespace) -> int:
           f"{result.failures} failures. Results in {out}/<id>/results.json; grades in {out / 'grades.csv'}; "
           f"class report in {out / 'report.html'}")
     return 1 if result.failures else 0
+
+
+def similarity_options(args: argparse.Namespace):
+    from autograder.similarity.run import Options
+
+    return Options(threshold=args.threshold, common=args.common, archives=[Path(a) for a in args.archive])
+
+
+def cmd_similarity(args: argparse.Namespace) -> int:
+    import tempfile
+
+    from autograder.batch_inputs import collect
+    from autograder.escape import terminal_text
+    from autograder.similarity.run import run_similarity, summary_line
+
+    out = Path(args.output)
+    with tempfile.TemporaryDirectory(prefix="rnn-similarity-inputs-") as scratch:
+        found = collect([Path(p) for p in args.inputs], Path(scratch), args.assignment_obj.name)
+        outcome = run_similarity(found.submissions, out, args.assignment_obj, similarity_options(args))
+    for problem in found.problems + outcome.problems:
+        print(terminal_text(f"note: {problem}"), file=sys.stderr)
+    print(terminal_text(summary_line(outcome, out)))
+    return 0
+
+
+def add_similarity_options(parser: argparse.ArgumentParser, prefix: str = "") -> None:
+    from autograder.similarity.index import COMMON, THRESHOLD
+
+    parser.add_argument("--archive", nargs="+", default=[], metavar="DIR",
+                        help="earlier terms' submissions (class folders, exports...) to compare with too; "
+                             "never paired among themselves")
+    parser.add_argument(f"--{prefix}threshold", dest="threshold", type=float, default=THRESHOLD,
+                        help=f"list pairs whose score is at least this, 0 to 1 (default: {THRESHOLD}; "
+                             "README: Similarity check)")
+    parser.add_argument(f"--{prefix}common", dest="common", type=int, default=COMMON,
+                        help=f"a passage in more submissions than this is common code and never counts "
+                             f"(default: {COMMON})")
 
 
 def cmd_gradescope_zip(args: argparse.Namespace) -> int:
@@ -173,7 +211,18 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--dask", metavar="ADDRESS", default=None,
                    help="grade on a Dask cluster, e.g. tls://scheduler:8786 (README: Batch grading)")
     b.add_argument("--verbose", "-v", action="store_true", help="print every failed test's feedback")
+    b.add_argument("--no-similarity", action="store_true",
+                   help="skip the similarity check (similarity.csv and the report's section)")
+    add_similarity_options(b, prefix="similarity-")
     b.set_defaults(run=cmd_batch)
+    s = sub.add_parser("similarity", help="the similarity check alone: the pairs of submissions to look at")
+    s.add_argument("inputs", nargs="+", help="submissions as `batch` takes them: folders, zips, notebooks' "
+                                             "folders, class folders, a Gradescope export, an nbgrader course")
+    s.add_argument("--output", "--out", "-o", dest="output", default="results",
+                   help="output folder (default: results; the --out folder of `batch` reuses its fingerprints): "
+                        "similarity.csv, similarity.html, similarity/")
+    add_similarity_options(s)
+    s.set_defaults(run=cmd_similarity)
     r = sub.add_parser("report", help="write a class report (HTML or Markdown) from the results of `batch`")
     r.add_argument("results_dir", help="the --out folder of `batch`: every results.json under it is read")
     r.add_argument("--output", "-o", default=None,
@@ -199,7 +248,7 @@ def build_parser() -> argparse.ArgumentParser:
     where.add_argument("--course-dir", help="lay out an nbgrader course here: nbgrader_config.py and "
                                             "source/<assignment>/<assignment>.ipynb for every assignment")
     n.set_defaults(run=cmd_notebook)
-    for command in (g, b, r, m, z, n):
+    for command in (g, b, r, m, z, n, s):
         command.add_argument("--assignment", default="rnn_bptt", metavar="NAME|PATH", help=ASSIGNMENT_HELP)
     return parser
 

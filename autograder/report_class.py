@@ -312,7 +312,8 @@ def _rows(summary: ClassSummary) -> dict[str, tuple[list[str], list[list]]]:
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
 
 
-def render_html(summary: ClassSummary, title: str = "Class report") -> str:
+def render_html(summary: ClassSummary, title: str = "Class report", extra: str = "") -> str:
+    """The report as HTML; EXTRA: a section of other checks (already escaped HTML), before the students."""
     esc = html_text
     parts = [f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
              f'<meta http-equiv="Content-Security-Policy" content="{CSP}"><title>{esc(title)}</title>'
@@ -342,6 +343,7 @@ def render_html(summary: ClassSummary, title: str = "Class report") -> str:
     parts += ["<h2>Misconceptions most often diagnosed</h2>", _table(*rows["misconceptions"], numeric={1, 2})
               if rows["misconceptions"][1] else "<p>No misconception was diagnosed.</p>"]
     header, students = rows["students"]
+    parts += [extra] if extra else []
     parts += ["<h2>Students</h2>", _table(header, students, numeric=set(range(1, len(header) - 1)))]
     parts.append("</body></html>\n")
     return "\n".join(parts)
@@ -381,7 +383,7 @@ def _md_bars(items: list[tuple[str, float]], top: float, unit: str = "") -> list
                       for lab, v in items] + [fence, ""]
 
 
-def render_markdown(summary: ClassSummary, title: str = "Class report") -> str:
+def render_markdown(summary: ClassSummary, title: str = "Class report", extra: str = "") -> str:
     lines = [f"# {markdown_inline(title)}", ""]
     if summary.skipped:
         lines.append(f"Skipped {len(summary.skipped)} unreadable results file(s):")
@@ -403,6 +405,7 @@ def render_markdown(summary: ClassSummary, title: str = "Class report") -> str:
         lines += ["Every student passed every test.", ""]
     lines += ["## Misconceptions most often diagnosed", ""] + (
         _md_table(*rows["misconceptions"]) if rows["misconceptions"][1] else ["No misconception was diagnosed.", ""])
+    lines += [extra] if extra else []
     lines += ["## Students", ""] + _md_table(*rows["students"])
     return "\n".join(lines)
 
@@ -411,7 +414,12 @@ def write_report(results_dir: Path, output: Path, fmt: str = "html", assignment=
     """Read RESULTS_DIR, write the report to OUTPUT; returns the summary (for the command's message)."""
     summary = load_class(Path(results_dir), assignment)
     title = f"Class report: {Path(results_dir).resolve().name}"
-    text = render_markdown(summary, title) if fmt == "md" else render_html(summary, title)
+    from autograder.similarity.report import section_html, section_markdown
+
+    if fmt == "md":
+        text = render_markdown(summary, title, section_markdown(Path(results_dir)))
+    else:
+        text = render_html(summary, title, section_html(Path(results_dir)))
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(text, encoding="utf-8")

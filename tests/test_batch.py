@@ -99,7 +99,7 @@ def export_run(tmp_path_factory):
 
 def test_gradescope_export_is_graded_per_submission_with_one_row_per_submitter(export_run):
     out, result = export_run["out"], export_run["result"]
-    assert sorted(p.name for p in out.iterdir() if p.is_dir()) == ["submission_1001", "submission_1002",
+    assert sorted(p.name for p in out.iterdir() if p.is_dir()) == ["similarity", "submission_1001", "submission_1002",
                                                                      "submission_1003"]
     scores = {sid: data["score"] for sid, data in result.results.items()}
     assert scores["submission_1001"] == 100 and scores["submission_1002"] == 0

@@ -134,7 +134,8 @@ def test_reports_are_well_formed_and_name_the_skipped_files(graded_class):
     assert [s.path for s in graded_class["summary"].skipped] == list(graded_class["bad"])
     assert "not a JSON object" in graded_class["summary"].skipped[1].reason
     assert "<svg" in html_text or "data:image/png;base64," in html_text   # charts, whichever way drawn
-    assert html_text.count("<h2>") == 5
+    assert html_text.count("<h2>") == 6           # the five of the grades, and batch's similarity check
+    assert "Code similarity: pairs to look at" in html_text and "alice" in html_text.split("Code similarity")[1]
 
 
 # -- hand-made results: exact figures, edge cases ---------------------------------------------------
