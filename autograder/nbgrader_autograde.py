@@ -46,7 +46,7 @@ class GradeInSandbox(NbGraderPreprocessor):
         with Gradebook(meta["db_url"]) as gb:        # the autograded cells and their points: nbgrader's own
             points = {c.name: c.max_score for c in gb.find_notebook(meta["notebook"], meta["assignment"]).grade_cells
                       if c.cell_type == "code"}
-        cells = test_cells(nb, points)
+        cells = graded_cells(nb, points)
         secret = load_secret(Path(self.secret_file) if self.secret_file else None)
         report = grade_notebook(nb, f"{meta['notebook']}.ipynb", assignment, secret)
         grades = cell_grades(report)
@@ -61,7 +61,7 @@ class GradeInSandbox(NbGraderPreprocessor):
         return nb, resources
 
 
-def test_cells(nb, points: dict[str, float]) -> dict:
+def graded_cells(nb, points: dict[str, float]) -> dict:
     """{grade id: cell} of NB's autograded code cells, as the gradebook (POINTS: id -> points) has
     them, whatever the submission's metadata says: each is a locked, non-solution grade cell worth
     its points, with no output; a later copy of one is no cell of nbgrader's, and any other cell
