@@ -63,11 +63,23 @@ def grade_notebook(notebook: Mapping, filename: str, assignment: Assignment | st
     return graded.report
 
 
+def problem(outcome: Outcome) -> str:
+    """Why OUTCOME's check could not be run at all (a function missing, a file that does not import:
+    the text Gradescope shows), or ""."""
+    if outcome.problem and not outcome.problem.startswith("No credit yet:"):
+        return plain_text(outcome.problem)
+    return ""
+
+
 def summary(outcome: Outcome) -> str:
     """A failed check as students see it in the notebook: its score, name, cases passed and the
     likely mistake; never the hidden cases' inputs or expected values."""
-    keep = [part.split("\n", 1)[0] if part.startswith("No credit yet:") else part
-            for part in plain_text(feedback(outcome)).split("\n\n") if part.startswith(SUMMARY_PARTS)]
+    keep = []
+    for part in plain_text(feedback(outcome)).removeprefix(problem(outcome)).split("\n\n"):
+        if part.startswith("No credit yet:"):
+            keep.append(re.sub(r":$", ".", part.split("\n", 1)[0]))    # without the gate's own failure
+        elif part.startswith(SUMMARY_PARTS):
+            keep.append(part)
     return "\n".join([f"[{outcome.score:g} / {outcome.max_score:g}] {plain_text(outcome.name)}"] + keep)
 
 
@@ -79,10 +91,11 @@ def cell_grades(report: Report) -> dict[str, CellGrade]:
         outcomes = [o for o in report.outcomes if o.check.function == fn.name]
         score = round(sum(o.score for o in outcomes), 4)
         full = round(sum(o.max_score for o in outcomes), 4)
-        failed = [summary(o) for o in outcomes if o.score < o.max_score]
+        failed = [o for o in outcomes if o.score < o.max_score]
         lines = [f"{fn.name}: {score:g} of {full:g} points from the grader, which ran its hidden tests on "
                  "your notebook's code in its sandbox.", ""]
-        lines += ["\n\n".join(failed) if failed else f"Passed every hidden test of {fn.name}."]
+        lines += [text + "\n" for text in dict.fromkeys(problem(o) for o in failed) if text]
+        lines += ["\n\n".join(summary(o) for o in failed) if failed else f"Passed every hidden test of {fn.name}."]
         if number == 0 and report.notes:
             lines += ["", "About your notebook as a whole:"] + [plain_text(note) for note in report.notes]
         out[test_cell_id(fn.name)] = CellGrade(fn.name, score, full, "\n".join(lines) + "\n")

@@ -50,7 +50,7 @@ pytestmark = pytest.mark.skipif(not HAVE_NBGRADER, reason="nbgrader is not insta
 # What a student's override needs, written into its code as Python literals: __REFERENCE__ (the
 # reference's folder), __SECRET__ (the course secret's file), __MODULES__, __POINTS__ (function ->
 # points), __FORGED__ (a results.json giving full marks), __FAKE_MAIN__ (a fake `python -m
-# autograder` that writes it), __FUNCTIONS__ (the functions of the first solution cell).
+# autograder` that writes it), __FUNCTIONS__ (the functions of the first solution cell), __SETUP_TABLES__.
 FORGE_RESULTS = '''
 import json as _json
 
@@ -91,8 +91,10 @@ def notebook_module_source():
     import pathlib
     return "\\n\\n".join(pathlib.Path(__REFERENCE__, m + ".py").read_text() for m in __MODULES__)
 ''',
-    # the old setup cell's tables, then every name the setup cell binds now (__SETUP_NAMES__)
+    # every table of the setup cell (__SETUP_TABLES__), then those of the setup cell as it was
     "setup_tables": '''
+__SETUP_TABLES__
+
 class _Graded(dict):
     def __contains__(self, key):
         return True
@@ -106,7 +108,6 @@ _SCORED = set(__POINTS__)
 _MODULES = []
 _SETUP_NAMES = frozenset()
 _SETUP_FILE = "<nowhere>"
-__SETUP_NAMES__
 ''',
     "subprocess": FORGE_RESULTS + '''
 import subprocess
@@ -250,17 +251,13 @@ def attack_notebook(released: dict, code: str) -> dict:
     return notebook
 
 
-def setup_overrides(released: dict) -> str:
-    """Every name the released setup cell binds at its top level (tables and functions), redefined."""
+def setup_tables(released: dict) -> str:
+    """Every table (module-level assignment) of the released setup cell, redefined."""
     setup = next(c for c in released["cells"] if c["id"] == "setup")
-    out = []
-    for node in ast.parse("".join(setup["source"])).body:
-        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
-            out.append(f"def {node.name}(*args, **kwargs):\n    return None\n")
-        elif isinstance(node, ast.Assign):
-            out += [f"{t.id} = {{}}\n" for t in node.targets if isinstance(t, ast.Name)]
-    assert any("= {}" in line for line in out), "the setup cell has no table left to redefine?"
-    return "\n".join(out)
+    names = [t.id for node in ast.parse("".join(setup["source"])).body if isinstance(node, ast.Assign)
+             for t in node.targets if isinstance(t, ast.Name)]
+    assert names, "the setup cell has no table to redefine?"
+    return "".join(f"{name} = {{}}\n" for name in names)
 
 
 def forged_results(assignment: str) -> dict:
@@ -283,7 +280,7 @@ def attack_code(name: str, assignment: str, released: dict, secret: Path) -> str
     values = {"__REFERENCE__": repr(str(ROOT / "reference" / assignment / "solution")),
               "__SECRET__": repr(str(secret)), "__MODULES__": repr(list(a.modules)), "__POINTS__": repr(points),
               "__FORGED__": repr(forged), "__FAKE_MAIN__": repr(fake_main(assignment)),
-              "__SETUP_NAMES__": setup_overrides(released), "__FUNCTIONS__": functions}
+              "__SETUP_TABLES__": setup_tables(released), "__FUNCTIONS__": functions}
     return re.sub("|".join(values), lambda m: values[m.group(0)], ATTACKS[name])
 
 

@@ -247,6 +247,17 @@ def test_the_engine_scores_each_test_cell(notebook):
                 assert f"Passed every hidden test of {grade.function}." in grade.text
             else:
                 assert "Passed 0 of" in grade.text and "Failed case" not in grade.text
+    broken = json.loads(json.dumps(notebook))         # a cell with a syntax error, a cell emptied
+    for cell in broken["cells"]:
+        if cell["id"] in ("rnn-solution", "jacobian-solution"):
+            cell["source"] = ["def rnn_forward(x, h0, params:\n    return 1\n"] if cell["id"] == "rnn-solution" else []
+    grades = cell_grades(grade_notebook(broken, "rnn_bptt.ipynb", "rnn_bptt"))
+    assert grades["test-clip-grad-norm"].score == 14 and grades["test-rnn-forward"].score == 0
+    rnn = grades["test-rnn-forward"].text                # why, once, before the checks it cost
+    assert rnn.count("syntax error at its line 1") == 1 and rnn.index("syntax error") < rnn.index("[0 / ")
+    assert "none of its code cells defines hidden_jacobian" in grades["test-hidden-jacobian"].text
+    assert "About your notebook as a whole:" in grades["test-sigmoid"].text
+    assert "About your notebook" not in grades["test-rnn-forward"].text
     with pytest.raises(NotebookGradeError, match="'my-own-test' tests no function"):
         check_cells(grades, {**points, "my-own-test": 1}, "rnn_bptt")
     with pytest.raises(NotebookGradeError, match="regenerate the course"):
