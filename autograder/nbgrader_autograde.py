@@ -36,6 +36,11 @@ class GradeInSandbox(NbGraderPreprocessor):
         "", help="the course secret (default: as for `python -m autograder grade`)").tag(config=True)
 
     def preprocess(self, nb, resources):
+        if any(isinstance(step, ExecutePreprocessor) for step in getattr(self.parent, "_preprocessors", [])):
+            raise NotebookGradeError(
+                "not autograded: a step that runs the notebook (nbgrader's Execute) is configured beside the "
+                "grader's. Take it out of c.Autograde.autograde_preprocessors (nbgrader_config.py as written by "
+                "`python -m autograder notebook --course-dir` does).")
         meta = resources["nbgrader"]
         assignment = self.assignments.get(meta["assignment"])
         if assignment is None:

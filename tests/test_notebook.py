@@ -221,6 +221,15 @@ def test_course_config_replaces_execute_or_stops_autograde(monkeypatch):
         with pytest.raises(ValueError, match="not autograding"):
             nbgrader_autograde.autograde_preprocessors(odd)
 
+    from nbconvert.exporters import NotebookExporter
+    from nbgrader.preprocessors import Execute
+
+    exporter = NotebookExporter()                  # Execute configured beside it (by hand): the step refuses
+    for step in (Execute, nbgrader_autograde.GradeInSandbox):
+        exporter.register_preprocessor(step)
+    with pytest.raises(nbgrader_autograde.NotebookGradeError, match="a step that runs the notebook"):
+        exporter._preprocessors[-1].preprocess(None, {})
+
     monkeypatch.setitem(sys.modules, "autograder.nbgrader_autograde", None)     # the grader cannot be imported
     config = run_config(text)
     [step] = config.Autograde.autograde_preprocessors
