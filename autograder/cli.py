@@ -170,7 +170,8 @@ def cmd_notebook(args: argparse.Namespace) -> int:
               "(README: nbgrader)")
         return 0
     path = write_notebook(Path(args.output), args.assignment_obj)
-    print(f"{path}: the nbgrader source notebook; put it in your course's source/ folder (README: nbgrader)")
+    print(f"{path}: the nbgrader source notebook; put it in your course's source/ folder, and autograde it only "
+          "with the nbgrader_config.py that `--course-dir` writes, which grades in the sandbox (README: Notebooks)")
     return 0
 
 

@@ -1,23 +1,24 @@
 """`python -m autograder notebook --output DIR [--assignment NAME]`: the nbgrader *source* notebook
-of an assignment that declares a notebook layout (Assignment.notebook).
+of an assignment that declares a notebook layout (Assignment.notebook); `--course-dir COURSE`: a
+whole nbgrader course, that notebook for each assignment and the course's nbgrader_config.py.
 
 The notebook (DIR/<assignment>.ipynb, nbformat 4, written with the json module) holds:
 - the handout, one Markdown cell per "## N." section;
 - a read-only setup cell: the public self-check's helpers and tests (the stubs folder's
-  test_selfcheck.py, with `load` reading the notebook's own functions) and `autograder_score`,
-  which grades the notebook's functions with the real grader in a separate process;
+  test_selfcheck.py, with `load` reading the notebook's own functions);
 - one solution cell per student file: the stub's signature and docstring, the reference body
   between `### BEGIN SOLUTION` / `### END SOLUTION` (module-level helpers of the reference are
   nested inside the functions that use them, because nbgrader turns a cleared region into
   `raise NotImplementedError()`, which must not run at module level);
-- one autograded test cell per student function, worth its points in the points table: the
-  self-check tests of that function run visibly, then, between `### BEGIN HIDDEN TESTS` /
-  `### END HIDDEN TESTS`, the grader's score for that function, output as nbgrader partial credit.
+- one autograded test cell per student function (`test_cell_id`), worth its points in the points
+  table, holding that function's public self-check tests, for the student to run.
 
-The grader sees the notebook as the assignment's files: every function defined in the notebook
-(by inspect.getsource), with the notebook's module imports and plain constants, is written to
-each of them, and `python -m autograder grade` runs on them once per distinct source (the result
-is cached), so the same notebook gets the same score.
+Nothing in the notebook grades: no score, secret or reference is within reach of the code that
+runs in it. Under `nbgrader autograde` the course's nbgrader_config.py replaces nbgrader's Execute
+step (a kernel running the student's cells as the instructor) by the grader's own step
+(autograder/nbgrader_autograde.py): the notebook is not run; its code is graded by the sandboxed
+engine as `python -m autograder grade` grades a notebook, and each test cell gets the grader's
+score and summary of its function as its output (autograder/notebook_grades.py).
 """
 from __future__ import annotations
 
@@ -32,117 +33,6 @@ from autograder.assignment import BUILTIN_DIR, Assignment, builtin_names, load
 ROOT = Path(__file__).resolve().parents[1]
 
 BEGIN_SOLUTION, END_SOLUTION = "### BEGIN SOLUTION", "### END SOLUTION"
-BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
-
-RUNNER = '''
-
-# ---------------------------------------------------------------------------------------------
-# The grader (used by the hidden tests): your notebook's functions, graded in another process.
-# ---------------------------------------------------------------------------------------------
-def notebook_module_source():
-    """One module holding every function defined in this notebook, its imports and constants."""
-    import ast as _ast
-    import inspect as _inspect
-    import types as _types
-    imports, constants, functions = [], [], []
-    for name, value in list(globals().items()):
-        if name.startswith("_") or name in ("In", "Out", "exit", "quit", "get_ipython"):
-            continue
-        if isinstance(value, _types.ModuleType):
-            imports.append(f"try:\\n    import {value.__name__} as {name}\\nexcept ImportError:\\n    pass")
-        elif _inspect.isfunction(value) and value.__module__ == __name__:
-            if value.__code__.co_filename != _SETUP_FILE:
-                try:
-                    functions.append(_inspect.getsource(value))
-                except (OSError, TypeError):
-                    pass
-        elif callable(value) and isinstance(getattr(value, "__module__", None), str) and value.__module__ != __name__:
-            imports.append(f"try:\\n    from {value.__module__} import {value.__name__} as {name}\\n"
-                           "except ImportError:\\n    pass")
-        elif name in _SETUP_NAMES:
-            continue
-        else:
-            try:
-                if _ast.literal_eval(repr(value)) == value:
-                    constants.append(f"{name} = {value!r}")
-            except (ValueError, SyntaxError, TypeError, RecursionError):
-                pass
-    return "\\n".join(imports + [""] + constants + [""] + functions)
-
-
-def autograder_score(function, points):
-    """(score, points, feedback) of FUNCTION from `python -m autograder grade` on this notebook."""
-    import hashlib
-    import json
-    import os
-    import subprocess
-    import sys
-    import tempfile
-    source = notebook_module_source()
-    key = hashlib.sha256(source.encode()).hexdigest()
-    if key not in _GRADED:
-        with tempfile.TemporaryDirectory() as tmp:
-            submission = os.path.join(tmp, "submission")
-            os.mkdir(submission)
-            for module in _MODULES:
-                with open(os.path.join(submission, module + ".py"), "w", encoding="utf-8") as f:
-                    f.write(source)
-            results = os.path.join(tmp, "results.json")
-            run = subprocess.run([sys.executable, "-m", "autograder", "grade", submission, "--results", results,
-                                  "--quiet", "--assignment", _ASSIGNMENT], capture_output=True, text=True)
-            if not os.path.exists(results):
-                raise RuntimeError("`python -m autograder grade` did not run in this environment (install the "
-                                   "grader where nbgrader runs: pip install -e /path/to/the/grader):\\n"
-                                   + run.stderr[-2000:])
-            with open(results, encoding="utf-8") as f:
-                graded = json.load(f)
-            if "Internal grader error" in graded.get("output", ""):
-                raise RuntimeError("the grader itself failed (not your code; tell your instructor):\\n"
-                                   + run.stderr[-2000:])
-            _GRADED[key] = graded
-    tests = [t for t in _GRADED[key]["tests"] if t["name"].split(": ", 1)[0] == function]
-    full = round(sum(t["max_score"] for t in tests), 4)
-    if full != points:
-        raise RuntimeError(f"the grader gives {function} {full} points but this cell is worth {points}: "
-                           "regenerate the notebook with `python -m autograder notebook`.")
-    _SCORED.add(function)
-    score = round(sum(t["score"] for t in tests), 4)
-    return score, full, "\\n\\n".join(_summary(t) for t in tests if t["score"] < t["max_score"])
-
-
-def _summary(test):
-    """A failed test as students may see it: its name, score, how many cases passed and the likely
-    mistake; never the hidden cases' inputs or expected values."""
-    keep = ("Passed ", "Likely mistake:", "Graded with a correct ", "No credit yet:")
-    parts = [p.split("\\n", 1)[0] if p.startswith("No credit yet:") else p
-             for p in test["output"].split("\\n\\n") if p.startswith(keep)]
-    return "\\n".join([f"[{test['score']:g} / {test['max_score']:g}] {test['name']}"] + parts)
-
-
-class self_check:
-    """Runs one visible test. It fails as usual while you work; once the hidden tests of FUNCTION
-    have scored it (nbgrader's autograde), a failure is printed instead, and the score counts."""
-
-    def __init__(self, function):
-        import contextlib
-        import sys
-        self.function = function
-        self.quiet = contextlib.redirect_stderr(sys.stdout)
-
-    def __enter__(self):
-        if self.function in _SCORED:
-            self.quiet.__enter__()
-        return self
-
-    def __exit__(self, kind, error, trace):
-        if self.function not in _SCORED:
-            return False
-        self.quiet.__exit__(None, None, None)
-        if error is not None:
-            print(f"A public self-check test of {self.function} failed: {kind.__name__}: {error}")
-        return True
-'''
-
 
 class NotebookError(Exception):
     """The assignment's files are not as the notebook generator expects; the message says what."""
@@ -311,16 +201,21 @@ def function_points(assignment: Assignment | str | None = None) -> dict[str, flo
     return points
 
 
-def setup_source(selfcheck_code: str, assignment: Assignment | str | None = None) -> str:
+def grader_target(assignment: Assignment | str | None = None) -> str:
+    """What `--assignment` takes for ASSIGNMENT: a built-in's name, else its folder."""
     a = load(assignment)
-    names = set()
-    for node in ast.parse(selfcheck_code + RUNNER).body:
-        names |= _top_level_names(node)
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            names |= {(a.asname or a.name).split(".")[0] for a in node.names}
-    names |= {"fail", "load", "_SETUP_NAMES", "_SETUP_FILE", "_MODULES", "_ASSIGNMENT", "_GRADED", "_SCORED"}
+    return a.name if a.folder == BUILTIN_DIR / a.name else str(a.folder)
+
+
+def test_cell_id(function: str) -> str:
+    """The nbgrader id (grade_id) of FUNCTION's test cell: test-rnn-forward for rnn_forward."""
+    return f"test-{function}".replace("_", "-")
+
+
+def setup_source(selfcheck_code: str) -> str:
+    """The setup cell: the public self-check's helpers and tests, reading the notebook's functions."""
     preamble = (
-        "# Setup: the public self-check and the grader's hook. Run this cell first; do not edit it.\n"
+        "# Setup: the public self-check. Run this cell first; do not edit it.\n"
         "import types\n\n\n"
         "def fail(message):\n"
         '    """A failed self-check test."""\n'
@@ -328,27 +223,18 @@ def setup_source(selfcheck_code: str, assignment: Assignment | str | None = None
         "def load(module_name):\n"
         '    """Your notebook\'s functions stand in for the file module_name.py."""\n'
         "    return types.SimpleNamespace(**globals())\n\n\n")
-    target = a.name if a.folder == BUILTIN_DIR / a.name else str(a.folder)    # what `--assignment` takes
-    constants = (f"\n\n_MODULES = {list(a.modules)!r}\n_ASSIGNMENT = {target!r}\n_GRADED = {{}}\n_SCORED = set()\n"
-                 "_SETUP_FILE = fail.__code__.co_filename   # this cell's functions are not the student's\n"
-                 f"_SETUP_NAMES = frozenset({sorted(names)!r})\n")
-    return preamble + selfcheck_code + RUNNER + constants
+    return preamble + selfcheck_code + "\n"
 
 
 def test_cell_source(function: str, calls: list[str], points: float) -> str:
-    """The hidden tests score FUNCTION first, so that a failing visible test (run next) is reported
-    instead of zeroing the cell: nbgrader's points are the grader's, as for files."""
-    visible = "\n".join(f"with self_check({function!r}):\n" + textwrap.indent(call, "    ") for call in calls) \
-        if calls else "# (the public self-check has no test of this function)"
-    return (f"# Tests of {function} ({points:g} points). Visible: the public self-check.\n"
-            f"{BEGIN_HIDDEN}\n"
-            f"score, full, feedback = autograder_score({function!r}, {points!r})\n"
-            f"{END_HIDDEN}\n"
-            f"{visible}\n"
-            f"{BEGIN_HIDDEN}\n"
-            f"print(feedback or 'Passed every hidden test of {function}.')\n"
-            f"score  # nbgrader takes a number output by a test cell as its partial credit\n"
-            f"{END_HIDDEN}\n")
+    """FUNCTION's test cell: its public self-check tests, for the student. Autograde does not run it:
+    the grader writes the cell's output (its score and summary) from the sandboxed engine."""
+    visible = "\n".join(calls) if calls else "# (the public self-check has no test of this function)"
+    return (f"# Tests of {function} ({points:g} points): its public self-check, for you to run.\n"
+            "# When your notebook is graded it is not run: the grader reads the code of your cells, runs\n"
+            f"# the hidden tests on your functions in its sandbox, and writes the score of {function}\n"
+            "# and a summary of its failed checks here.\n"
+            f"{visible}\n")
 
 
 def build_notebook(assignment: Assignment | str | None = None) -> dict:
@@ -361,7 +247,7 @@ def build_notebook(assignment: Assignment | str | None = None) -> dict:
     for number in sorted(n for n in sections if n > 0):
         cells.append(_cell("markdown", sections[number].rstrip() + "\n", f"handout-section-{number}"))
         if number == 1:
-            cells.append(_cell("code", setup_source(selfcheck_code, a), "setup",
+            cells.append(_cell("code", setup_source(selfcheck_code), "setup",
                                {"solution": False, "grade": False, "locked": True}))
         for module in a.modules:
             if layout.after_section[module] != number:
@@ -370,7 +256,7 @@ def build_notebook(assignment: Assignment | str | None = None) -> dict:
                                {"solution": True, "grade": False, "locked": False}))
             for f in a.functions_in(module):
                 cells.append(_cell("code", test_cell_source(f.name, calls[f.name], points[f.name]),
-                                   f"test-{f.name}".replace("_", "-"),
+                                   test_cell_id(f.name),
                                    {"solution": False, "grade": True, "locked": True,
                                     "points": points[f.name]}))
     return {
@@ -405,44 +291,63 @@ def notebook_assignments() -> list[str]:
 NBGRADER_CONFIG = '''\
 """nbgrader's configuration of this course (written by `python -m autograder notebook --course-dir`).
 
-Run nbgrader from this folder: `nbgrader generate_assignment rnn_bptt`, then release, collect,
-`nbgrader autograde rnn_bptt` and `nbgrader generate_feedback rnn_bptt` (README: nbgrader).
+Run nbgrader from this folder: `nbgrader generate_assignment ASSIGNMENT`, then release, collect,
+`nbgrader autograde ASSIGNMENT`, `nbgrader generate_feedback ASSIGNMENT` and `nbgrader export`
+(README: Notebooks, "An nbgrader course").
+
+`nbgrader autograde` runs no notebook here. nbgrader's Execute step, which would run each student's
+cells in a Jupyter kernel as you (able to set its own scores, read the course secret and the
+reference, and change the gradebook), is replaced by the grader's GradeInSandbox: in nbgrader's
+own process it grades the notebook's code as `python -m autograder grade` does (the cells parsed,
+never run; the functions run only in the grader's sandboxed worker) and writes each test cell's
+score and summary, which nbgrader records and shows in the feedback as usual.
+
+This file must not fail: nbgrader ignores a configuration file that raises, and its default would
+run the students' code. Until the grader's step is in place, autograde stops and runs nothing.
 """
-from nbconvert.preprocessors import Preprocessor
+from nbgrader.preprocessors import NbGraderPreprocessor
 
 c = get_config()  # noqa: F821 (nbgrader defines it)
 
 
-class HideTracebacks(Preprocessor):
-    """An error's traceback quotes the code that raised it, hidden tests included: keep its last line."""
+class NotConfigured(NbGraderPreprocessor):
+    """Autograde's only step until the grader's is in place (below): it stops, and runs nothing."""
 
-    def preprocess_cell(self, cell, resources, index):
-        for output in cell.get("outputs", []):
-            if output.get("output_type") == "error":
-                output["traceback"] = [f"{output.get('ename', 'Error')}: {output.get('evalue', '')}"]
-        return cell, resources
+    why = "the grader's autograde step is not configured"
+
+    def preprocess(self, nb, resources):
+        raise RuntimeError(f"not autograded, and no notebook was run: {self.why}. Install the grader where "
+                           "nbgrader runs (pip install -e '/path/to/the/grader[notebook]') and run nbgrader "
+                           "from the course folder.")
 
 
-# The feedback students get: their code, their scores and, for each failed test, the grader's summary
-# (cases passed, the likely mistake). nbgrader shows the hidden tests in feedback by default; here they
-# are cleared, and so are tracebacks. The grader's summary never holds hidden inputs or expected values.
-c.GenerateFeedback.preprocessors = [
-    "nbgrader.preprocessors.GetGrades",
-    "nbgrader.preprocessors.ClearHiddenTests",
-    HideTracebacks,
-    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
-]
+c.Autograde.autograde_preprocessors = [NotConfigured]
+try:
+    from autograder.nbgrader_autograde import autograde_preprocessors
+
+    c.Autograde.autograde_preprocessors = autograde_preprocessors()
+    # nbgrader's assignment id -> the grader's assignment (`--assignment` of `python -m autograder grade`)
+    c.GradeInSandbox.assignments = ASSIGNMENTS
+    # c.GradeInSandbox.secret_file = "/path/to/course-secret"   # default: as for `python -m autograder grade`
+except Exception as exc:  # noqa: BLE001 - any failure leaves NotConfigured in place
+    NotConfigured.why = f"the grader's autograde step could not be set up ({type(exc).__name__}: {exc})"
 '''
+
+
+def nbgrader_config(assignments: dict[str, str]) -> str:
+    """The course's nbgrader_config.py. assignments: nbgrader's assignment id -> the grader's."""
+    return NBGRADER_CONFIG.replace("ASSIGNMENTS\n", repr(dict(assignments)) + "\n")
 
 
 def write_course(course_dir: Path) -> list[Path]:
     """COURSE/nbgrader_config.py and COURSE/source/<assignment>/<assignment>.ipynb for every assignment."""
     course_dir = Path(course_dir)
     course_dir.mkdir(parents=True, exist_ok=True)
+    names = notebook_assignments()
     config = course_dir / "nbgrader_config.py"
-    config.write_text(NBGRADER_CONFIG, encoding="utf-8")
+    config.write_text(nbgrader_config({name: grader_target(name) for name in names}), encoding="utf-8")
     written = [config]
-    for name in notebook_assignments():
+    for name in names:
         folder = course_dir / "source" / name
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{name}.ipynb"

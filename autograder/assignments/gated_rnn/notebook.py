@@ -33,9 +33,12 @@ Write your code in the three code cells named after the files of the handout (`l
 `gru.py`, `truncated.py`), in place of `raise NotImplementedError()`. Keep every name and
 signature; you may add helper functions (define them in these cells, as functions). Run the
 cells in order: each test cell under a function runs the public self-check of that function
-(section 8.2). Passing it is a good sign, not a guarantee of full marks: when your notebook is
-graded, each test cell also runs the hidden tests of section 8.4 on your functions. Where
-section 8.1 speaks of files, read "the cell of that file".
+(section 8.2). Passing it is a good sign, not a guarantee of full marks. When your notebook is
+graded it is not run: the grader reads the code of your cells, takes each function with what it
+uses (your helper functions, imports and constants), runs the hidden tests of section 8.4 on your
+functions in its sandbox, and writes each function's score and a summary under its test cell.
+Code at the top level of a cell (prints, plots, experiments) is yours to run; it is not graded.
+Where section 8.1 speaks of files, read "the cell of that file".
 """
 
 
