@@ -208,7 +208,7 @@ def grader_target(assignment: Assignment | str | None = None) -> str:
 
 
 def test_cell_id(function: str) -> str:
-    """The nbgrader id (grade_id) of FUNCTION's test cell: test-rnn-forward for rnn_forward."""
+    """The nbgrader id (grade_id) of FUNCTION's test cell: "test-" and the name with hyphens for underscores."""
     return f"test-{function}".replace("_", "-")
 
 

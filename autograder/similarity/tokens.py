@@ -8,7 +8,7 @@ What is normalised away, so that the usual disguises change nothing:
 - comments, docstrings and every other bare constant statement, whitespace and blank lines (the
   tree has none of them); string constants ("S");
 - the order of functions (each unit is fingerprinted on its own); a graded function called from
-  another is not inlined but named ("graded:sigmoid"), as the stubs name it for everyone;
+  another is not inlined but named ("graded:" and its name), as the stubs name it for everyone;
 - split or merged helpers, and code moved into a helper module: a call of a function the
   submission defines (in any of its files) is replaced by that function's body, up to
   INLINE_DEPTH calls deep;
