@@ -44,6 +44,10 @@ class Limits:
     """Budgets for one submission. CPU budgets make verdicts independent of machine load."""
 
     call_cpu_seconds: float = 3.0        # per student call (or module import)
+    # per call of a realistic-size case (a plan step marked "realistic": Probe.realistic), calibrated
+    # on the slowest honest BPTT (README, security; benchmarks/realistic_budget.py); tests may lower
+    # it with RNN_AUTOGRADER_REALISTIC_CPU (never raise it)
+    realistic_cpu_seconds: float = field(default_factory=lambda: realistic_budget())
     wall_factor: float = 4.0             # wall-clock backstop = factor * CPU budget + 2 s
     startup_seconds: float = 20.0        # worker start (interpreter + NumPy), wall clock
     submission_seconds: float = 120.0    # the whole submission, wall clock (and CPU rlimit per process)
@@ -56,6 +60,24 @@ class Limits:
     open_files: int = 128                # RLIMIT_NOFILE
     processes: int = 32                  # RLIMIT_NPROC of the worker's own uid (root only; threads count)
     max_restarts: int = 12
+
+
+REALISTIC_CPU_SECONDS = 20.0
+REALISTIC_ENV = "RNN_AUTOGRADER_REALISTIC_CPU"
+
+
+def realistic_budget() -> float:
+    """The realistic-size case's CPU budget: REALISTIC_CPU_SECONDS, or less when the environment says so."""
+    try:
+        wanted = float(os.environ.get(REALISTIC_ENV, "") or REALISTIC_CPU_SECONDS)
+    except ValueError:
+        wanted = REALISTIC_CPU_SECONDS
+    return min(REALISTIC_CPU_SECONDS, max(0.5, wanted))
+
+
+def call_budget(spec: dict, limits: Limits) -> float:
+    """CPU seconds one call of plan step SPEC may use."""
+    return limits.realistic_cpu_seconds if spec.get("realistic") else limits.call_cpu_seconds
 
 
 @dataclass
@@ -82,6 +104,7 @@ class _Progress:
 
     forms: list[StepForm]
     out_dir: Path
+    budgets: list[float] = field(default_factory=list)    # CPU seconds per call, by step (call_budget)
     skipped: frozenset[str] = frozenset()     # modules whose import step writes no record
     start_step: int = 0
     start_call: int = 0
@@ -174,8 +197,8 @@ def _supervise(box, steps, arrays, limits, substitute) -> WorkerRun:
             run.log += box.reset_scratch()     # the last worker's files count against no later call
         _clear_steps(box.out_dir, start_step, len(steps))
         proc, progress_r = box.spawn(start_step, start_call)
-        state = _Progress(forms, box.out_dir, frozenset(skip_modules), start_step, start_call,
-                          wall_at_start=time.monotonic())
+        state = _Progress(forms, box.out_dir, [call_budget(spec, limits) for spec in steps],
+                          frozenset(skip_modules), start_step, start_call, wall_at_start=time.monotonic())
         verdict, dropped = _watch(box, proc, progress_r, state, limits, deadline, output, dropped)
         box.kill_all(proc)
         os.close(progress_r)
@@ -289,12 +312,13 @@ def _watch(box, proc, progress_r, state, limits, deadline, output, dropped):
             cpu_now = _cpu_seconds(pid)
             cpu, step_cpu = cpu_now - state.cpu_at_start, cpu_now - state.step_cpu_at_start
             wall, step_wall = now - state.wall_at_start, now - state.step_wall_at_start
-            call_wall = limits.wall_factor * limits.call_cpu_seconds + 2
+            budget = state.budgets[state.step]
+            call_wall = limits.wall_factor * budget + 2
             # One wording for every limit, so that machine load cannot change the feedback.
-            if (cpu > limits.call_cpu_seconds or wall > call_wall
-                    or step_cpu > state.step_calls * limits.call_cpu_seconds + STEP_SLACK_SECONDS
+            if (cpu > budget or wall > call_wall
+                    or step_cpu > state.step_calls * budget + STEP_SLACK_SECONDS
                     or step_wall > state.step_calls * call_wall):
-                return ("timeout", f"went past its time limit ({limits.call_cpu_seconds:g} s of CPU time "
+                return ("timeout", f"went past its time limit ({budget:g} s of CPU time "
                                    "for one call)"), dropped
         if now > deadline:
             return ("timeout", "the submission's total time ran out"), dropped
