@@ -21,7 +21,7 @@ from autograder.checks import Case, Check
 from autograder.diagnosis import diagnose
 from autograder.plan import build_plan, call_results
 from autograder.sandbox.runner import Limits, run_plan
-from autograder.scoring import Outcome, call_problem, feedback, score_check
+from autograder.scoring import Outcome, call_problem, feedback, helper_refused, score_check
 from autograder.secret import CourseSecret, load_secret
 from autograder.submission import Staged, stage
 
@@ -208,6 +208,12 @@ def substitute_helpers(assignment: Assignment, staged: Staged, canonical: Canoni
         before = sum(o.score for o in own[name])
         after = sum(o.score for cid, o in redo.items() if o.check.function == name)
         if after <= before:
+            refused = next((why for pid, rs in sub_results.items() if assignment.probe_map[pid].function == name
+                            for r in rs if r.status == "raised"
+                            and (why := helper_refused(assignment, by_name[name], r.raised or {}))), "")
+            first = next((o for o in own[name] if not o.ok), None)
+            if refused and first is not None:     # the substituted helper was asked for more than it answers
+                first.notes.append(refused)
             continue
         for o in own[name]:
             again = redo[o.check.id]

@@ -13,11 +13,15 @@ below the last. Run it with `nice` on a quiet machine: CPU time still grows a li
 from __future__ import annotations
 
 import importlib.util
+import os
 import sys
 import time
 from pathlib import Path
 
-import numpy as np
+for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):   # as in the worker (confine.py)
+    os.environ[_name] = "1"
+
+import numpy as np  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -80,9 +84,11 @@ def main() -> None:
                 t_fwd = cpu(rnn.rnn_forward, x, h0, params, repeat=5)
                 inputs = [x, h0, params]
             n = entries(inputs)
+            n_params = entries([inputs[-1]])
             print(f"{fn.name} ({case.label}): reference {t_ref:.3f} s, plain loops {t_loop:.3f} s, "
                   f"one forward {t_fwd * 1000:.1f} ms x {n} entries = {t_fwd * n:.0f} s for complex steps "
-                  f"({t_fwd * n / budget:.0f} x the budget), {2 * t_fwd * n:.0f} s for central differences")
+                  f"({t_fwd * n / budget:.0f} x the budget), {2 * t_fwd * n:.0f} s for central differences; "
+                  f"the {n_params} parameter entries alone: {t_fwd * n_params:.0f} s ({t_fwd * n_params / budget:.0f} x)")
 
 
 if __name__ == "__main__":

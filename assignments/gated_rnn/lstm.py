@@ -63,7 +63,14 @@ def lstm_backward(dh, dc, x, h0, c0, h, c, params):
       params[k]. Gradients are SUMS over the batch and over time (no averaging).
 
     The gradient reaching c_t comes from dc[:, t-1], from h_t = o_t * tanh(c_t) and from
-    c_{t+1} = f_{t+1} * c_t + ... . You may call your own lstm_forward.
+    c_{t+1} = f_{t+1} * c_t + ... . You may call your own lstm_forward, once per call, on the
+    inputs you are given: lstm_forward(x, h0, c0, params). When your lstm_forward fails its tests,
+    lstm_backward is graded with a correct one, which answers only that one call.
+
+    Speed: one graded case has a realistic size, N=16, T=100, D=64, H=128, and must give an answer within
+    20 seconds of CPU time, or lstm_backward earns none of its points. Backpropagation takes well under a
+    second there, even with loops over samples and time steps (they are fine); numerical
+    differentiation of a forward pass is far too slow.
     """
     raise NotImplementedError("lstm_backward is not implemented yet: see handout section 3.")
 

@@ -184,9 +184,17 @@ def _supervise(box, steps, arrays, limits, substitute) -> WorkerRun:
     output = bytearray()
     dropped = 0
     start_step, start_call = 0, 0
-    deadline = time.monotonic() + limits.submission_seconds
+    deadlines = step_deadlines(steps, limits, time.monotonic())
     restarts = 0
     while start_step < len(steps):
+        if restarts <= limits.max_restarts and time.monotonic() > deadlines[start_step]:
+            # the time of these steps ran out; a realistic-size step still has its own
+            nxt = next((s for s in range(start_step, len(steps)) if time.monotonic() <= deadlines[s]), len(steps))
+            for s in range(start_step, nxt):
+                run.failures.setdefault(s, StepFailure(None, "not_run", "the submission's time ran out"))
+            start_step, start_call = nxt, 0
+            continue
+        deadline = deadlines[start_step]
         if restarts > limits.max_restarts or time.monotonic() > deadline:
             why = "the submission's time ran out" if time.monotonic() > deadline else "the worker failed too often"
             for s in range(start_step, len(steps)):
@@ -199,7 +207,7 @@ def _supervise(box, steps, arrays, limits, substitute) -> WorkerRun:
         proc, progress_r = box.spawn(start_step, start_call)
         state = _Progress(forms, box.out_dir, [call_budget(spec, limits) for spec in steps],
                           frozenset(skip_modules), start_step, start_call, wall_at_start=time.monotonic())
-        verdict, dropped = _watch(box, proc, progress_r, state, limits, deadline, output, dropped)
+        verdict, dropped = _watch(box, proc, progress_r, state, limits, deadlines, output, dropped)
         box.kill_all(proc)
         os.close(progress_r)
         planted = box.seal_output()
@@ -268,7 +276,17 @@ def _unreadable(why: str) -> str:
             "changed by the submission")
 
 
-def _watch(box, proc, progress_r, state, limits, deadline, output, dropped):
+def step_deadlines(steps: list[dict], limits: Limits, start: float) -> list[float]:
+    """The wall-clock time by which each step must be done. The realistic-size steps (run last) have
+    the submission's whole time; every other step must leave them their CPU budgets (at most half of
+    the total), so that no other function's calls can use up a realistic-size case's time."""
+    reserve = min(limits.submission_seconds / 2,
+                  sum(limits.realistic_cpu_seconds + STEP_SLACK_SECONDS for spec in steps if spec.get("realistic")))
+    end = start + limits.submission_seconds
+    return [end if spec.get("realistic") else end - reserve for spec in steps]
+
+
+def _watch(box, proc, progress_r, state, limits, deadlines, output, dropped):
     """Follow one worker until it exits or overruns; return (verdict or None, dropped bytes)."""
     pending = [b""]
     streams = [progress_r, proc.stdout.fileno()]
@@ -320,7 +338,7 @@ def _watch(box, proc, progress_r, state, limits, deadline, output, dropped):
                     or step_wall > state.step_calls * call_wall):
                 return ("timeout", f"went past its time limit ({budget:g} s of CPU time "
                                    "for one call)"), dropped
-        if now > deadline:
+        if now > deadlines[state.step if state.step is not None else state.start_step]:
             return ("timeout", "the submission's total time ran out"), dropped
         pump(0.05)
         if proc.poll() is not None:
