@@ -107,9 +107,12 @@ def apply_realistic_gates(assignment: Assignment, outcomes: dict[str, Outcome], 
                    "backpropagation through time does (in a few seconds at most, even with plain loops over "
                    "samples and time); numerical differentiation, one or two forward passes per parameter entry, "
                    "cannot. Once it gives a finite answer of the right shape there, all its tests count again.")
-        for o in own:
-            o.score, o.passed = 0.0, 0
-            o.problem = message
+        for o in own:          # a test that fails anyway keeps its own feedback, and says this too
+            if o.ok:
+                o.passed, o.problem = 0, message
+            else:
+                o.notes.insert(0, message)
+            o.score = 0.0
 
 
 def no_answer(assignment: Assignment, fn, case: Case, result) -> str:
@@ -129,7 +132,8 @@ def no_answer(assignment: Assignment, fn, case: Case, result) -> str:
         leaf = result.leaf(path) or {}
         got = leaf.get("array")
         if not isinstance(got, np.ndarray):
-            return f"{path} is missing or is no array of numbers"
+            problem = leaf.get("problem")
+            return problem if isinstance(problem, str) and problem else f"{path} is missing or is no array of numbers"
         if got.shape != shape:
             return f"{path} has shape {got.shape}, not {shape}"
         if not np.all(np.isfinite(got)):

@@ -88,7 +88,8 @@ def main() -> None:
             print(f"{fn.name} ({case.label}): reference {t_ref:.3f} s, plain loops {t_loop:.3f} s, "
                   f"one forward {t_fwd * 1000:.1f} ms x {n} entries = {t_fwd * n:.0f} s for complex steps "
                   f"({t_fwd * n / budget:.0f} x the budget), {2 * t_fwd * n:.0f} s for central differences; "
-                  f"the {n_params} parameter entries alone: {t_fwd * n_params:.0f} s ({t_fwd * n_params / budget:.0f} x)")
+                  f"the {n_params} parameter entries alone: {t_fwd * n_params:.0f} s "
+                  f"({t_fwd * n_params / budget:.0f} x)")
 
 
 if __name__ == "__main__":

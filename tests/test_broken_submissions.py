@@ -176,7 +176,7 @@ def overlay(case: str, remove: tuple[str, ...] = ()):
 # name -> (builder, limits); the slow ones first, so that the two processes finish together
 SUBMISSIONS = {
     "exceptions": (overlay("exceptions"), QUICK),
-    "messy_but_correct": (overlay("messy_but_correct"), Limits(realistic_cpu_seconds=5.0)),   # minutes there: 5 s is as good as 20
+    "messy_but_correct": (overlay("messy_but_correct"), Limits(realistic_cpu_seconds=5.0)),   # minutes: 5 s will do
     "top_level_code": (build_top_level_code, QUICK),
     "syntax_error": (build_syntax_error, None),
     "missing_parts": (build_missing_parts, None),
@@ -537,11 +537,10 @@ def test_prints_reseeding_and_slow_pure_python_get_full_marks(graded):
     computed there earns none of its points (issue 19); NumPy's BPTT, even looping over samples and
     time, takes about a second at most."""
     results = results_of(graded, "messy_but_correct")
-    lost = {t["name"]: t["output"][:400] for t in results["tests"] if t["score"] < t["max_score"]}
+    lost = {t["name"]: t["output"] for t in results["tests"] if t["score"] < t["max_score"]}
     assert lost and all(name.startswith("rnn_backward:") for name in lost), lost
     assert {t["name"] for t in results["tests"] if t["name"].startswith("rnn_backward:")} == set(lost)
-    assert all(out.startswith("No credit for rnn_backward: on the realistic-size case") and "time limit" in out
-               for out in lost.values()), lost
+    assert all("No credit for rnn_backward: on the realistic-size case" in out for out in lost.values()), lost
     assert "DEBUG" in graded["messy_but_correct"]["student_output"]     # printed, kept for the instructor
     assert "DEBUG" not in json.dumps(results)                          # never mixed into the feedback
 

@@ -110,7 +110,7 @@ def test_numerical_differentiation_of_ones_own_forward_earns_none_of_the_backwar
     backward = [t for t in tests if t["name"].startswith("rnn_backward:")]
     assert backward and all(t["score"] == 0 for t in backward), [(t["name"], t["score"]) for t in backward]
     for t in backward:
-        assert t["output"].startswith("No credit for rnn_backward: on the realistic-size case"), t["output"]
+        assert "No credit for rnn_backward: on the realistic-size case" in t["output"], t["output"]
         assert "went past its time limit" in t["output"] and "numerical differentiation" in t["output"]
     others = [t for t in tests if not t["name"].startswith("rnn_backward:")]
     assert all(t["score"] == t["max_score"] for t in others), [t["name"] for t in others if t["score"] < t["max_score"]]

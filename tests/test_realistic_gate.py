@@ -71,11 +71,11 @@ def test_a_time_out_at_the_realistic_size_costs_all_of_the_functions_points_and_
     data = to_gradescope(grade_submission(submission(tmp_path, PART1, "rnn", BURN_AT_REALISTIC_SIZE), LIMITS))
     ours = of_function(data, "rnn_backward")
     assert len(ours) > 5 and all(t["score"] == 0 for t in ours)
-    for t in ours:
-        assert t["output"].startswith("No credit for rnn_backward: on the realistic-size case (N=16, T=100, D=64, "
-                                      "H=128, O=10) it gave no answer: it went past its time limit (2 s of CPU time "
-                                      "for one call)."), t["output"]
+    for t in ours:      # the tests that passed say only this; the realistic-size one its own failure too
+        assert ("No credit for rnn_backward: on the realistic-size case (N=16, T=100, D=64, H=128, O=10) it gave no "
+                "answer: it went past its time limit (2 s of CPU time for one call).") in t["output"], t["output"]
         assert "numerical differentiation" in t["output"]
+        assert t["output"].startswith("No credit") == ("realistic size" not in t["name"])
     assert others_full(data, "rnn_backward")
 
 
