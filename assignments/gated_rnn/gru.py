@@ -57,9 +57,9 @@ def gru_backward(dh, x, h0, h, params):
     gru_forward(x, h0, params). When your gru_forward fails its tests, gru_backward is graded
     with a correct one, which answers only that one call.
 
-    Speed: one graded case has a realistic size, N=16, T=100, D=64, H=128, and must give an answer within
-    20 seconds of CPU time, or gru_backward earns none of its points. Backpropagation takes well under a
-    second there, even with loops over samples and time steps (they are fine); numerical
-    differentiation of a forward pass is far too slow.
+    Speed: one graded case has a realistic size, N=16, T=100, D=64, H=128, and must give an
+    answer within 20 seconds of CPU time, or gru_backward earns none of its points.
+    Backpropagation takes a second or two at most there, even with loops over samples and time
+    steps (they are fine); numerical differentiation of a forward pass is far too slow.
     """
     raise NotImplementedError("gru_backward is not implemented yet: see handout section 5.")
