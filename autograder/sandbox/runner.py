@@ -338,7 +338,8 @@ def _watch(box, proc, progress_r, state, limits, deadlines, output, dropped):
                     or step_wall > state.step_calls * call_wall):
                 return ("timeout", f"went past its time limit ({budget:g} s of CPU time "
                                    "for one call)"), dropped
-        if now > deadlines[state.step if state.step is not None else state.start_step]:
+        # (modules imported again before the start step count as the start step's)
+        if now > deadlines[max(state.step if state.step is not None else 0, state.start_step)]:
             return ("timeout", "the submission's total time ran out"), dropped
         pump(0.05)
         if proc.poll() is not None:
