@@ -51,10 +51,29 @@ class StudentFunction:
     signature: str              # as the handout and stubs print it
     schema: dict                # the structure of the answer (see sandbox/worker.py)
     helper: str | None = None   # a function of the same module it may build on (graded with a correct one)
+    # Returns gradients with respect to parameters over a sequence (a BPTT): it must have a
+    # realistic-size probe (Probe.realistic), whose case gates all its points (grade.apply_realistic_gates).
+    sequence_gradient: bool = False
+    # How many calls of a substituted helper one case may make (None: any number). When set, the run
+    # that grades this function with a correct helper answers only the helper calls on the case's own
+    # inputs (the helper's arguments are this function's arguments of the same names), that many
+    # times: the worker holds those answers, never the helper's code (worker.answer_table).
+    helper_calls: int | None = None
 
     @property
     def filename(self) -> str:
         return f"{self.module}.py"
+
+    @property
+    def arg_names(self) -> tuple[str, ...]:
+        """The argument names of the signature: "f(x, h0, k=1) -> y" gives ("x", "h0", "k")."""
+        return signature_args(self.signature)
+
+
+def signature_args(signature: str) -> tuple[str, ...]:
+    """The argument names of a signature as the handout prints it, defaults dropped."""
+    inner = signature.split("(", 1)[1].split(")", 1)[0] if "(" in signature else ""
+    return tuple(a.split("=")[0].strip() for a in inner.split(",") if a.strip())
 
 
 def repo_path(relative: str) -> Path:
@@ -183,6 +202,22 @@ def problems(a: Assignment) -> list[str]:
     for p in a.probes:
         if p.function not in names:
             out.append(f"probe {p.id}: unknown function {p.function!r}")
+        elif p.realistic and (p.visible or not a.by_name[p.function].sequence_gradient):
+            out.append(f"probe {p.id}: a realistic-size probe must be hidden and of a function marked "
+                       "sequence_gradient")
+    for f in a.functions:
+        realistic = [p.id for p in a.probes if p.function == f.name and p.realistic]
+        judged = [c.id for c in a.checks if not c.example and set(c.probes) & set(realistic)]
+        if f.sequence_gradient and not judged:
+            out.append(f"{f.name}: returns gradients over a sequence (sequence_gradient) but has no realistic-size "
+                       "probe (Probe(..., realistic=True)) judged by a graded check")
+        if f.helper_calls is not None and (f.helper is None or f.helper_calls < 1):
+            out.append(f"{f.name}: helper_calls needs a helper and a count of at least 1")
+        elif f.helper_calls is not None and f.helper in names:
+            lacking = [n for n in a.by_name[f.helper].arg_names if n not in f.arg_names]
+            if lacking:
+                out.append(f"{f.name}: helper_calls: its signature has no argument {lacking[0]!r} for its helper "
+                           f"{f.helper} (a counted helper is called with the case's own arguments)")
     checks = {c.id: c for c in a.checks}
     if len(checks) != len(a.checks):
         out.append("two checks share an id")

@@ -12,6 +12,8 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from autograder.assignment import Assignment, load
 from autograder.canonical import Canonical, canonicalise
 from autograder.cases import VISIBLE, Draw, cache_scope, submission_draw
@@ -19,7 +21,7 @@ from autograder.checks import Case, Check
 from autograder.diagnosis import diagnose
 from autograder.plan import build_plan, call_results
 from autograder.sandbox.runner import Limits, run_plan
-from autograder.scoring import Outcome, feedback, score_check
+from autograder.scoring import Outcome, call_problem, feedback, helper_refused, score_check
 from autograder.secret import CourseSecret, load_secret
 from autograder.submission import Staged, stage
 
@@ -60,12 +62,13 @@ def build_cases(draw: Draw, visible: bool = False, assignment: Assignment | None
 
 def run_worker(assignment: Assignment, staged: Staged, cases: dict[str, list[Case]], canonical: Canonical | None,
                functions: set[str] | None = None, substitute: dict[str, dict[str, str]] | None = None,
-               limits: Limits | None = None):
+               limits: Limits | None = None, helper_answers: dict[str, dict] | None = None):
     """Run the probes that CASES holds, of `functions` (all when None), in one confined worker run:
-    the worker receives the inputs of these calls and nothing else."""
+    the worker receives the inputs of these calls and nothing else (and, for a function whose
+    helper is substituted by its answers, helper_answers: see helper_table)."""
     probes = [p for p in assignment.probes if p.id in cases and (functions is None or p.function in functions)]
     modules = [m for m in assignment.modules if m in staged.found]
-    plan = build_plan(assignment, probes, cases, modules)
+    plan = build_plan(assignment, probes, cases, modules, helper_answers)
     run = run_plan(plan.steps, plan.arrays, staged.dir, limits or Limits(), substitute)
     results = {p.id: call_results(assignment, plan, run, p, len(cases[p.id]),
                                   staged.problems.get(assignment.by_name[p.function].module), canonical)
@@ -77,8 +80,81 @@ def score_checks(assignment: Assignment, checks: list[Check], cases, results) ->
     outcomes = {c.id: score_check(c, [x for p in c.probes for x in cases[p]], [x for p in c.probes for x in results[p]],
                                   assignment)
                 for c in checks if all(p in results for p in c.probes)}
+    apply_realistic_gates(assignment, outcomes, cases, results)
     apply_gates(outcomes)
     return outcomes
+
+
+def apply_realistic_gates(assignment: Assignment, outcomes: dict[str, Outcome], cases, results) -> None:
+    """A function that returns gradients over a sequence (StudentFunction.sequence_gradient) earns
+    none of its points unless every call of its realistic-size probes gave a finite answer of the
+    reference's shape within that case's CPU budget (a time-out, a crash, a memory error, a raise
+    close the gate). A wrong answer there costs only the realistic-size check itself."""
+    probes = assignment.probe_map
+    for fn in assignment.functions:
+        realistic = [pid for pid, p in probes.items() if p.function == fn.name and p.realistic and pid in results]
+        own = [o for o in outcomes.values() if o.check.function == fn.name]
+        if not fn.sequence_gradient or not realistic or sum(o.score for o in own) <= 0:
+            continue        # nothing earned, nothing to take: its own feedback says why
+        why = next((w for pid in realistic for case, result in zip(cases[pid], results[pid])
+                    if (w := no_answer(assignment, fn, case, result))), None)
+        if why is None:
+            continue
+        label = next((c.label for pid in realistic for c in cases[pid] if c.label), "")
+        message = (f"No credit for {fn.name}: on the realistic-size case{f' ({label})' if label else ''} it gave no "
+                   f"answer: {why}\n{fn.name} returns gradients over a whole sequence, so it earns points only "
+                   "when it computes them at a realistic size within that case's time budget, as "
+                   "backpropagation through time does (in a few seconds at most, even with plain loops over "
+                   "samples and time); numerical differentiation, one or two forward passes per parameter entry, "
+                   "cannot. Once it gives a finite answer of the right shape there, all its tests count again.")
+        for o in own:          # a test that fails anyway keeps its own feedback, and says this too
+            if o.ok:
+                o.passed, o.problem = 0, message
+            else:
+                o.notes.insert(0, message)
+            o.score = 0.0
+
+
+def no_answer(assignment: Assignment, fn, case: Case, result) -> str:
+    """Why RESULT is no finite answer of the reference's shapes ("" when it is one)."""
+    if result.status == "timeout":
+        detail = result.detail
+        return f"it {detail}." if detail.startswith("went past") else f"it did not finish ({detail})."
+    if result.status != "ok":
+        check = next(c for c in assignment.checks if c.function == fn.name)
+        verdict = call_problem(check, result, assignment)
+        return verdict.message if verdict is not None else f"the call gave no answer ({result.status})"
+    try:
+        expected = getattr(assignment.ref(), fn.name)(*case.args, **case.kwargs)
+    except Exception:  # noqa: BLE001 - the reference raises on this case: nothing to compare
+        return ""
+    for path, shape in answer_shapes(fn.schema, expected).items():
+        leaf = result.leaf(path) or {}
+        got = leaf.get("array")
+        if not isinstance(got, np.ndarray):
+            problem = leaf.get("problem")
+            return problem if isinstance(problem, str) and problem else f"{path} is missing or is no array of numbers"
+        if got.shape != shape:
+            return f"{path} has shape {got.shape}, not {shape}"
+        if not np.all(np.isfinite(got)):
+            return f"{path} holds values that are not finite (nan or inf)"
+    return ""
+
+
+def answer_shapes(schema: dict, value, path: str = "") -> dict[str, tuple]:
+    """The shape of every array leaf of VALUE (an answer of SCHEMA), by the worker's path names."""
+    kind = schema["kind"]
+    if kind == "tuple":
+        out: dict[str, tuple] = {}
+        for name, child, item in zip(schema["names"], schema["items"], value):
+            out.update(answer_shapes(child, item, f"{path}.{name}" if path else name))
+        return out
+    if kind == "dict":
+        out = {}
+        for key, child in zip(schema["keys"], schema["items"]):
+            out.update(answer_shapes(child, value[key], f"{path}[{key!r}]"))
+        return out
+    return {path or "output": np.shape(value)} if kind in ("array", "scalar") else {}
 
 
 def apply_gates(outcomes: dict[str, Outcome]) -> None:
@@ -120,10 +196,15 @@ def substitute_helpers(assignment: Assignment, staged: Staged, canonical: Canoni
     if not dependents:
         return []
     substitute: dict[str, dict[str, str]] = {}
+    answers: dict[str, dict] = {}
     for name in sorted(dependents):
         helper = by_name[name].helper
-        substitute.setdefault(by_name[name].module, {})[helper] = assignment.helper_source(helper)
-    sub_results, run = run_worker(assignment, staged, cases, canonical, dependents, substitute, limits)
+        if by_name[name].helper_calls is None:      # the helper's code (any number of calls)
+            substitute.setdefault(by_name[name].module, {})[helper] = assignment.helper_source(helper)
+        else:                                       # its answers on each case's own inputs, nothing more
+            answers.update({pid: helper_table(assignment, by_name[name], cs) for pid, cs in cases.items()
+                            if assignment.probe_map[pid].function == name})
+    sub_results, run = run_worker(assignment, staged, cases, canonical, dependents, substitute, limits, answers)
     redo = score_checks(assignment, [c for c in assignment.graded_checks() if c.function in dependents], cases,
                      sub_results)
     for name in sorted(dependents):
@@ -131,6 +212,12 @@ def substitute_helpers(assignment: Assignment, staged: Staged, canonical: Canoni
         before = sum(o.score for o in own[name])
         after = sum(o.score for cid, o in redo.items() if o.check.function == name)
         if after <= before:
+            refused = next((why for pid, rs in sub_results.items() if assignment.probe_map[pid].function == name
+                            for r in rs if r.status == "raised"
+                            and (why := helper_refused(assignment, by_name[name], r.raised or {}))), "")
+            first = next((o for o in own[name] if not o.ok), None)
+            if refused and first is not None:     # the substituted helper was asked for more than it answers
+                first.notes.append(refused)
             continue
         for o in own[name]:
             again = redo[o.check.id]
@@ -144,6 +231,20 @@ def substitute_helpers(assignment: Assignment, staged: Staged, canonical: Canoni
             probes = assignment.probe_map
             results.update({pid: r for pid, r in sub_results.items() if probes[pid].function == name})
     return [f"helper substitution run for {sorted(dependents)}: {run.log[-1]}"]
+
+
+def helper_table(assignment: Assignment, fn, cases: list[Case]) -> dict:
+    """What the worker may answer for FN's substituted helper (StudentFunction.helper_calls): per
+    case, the public helper's answer on the case's own arguments of the helper's names (computed
+    here), at most fn.helper_calls times (worker.answer_table)."""
+    params = assignment.by_name[fn.helper].arg_names
+    public = assignment.helpers[fn.helper]
+    calls = []
+    for case in cases:
+        given = dict(zip(fn.arg_names, case.args), **case.kwargs)
+        args = {k: given[k] for k in params}
+        calls.append([{"args": args, "answer": public(**args)}])
+    return {"name": fn.helper, "params": params, "limit": fn.helper_calls, "calls": calls}
 
 
 def unimplemented(assignment: Assignment, function: str, results: dict) -> bool:

@@ -32,12 +32,17 @@ def _encode(value, arrays: dict[str, np.ndarray]):
         return {"array": name}
     if isinstance(value, dict):
         return {"dict": {k: _encode(v, arrays) for k, v in value.items()}}
+    if isinstance(value, tuple):
+        return {"tuple": [_encode(v, arrays) for v in value]}
     if isinstance(value, (bool, int, float, str)) or value is None:
         return {"value": value}
     raise TypeError(f"cannot send {type(value)} to the worker")
 
 
-def build_plan(assignment: Assignment, probes: list[Probe], cases: dict[str, list[Case]], modules: list[str]) -> Plan:
+def build_plan(assignment: Assignment, probes: list[Probe], cases: dict[str, list[Case]], modules: list[str],
+               helper_answers: dict[str, dict] | None = None) -> Plan:
+    """helper_answers: probe id -> {"name": helper, "params": its argument names, "limit": calls per
+    case, "calls": per case a list of {"args": {name: value}, "answer": value}} (grade.helper_table)."""
     steps: list[dict] = []
     arrays: dict[str, np.ndarray] = {}
     module_step = {}
@@ -54,8 +59,18 @@ def build_plan(assignment: Assignment, probes: list[Probe], cases: dict[str, lis
         calls = [{"args": [_encode(a, arrays) for a in c.args],
                   "kwargs": {k: _encode(v, arrays) for k, v in c.kwargs.items()}}
                  for c in cases[probe.id]]
-        steps.append({"kind": "probe", "module": fn.module, "function": fn.name, "schema": fn.schema,
-                      "calls": calls, "report_inputs": probe.report_inputs})
+        step = {"kind": "probe", "module": fn.module, "function": fn.name, "schema": fn.schema,
+                "calls": calls, "report_inputs": probe.report_inputs}
+        if probe.realistic:
+            step["realistic"] = True        # its own CPU budget (runner.call_budget)
+        table = (helper_answers or {}).get(probe.id)
+        if table is not None:
+            step["helper_answers"] = {
+                "name": table["name"], "params": list(table["params"]), "limit": table["limit"],
+                "calls": [[{"args": {k: _encode(v, arrays) for k, v in entry["args"].items()},
+                            "answer": _encode(entry["answer"], arrays)} for entry in entries]
+                          for entries in table["calls"]]}
+        steps.append(step)
     return Plan(steps, arrays, probe_step, module_step)
 
 

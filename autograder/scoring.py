@@ -37,10 +37,14 @@ class Outcome:
 
 def call_problem(check: Check, result: CallResult, assignment: Assignment | None = None) -> Verdict | None:
     """A verdict for a call that produced no answer to judge (None when there is an answer)."""
-    fn = load(assignment).by_name[check.function]
+    assignment = load(assignment)
+    fn = assignment.by_name[check.function]
     if result.status == "ok":
         return None
     if result.status == "raised":
+        refused = helper_refused(assignment, fn, result.raised or {})
+        if refused:
+            return Verdict(False, refused)
         if check.expects_exception:
             return None
         return Verdict(False, describe_raise(fn.name, result.raised or {}))
@@ -56,6 +60,25 @@ def call_problem(check: Check, result: CallResult, assignment: Assignment | None
                    if "SIGSEGV" in result.detail else "") + ".")
         return Verdict(False, f"{fn.name} stopped the process running it: {result.detail}. {hint}")
     return Verdict(False, result.detail)
+
+
+def helper_refused(assignment: Assignment, fn, raised: dict) -> str:
+    """The feedback for a call that the substituted helper refused (sandbox/worker.answer_table), or ""."""
+    mro = raised.get("mro") if isinstance(raised.get("mro"), list) else []
+    if fn.helper is None or fn.helper_calls is None:
+        return ""
+    if "SubstitutedHelperTooManyCalls" in mro:
+        what = f"called it more than {fn.helper_calls} time{'s' if fn.helper_calls != 1 else ''} in one case"
+    elif "SubstitutedHelperOtherInputs" in mro:
+        what = "called it on inputs other than the case's own"
+    else:
+        return ""
+    args = ", ".join(assignment.by_name[fn.helper].arg_names)
+    return (f"{fn.name} was graded with a correct {fn.helper} in place of yours, and {what}: so this case has no "
+            f"answer. The correct {fn.helper} answers {fn.helper_calls} call{'s' if fn.helper_calls != 1 else ''} "
+            f"per case, on the case's own inputs ({fn.helper}({args})), as the contract says: it is there so that "
+            f"a mistake in {fn.helper} costs points once, not to be differentiated numerically. Compute the "
+            f"gradients by backpropagation from the states you are given.")
 
 
 def _text(value, limit: int = 400) -> str:

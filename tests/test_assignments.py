@@ -63,6 +63,20 @@ def test_every_registered_assignment_loads_and_is_sound():
                                 else c for c in a.checks)}, "check rnn_forward.h: unknown probe 'rnn_forward.nowhere'"),
     (lambda a: {"points": {**a.points, "rnn_forward.h": a.points["rnn_forward.h"] + 1}},
      "the points sum to 101, not the total 100"),
+    # issue 19: a function marked as returning gradients over a sequence needs a realistic-size case
+    (lambda a: {"probes": tuple(dataclasses.replace(p, realistic=False) for p in a.probes)},
+     "rnn_backward: returns gradients over a sequence (sequence_gradient) but has no realistic-size probe"),
+    (lambda a: {"checks": tuple(c for c in a.checks if c.id != "rnn_backward.realistic_size"),
+                "points": {**{k: v for k, v in a.points.items() if k != "rnn_backward.realistic_size"},
+                           "rnn_backward.dx": a.points["rnn_backward.dx"] + a.points["rnn_backward.realistic_size"]}},
+     "rnn_backward: returns gradients over a sequence (sequence_gradient) but has no realistic-size probe"),
+    (lambda a: {"functions": tuple(dataclasses.replace(f, sequence_gradient=False) if f.name == "rnn_backward"
+                                   else f for f in a.functions)},
+     "probe rnn_backward.realistic_size: a realistic-size probe must be hidden and of a function marked"),
+    # ... and a counted helper is called with the dependent's own arguments of the same names
+    (lambda a: {"functions": tuple(dataclasses.replace(f, helper_calls=1) if f.name == "jacobian_through_time"
+                                   else f for f in a.functions)},
+     "jacobian_through_time: helper_calls: its signature has no argument 'h_t' for its helper hidden_jacobian"),
 ])
 def test_a_dangling_reference_fails_loudly(change, expected):
     a = load("rnn_bptt")

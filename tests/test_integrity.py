@@ -7,7 +7,14 @@
   canonical code (comments, CRLF and layout do not count; everything the code can read does), and
   feedback on hidden cases shows no number from which an input or expected value can be recovered.
 - Scoring rules a constant cannot pass: gated properties, chance-corrected classification, and a
-  realistic-size BPTT case that numerical differentiation cannot meet.
+  realistic-size case for every function that returns gradients over a sequence (part 1's
+  rnn_backward; part 2's lstm_backward, gru_backward, rnn_backward_truncated), which gates all its
+  points and which numerical differentiation cannot meet; a substituted forward answers only the
+  case's own inputs, once (issue 19). Honest plain-loop BPTT keeps full marks.
+
+The realistic-size budget is the real one (20 s of CPU time) in the default setting; in the other
+settings CI runs this file in (RNN_AUTOGRADER_SANDBOX or RNN_ATTACK_CONTAINER set) the attacks are
+graded with a reduced one (REDUCED_BUDGET), to keep CI short; honest code is always graded with the real one.
 
 The attack submissions live in tests/attacks/ (see harness.py) and are graded with the real
 command line; CI runs this file in every sandbox setting, as the attack suite.
@@ -44,19 +51,45 @@ ATTACKED = {
     "leaky_messages": {"sigmoid", "sigmoid_derivative", "tanh_derivative"},
 }
 NUMERICAL = "numerical_backward"
+# part 2 (tests/attacks/gated_*): attack -> (functions that must earn nothing, functions that keep full marks)
+GATED_NUMERICAL = {
+    "gated_numerical": ({"lstm_backward", "gru_backward", "rnn_backward_truncated"},
+                        {"lstm_forward", "gru_forward", "lstm_state_jacobian"}),    # one-step Jacobian: see README
+    "gated_zero_forwards": ({"lstm_forward", "gru_forward", "lstm_backward", "gru_backward"},
+                            {"lstm_state_jacobian", "rnn_backward_truncated"}),
+}
+HONEST_LOOPS = {"loops": ROOT / "tests" / "correct_variants" / "loops",
+                "gated_loops": ROOT / "tests" / "gated_rnn" / "correct_variants" / "loops"}
+REDUCED_BUDGET = "3"
 EXAMPLE_INPUTS = {-2.0, -0.5, 0.0, 0.5, 2.0, -800.0, 800.0}     # the activations' worked examples (public)
+
+
+def attack_env() -> dict[str, str]:
+    """The realistic-size budget for the attacks: the real one in the default setting, else reduced."""
+    other_setting = os.environ.get("RNN_AUTOGRADER_SANDBOX") or os.environ.get(harness.CONTAINER_ENV) == "1"
+    return {"RNN_AUTOGRADER_REALISTIC_CPU": REDUCED_BUDGET} if other_setting else {}
+
+
+def honest(name: str, workdir: Path) -> tuple[Path, Path]:
+    """A submission of the plain-loop variant NAME (HONEST_LOOPS), laid out like an attack's."""
+    sub, results = workdir / name / "submission", workdir / name / "results" / "results.json"
+    shutil.copytree(HONEST_LOOPS[name], sub)
+    results.parent.mkdir(parents=True)
+    return sub, results
 
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("integrity")
     os.chmod(workdir, 0o755)
-    names = [NUMERICAL, *ATTACKED]
+    names = [NUMERICAL, *GATED_NUMERICAL, *ATTACKED]
     jobs = {name: harness.build(name, workdir) for name in names}
+    jobs.update({name: honest(name, workdir) for name in HONEST_LOOPS})
     with ThreadPoolExecutor(max_workers=2) as pool:
-        futures = {name: pool.submit(harness.grade, name, *jobs[name]) for name in names}
+        futures = {name: pool.submit(harness.grade, name, *jobs[name],
+                                     extra_env=None if name in HONEST_LOOPS else attack_env()) for name in jobs}
         out = {name: f.result() for name, f in futures.items()}
-    yield {"graded": out, "submissions": {name: jobs[name][0] for name in names}}
+    yield {"graded": out, "submissions": {name: jobs[name][0] for name in jobs}}
     harness.cleanup(workdir)
 
 
@@ -71,14 +104,42 @@ def test_attacks_that_compute_nothing_earn_nothing(graded, attack):
     assert not harmed, f"{attack}: functions it did not attack lost points: {harmed}\n{g.stderr}"
 
 
-def test_numerical_differentiation_of_ones_own_forward_misses_the_realistic_size(graded):
+def test_numerical_differentiation_of_ones_own_forward_earns_none_of_the_backwards_points(graded):
+    """Part 1: complex-step rnn_backward over a correct forward: all of rnn_backward's points are lost
+    (not only the realistic-size case's), and every test of it says why; nothing else is touched."""
     g = graded["graded"][NUMERICAL]
-    tests = {t["name"]: t for t in harness.check_results_file(g)["tests"]}
-    big = [t for name, t in tests.items() if name.startswith("rnn_backward:") and "realistic size" in name]
-    assert len(big) == 1 and big[0]["score"] == 0 and big[0]["max_score"] >= 3, big
-    assert "time limit" in big[0]["output"] or "did not finish" in big[0]["output"], big[0]["output"]
-    others = [t for name, t in tests.items() if t is not big[0]]
+    tests = harness.check_results_file(g)["tests"]
+    backward = [t for t in tests if t["name"].startswith("rnn_backward:")]
+    assert backward and all(t["score"] == 0 for t in backward), [(t["name"], t["score"]) for t in backward]
+    for t in backward:
+        assert "No credit for rnn_backward: on the realistic-size case" in t["output"], t["output"]
+        assert "went past its time limit" in t["output"] and "numerical differentiation" in t["output"]
+    others = [t for t in tests if not t["name"].startswith("rnn_backward:")]
     assert all(t["score"] == t["max_score"] for t in others), [t["name"] for t in others if t["score"] < t["max_score"]]
+
+
+@pytest.mark.parametrize("attack", list(GATED_NUMERICAL))
+def test_part_2_numerical_differentiation_earns_none_of_the_backwards_points(graded, attack):
+    """Part 2: one generic central-difference routine over correct forwards (gated_numerical), and
+    zero forwards whose backwards differentiate whatever forward the module holds, the grader's
+    substituted one included (gated_zero_forwards): no backward pass earns a point."""
+    g = graded["graded"][attack]
+    harness.check_results_file(g)
+    nothing, full = GATED_NUMERICAL[attack]
+    scores = g.by_function()
+    assert {fn: s for fn, s in scores.items() if fn in nothing and s[0] > 0} == {}, g.stderr
+    assert {fn: s for fn, s in scores.items() if fn in full and s[0] < s[1]} == {}, g.stderr
+    for t in g.results["tests"]:
+        fn = t["name"].split(":")[0]
+        if fn in nothing and fn.endswith(("_backward", "_truncated")):
+            assert "No credit for" in t["output"] and "realistic-size case" in t["output"], t["output"]
+
+
+@pytest.mark.parametrize("name", list(HONEST_LOOPS))
+def test_plain_loop_bptt_keeps_full_marks_with_the_real_budget(graded, name):
+    """The slowest honest form (loops over samples and time, outer products by hand) passes every test."""
+    data = harness.check_results_file(graded["graded"][name])
+    assert data["score"] == 100, [(t["name"], t["output"][:300]) for t in data["tests"] if t["score"] < t["max_score"]]
 
 
 def test_free_text_channels_carry_no_hidden_input(graded):

@@ -54,12 +54,18 @@ def gru_backward(dh, x, h0, h, params):
     - grads: dict with exactly the keys of params; grads[name] has the shape of params[name].
       Gradients are SUMS over the batch and over time (no averaging).
 
-    You may call your own gru_forward.
+    You may call your own gru_forward, once per call, on the inputs you are given:
+    gru_forward(x, h0, params).
 
-    If your gru_forward is wrong, the grader grades this function with a correct gru_forward in
-    its place, so that one mistake costs you once; this works only when gru_backward calls the
-    forward by its name, gru_forward(...). Gates recomputed in a helper of your own are graded as
-    they are: a slip in a helper shared by both functions costs the points of both (handout
-    section 8.4).
+    If your gru_forward is wrong, the grader grades this function with a correct gru_forward
+    in its place, so that one mistake costs you once; this works only when gru_backward calls
+    the forward by its name, gru_forward(...), and the correct one answers only that one call.
+    Gates recomputed in a helper of your own are graded as they are: a slip in a helper shared by
+    both functions costs the points of both (handout section 8.4).
+
+    Speed: one graded case has a realistic size, N=16, T=100, D=64, H=128, and must give an
+    answer within 20 seconds of CPU time, or gru_backward earns none of its points.
+    Backpropagation takes a second or two at most there, even with loops over samples and time
+    steps (they are fine); numerical differentiation of a forward pass is far too slow.
     """
     raise NotImplementedError("gru_backward is not implemented yet: see handout section 5.")

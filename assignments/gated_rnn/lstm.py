@@ -63,13 +63,19 @@ def lstm_backward(dh, dc, x, h0, c0, h, c, params):
       of params[name]. Gradients are SUMS over the batch and over time (no averaging).
 
     The gradient reaching c_t comes from dc[:, t-1], from h_t = o_t * tanh(c_t) and from
-    c_{t+1} = f_{t+1} * c_t + ... . You may call your own lstm_forward.
+    c_{t+1} = f_{t+1} * c_t + ... . You may call your own lstm_forward, once per call, on the
+    inputs you are given: lstm_forward(x, h0, c0, params).
 
-    If your lstm_forward is wrong, the grader grades this function with a correct lstm_forward in
-    its place, so that one mistake costs you once; this works only when lstm_backward calls the
-    forward by its name, lstm_forward(...). Gates recomputed in a helper of your own are graded as
-    they are: a slip in a helper shared by both functions costs the points of both (handout
-    section 8.4).
+    If your lstm_forward is wrong, the grader grades this function with a correct lstm_forward
+    in its place, so that one mistake costs you once; this works only when lstm_backward calls
+    the forward by its name, lstm_forward(...), and the correct one answers only that one call.
+    Gates recomputed in a helper of your own are graded as they are: a slip in a helper shared by
+    both functions costs the points of both (handout section 8.4).
+
+    Speed: one graded case has a realistic size, N=16, T=100, D=64, H=128, and must give an
+    answer within 20 seconds of CPU time, or lstm_backward earns none of its points.
+    Backpropagation takes a second or two at most there, even with loops over samples and time
+    steps (they are fine); numerical differentiation of a forward pass is far too slow.
     """
     raise NotImplementedError("lstm_backward is not implemented yet: see handout section 3.")
 

@@ -42,5 +42,10 @@ def rnn_backward_truncated(dh, dy, x, h0, h, params, k):
     - dx: shape (N, T, D); dh0: shape (N, H);
     - grads: dict with exactly the keys of params; grads[name] has the shape of params[name];
       sums over the batch and over time (no averaging).
+
+    Speed: one graded case has a realistic size, N=16, T=100, D=64, H=128, O=10, k=16, and must
+    give an answer within 20 seconds of CPU time, or rnn_backward_truncated earns none of its
+    points. Backpropagation takes a second or two at most there, even with loops over samples
+    and time steps (they are fine); numerical differentiation of a forward pass is far too slow.
     """
     raise NotImplementedError("rnn_backward_truncated is not implemented yet: see handout section 6.")

@@ -56,6 +56,9 @@ class Probe:
 
     visible: worked examples, run in a worker of their own that never holds a hidden input.
     last: run after every other probe (a large case whose timeout must cost nothing else).
+    realistic: the realistic-size case of a function marked sequence_gradient: run last, with a CPU
+    budget of its own (Limits.realistic_cpu_seconds), judged against the reference only, and a gate
+    of all the function's points (grade.apply_realistic_gates).
     """
 
     id: str
@@ -64,6 +67,11 @@ class Probe:
     report_inputs: bool = True
     visible: bool = False
     last: bool = False
+    realistic: bool = False
+
+    def __post_init__(self):
+        if self.realistic:
+            object.__setattr__(self, "last", True)
 
 
 Judge = Callable[[Case, CallResult], Verdict]

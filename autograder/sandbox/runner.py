@@ -44,6 +44,10 @@ class Limits:
     """Budgets for one submission. CPU budgets make verdicts independent of machine load."""
 
     call_cpu_seconds: float = 3.0        # per student call (or module import)
+    # per call of a realistic-size case (a plan step marked "realistic": Probe.realistic), calibrated
+    # on the slowest honest BPTT (README, security; benchmarks/realistic_budget.py); tests may lower
+    # it with RNN_AUTOGRADER_REALISTIC_CPU (never raise it)
+    realistic_cpu_seconds: float = field(default_factory=lambda: realistic_budget())
     wall_factor: float = 4.0             # wall-clock backstop = factor * CPU budget + 2 s
     startup_seconds: float = 20.0        # worker start (interpreter + NumPy), wall clock
     submission_seconds: float = 120.0    # the whole submission, wall clock (and CPU rlimit per process)
@@ -56,6 +60,24 @@ class Limits:
     open_files: int = 128                # RLIMIT_NOFILE
     processes: int = 32                  # RLIMIT_NPROC of the worker's own uid (root only; threads count)
     max_restarts: int = 12
+
+
+REALISTIC_CPU_SECONDS = 20.0
+REALISTIC_ENV = "RNN_AUTOGRADER_REALISTIC_CPU"
+
+
+def realistic_budget() -> float:
+    """The realistic-size case's CPU budget: REALISTIC_CPU_SECONDS, or less when the environment says so."""
+    try:
+        wanted = float(os.environ.get(REALISTIC_ENV, "") or REALISTIC_CPU_SECONDS)
+    except ValueError:
+        wanted = REALISTIC_CPU_SECONDS
+    return min(REALISTIC_CPU_SECONDS, max(0.5, wanted))
+
+
+def call_budget(spec: dict, limits: Limits) -> float:
+    """CPU seconds one call of plan step SPEC may use."""
+    return limits.realistic_cpu_seconds if spec.get("realistic") else limits.call_cpu_seconds
 
 
 @dataclass
@@ -82,6 +104,7 @@ class _Progress:
 
     forms: list[StepForm]
     out_dir: Path
+    budgets: list[float] = field(default_factory=list)    # CPU seconds per call, by step (call_budget)
     skipped: frozenset[str] = frozenset()     # modules whose import step writes no record
     start_step: int = 0
     start_call: int = 0
@@ -161,9 +184,17 @@ def _supervise(box, steps, arrays, limits, substitute) -> WorkerRun:
     output = bytearray()
     dropped = 0
     start_step, start_call = 0, 0
-    deadline = time.monotonic() + limits.submission_seconds
+    deadlines = step_deadlines(steps, limits, time.monotonic())
     restarts = 0
     while start_step < len(steps):
+        if restarts <= limits.max_restarts and time.monotonic() > deadlines[start_step]:
+            # the time of these steps ran out; a realistic-size step still has its own
+            nxt = next((s for s in range(start_step, len(steps)) if time.monotonic() <= deadlines[s]), len(steps))
+            for s in range(start_step, nxt):
+                run.failures.setdefault(s, StepFailure(None, "not_run", "the submission's time ran out"))
+            start_step, start_call = nxt, 0
+            continue
+        deadline = deadlines[start_step]
         if restarts > limits.max_restarts or time.monotonic() > deadline:
             why = "the submission's time ran out" if time.monotonic() > deadline else "the worker failed too often"
             for s in range(start_step, len(steps)):
@@ -174,9 +205,9 @@ def _supervise(box, steps, arrays, limits, substitute) -> WorkerRun:
             run.log += box.reset_scratch()     # the last worker's files count against no later call
         _clear_steps(box.out_dir, start_step, len(steps))
         proc, progress_r = box.spawn(start_step, start_call)
-        state = _Progress(forms, box.out_dir, frozenset(skip_modules), start_step, start_call,
-                          wall_at_start=time.monotonic())
-        verdict, dropped = _watch(box, proc, progress_r, state, limits, deadline, output, dropped)
+        state = _Progress(forms, box.out_dir, [call_budget(spec, limits) for spec in steps],
+                          frozenset(skip_modules), start_step, start_call, wall_at_start=time.monotonic())
+        verdict, dropped = _watch(box, proc, progress_r, state, limits, deadlines, output, dropped)
         box.kill_all(proc)
         os.close(progress_r)
         planted = box.seal_output()
@@ -245,7 +276,17 @@ def _unreadable(why: str) -> str:
             "changed by the submission")
 
 
-def _watch(box, proc, progress_r, state, limits, deadline, output, dropped):
+def step_deadlines(steps: list[dict], limits: Limits, start: float) -> list[float]:
+    """The wall-clock time by which each step must be done. The realistic-size steps (run last) have
+    the submission's whole time; every other step must leave them their CPU budgets (at most half of
+    the total), so that no other function's calls can use up a realistic-size case's time."""
+    reserve = min(limits.submission_seconds / 2,
+                  sum(limits.realistic_cpu_seconds + STEP_SLACK_SECONDS for spec in steps if spec.get("realistic")))
+    end = start + limits.submission_seconds
+    return [end if spec.get("realistic") else end - reserve for spec in steps]
+
+
+def _watch(box, proc, progress_r, state, limits, deadlines, output, dropped):
     """Follow one worker until it exits or overruns; return (verdict or None, dropped bytes)."""
     pending = [b""]
     streams = [progress_r, proc.stdout.fileno()]
@@ -289,14 +330,16 @@ def _watch(box, proc, progress_r, state, limits, deadline, output, dropped):
             cpu_now = _cpu_seconds(pid)
             cpu, step_cpu = cpu_now - state.cpu_at_start, cpu_now - state.step_cpu_at_start
             wall, step_wall = now - state.wall_at_start, now - state.step_wall_at_start
-            call_wall = limits.wall_factor * limits.call_cpu_seconds + 2
+            budget = state.budgets[state.step]
+            call_wall = limits.wall_factor * budget + 2
             # One wording for every limit, so that machine load cannot change the feedback.
-            if (cpu > limits.call_cpu_seconds or wall > call_wall
-                    or step_cpu > state.step_calls * limits.call_cpu_seconds + STEP_SLACK_SECONDS
+            if (cpu > budget or wall > call_wall
+                    or step_cpu > state.step_calls * budget + STEP_SLACK_SECONDS
                     or step_wall > state.step_calls * call_wall):
-                return ("timeout", f"went past its time limit ({limits.call_cpu_seconds:g} s of CPU time "
+                return ("timeout", f"went past its time limit ({budget:g} s of CPU time "
                                    "for one call)"), dropped
-        if now > deadline:
+        # (modules imported again before the start step count as the start step's)
+        if now > deadlines[max(state.step if state.step is not None else 0, state.start_step)]:
             return ("timeout", "the submission's total time ran out"), dropped
         pump(0.05)
         if proc.poll() is not None:

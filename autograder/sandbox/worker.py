@@ -215,7 +215,63 @@ def build_arg(spec, arrays):
         return arrays[spec["array"]].copy()
     if "dict" in spec:
         return {k: build_arg(v, arrays) for k, v in spec["dict"].items()}
+    if "tuple" in spec:
+        return tuple(build_arg(v, arrays) for v in spec["tuple"])
     return spec["value"]
+
+
+# ---- a substituted helper that answers only what the contract allows (StudentFunction.helper_calls)
+class SubstitutedHelperTooManyCalls(Exception):
+    """The correct helper put in place of the student's was called more often than one case may."""
+
+
+class SubstitutedHelperOtherInputs(Exception):
+    """The correct helper put in place of the student's was called on inputs other than the case's own."""
+
+
+SubstitutedHelperTooManyCalls.__module__ = SubstitutedHelperOtherInputs.__module__ = "grader"
+
+
+def same_value(value, spec, arrays):
+    """VALUE equals the plan's argument SPEC (arrays by value; never raises)."""
+    try:
+        if "array" in spec:
+            expected = arrays[spec["array"]]
+            got = _np_asarray(value, dtype=_float64)
+            return got.shape == expected.shape and bool(np.array_equal(got, expected))
+        if "dict" in spec:
+            return (isinstance(value, dict) and set(dict.keys(value)) == set(spec["dict"])
+                    and all(same_value(dict.__getitem__(value, k), v, arrays) for k, v in spec["dict"].items()))
+        return type(value) is type(spec["value"]) and value == spec["value"]
+    except BaseException:  # noqa: BLE001 - a submission's object may misbehave in any way
+        return False
+
+
+def answer_table(table, call, arrays):
+    """The helper TABLE["name"] for one call: it answers the calls on the case's own inputs (the
+    grader computed those answers; this process never holds the helper's code), at most
+    TABLE["limit"] times, and raises otherwise. Resetting its count gives the same answers again,
+    nothing else: every answer it can give was computed for this case's inputs."""
+    params, limit = list(table["params"]), int(table["limit"])
+    entries = table["calls"][call]
+    used = [0]
+
+    def helper(*args, **kwargs):
+        bound = dict(zip(params, args))
+        bound.update({k: v for k, v in kwargs.items() if k in params and k not in bound})
+        if used[0] >= limit:
+            raise SubstitutedHelperTooManyCalls(
+                f"the correct {table['name']} answers at most {limit} call(s) per case")
+        for entry in entries:
+            if len(args) <= len(params) and set(bound) == set(params) and len(bound) == len(args) + len(kwargs) \
+                    and all(same_value(bound[k], entry["args"][k], arrays) for k in params):
+                used[0] += 1
+                return build_arg(entry["answer"], arrays)
+        raise SubstitutedHelperOtherInputs(
+            f"the correct {table['name']} answers only calls on the case's own inputs ({', '.join(params)})")
+
+    helper.__name__ = helper.__qualname__ = text(table["name"], 60)
+    return helper
 
 
 def snapshot_inputs(args, kwargs, call_spec, writer):
@@ -351,9 +407,12 @@ def main(argv):
             writer.close()
             continue
         first = start_call if step == start_step else 0
+        table = spec.get("helper_answers")
         for call, call_spec in enumerate(spec["calls"]):
             if call < first:
                 continue
+            if table is not None:       # this call's answers of the substituted helper, nothing more
+                setattr(module, table["name"], answer_table(table, call, arrays))
             progress(f"call {step} {call}")
             run_call(fn, call_spec, spec["schema"], arrays, writer, call, submission_dir,
                      spec.get("report_inputs", False), spec["function"])

@@ -18,12 +18,16 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from autograder.assignments.gated_rnn.contract import FUNCTIONS as GATED_FUNCTIONS
 from autograder.assignments.rnn_bptt.contract import FUNCTIONS
 
 REPO = Path(__file__).resolve().parents[2]
 ATTACKS = Path(__file__).resolve().parent
 SOLUTION = REPO / "reference" / "rnn_bptt" / "solution"
 MODULES = ("activations", "rnn", "jacobian", "clipping")
+# part 2's attacks (tests/attacks/gated_*): the same layout over part 2's reference
+GATED = {"solution": REPO / "reference" / "gated_rnn" / "solution", "modules": ("lstm", "gru", "truncated"),
+         "functions": GATED_FUNCTIONS}
 TOKEN = "rnnatk" + secrets.token_hex(4)          # 14 characters: fits in /proc/PID/comm
 SECRET_ENV = {"RNN_ATTACK_SECRET": "secret-" + TOKEN}
 GRADE_TIMEOUT = 180                               # seconds: far above any budget; a hang fails the test
@@ -45,7 +49,8 @@ class Graded:
 
     def by_function(self) -> dict[str, tuple[float, float]]:
         """function -> (score, max_score), from the test names "function: ..."."""
-        out: dict[str, list[float]] = {f.name: [0.0, 0.0] for f in FUNCTIONS}
+        functions = GATED["functions"] if is_gated(self.name) else FUNCTIONS
+        out: dict[str, list[float]] = {f.name: [0.0, 0.0] for f in functions}
         for test in self.results["tests"]:
             fn = test["name"].split(":", 1)[0]
             out[fn][0] += test["score"]
@@ -84,6 +89,11 @@ def fill(text: str, results: Path, search_roots: str = SEARCH_ROOTS) -> str:
             .replace("@SEARCH_ROOTS@", search_roots))
 
 
+def is_gated(name: str) -> bool:
+    """An attack on part 2 (gated_rnn): its folder's name starts with gated_."""
+    return name.startswith("gated_")
+
+
 def build(name: str, workdir: Path, search_roots: str = SEARCH_ROOTS) -> tuple[Path, Path]:
     """Lay out the submission NAME in WORKDIR; return (submission dir, results path).
 
@@ -94,8 +104,9 @@ def build(name: str, workdir: Path, search_roots: str = SEARCH_ROOTS) -> tuple[P
     results = workdir / name / "results" / "results.json"
     sub.mkdir(parents=True)
     results.parent.mkdir(parents=True)
-    for module in MODULES:
-        source = (SOLUTION / f"{module}.py").read_text()
+    solution, modules = (GATED["solution"], GATED["modules"]) if is_gated(name) else (SOLUTION, MODULES)
+    for module in modules:
+        source = (solution / f"{module}.py").read_text()
         (sub / f"{module}.py").write_text(source)
         (sub / f"ref_{module}.py").write_text(source)
     (sub / "attack_kit.py").write_text(fill((ATTACKS / "attack_kit.py").read_text(), results, search_roots))
@@ -115,7 +126,7 @@ def grade(name: str, sub: Path, results: Path, wrapper: list[str] | None = None,
     # PYTHONPATH: this checkout's grader, not whichever one an editable install points at
     env = dict(os.environ, **SECRET_ENV, PYTHONPATH=str(REPO), **(extra_env or {}))
     argv = [*(wrapper or []), sys.executable, "-m", "autograder", "grade", str(sub), "--results", str(results),
-            "--quiet"]
+            "--quiet", *(["--assignment", "gated_rnn"] if is_gated(name) else [])]
     start = time.monotonic()
     # its own session, as under Gradescope's harness: an attack on the grader's process group must not
     # reach pytest; a grader that hangs is killed with its group and fails only this attack's tests

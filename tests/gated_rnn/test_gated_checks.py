@@ -34,8 +34,14 @@ from autograder.diagnosis import explain  # noqa: E402
 from autograder.diagnosis.answers import agree, run_trusted  # noqa: E402
 from autograder.grade import apply_gates  # noqa: E402
 
-HIDDEN = [c for c in K.CHECKS if not c.example]
+# The realistic-size cases (one large case per backward pass, judged against the reference only) are
+# judged in test_the_realistic_size_cases_pass_honest_code_of_every_form below; every other test here
+# leaves them out (running every bug and mistake model at that size would take minutes).
+REALISTIC = {p.id for p in K.PROBES if p.realistic}
+GRADED = [c for c in K.CHECKS if not c.example]
+HIDDEN = [c for c in GRADED if not set(c.probes) & REALISTIC]
 EXAMPLES = [c for c in K.CHECKS if c.example]
+CHECKED = [c for c in K.CHECKS if not set(c.probes) & REALISTIC]      # hidden and worked examples
 PROBES = {p.id: p for p in K.PROBES}
 BUGS = load_bugs(M.codes())
 MODULE_OF = {f.name: f.module for f in CT.FUNCTIONS}
@@ -71,7 +77,7 @@ def answers(cases, function: str, fn) -> dict:
     """fn's answers to every probe of function (fn is our own code: trusted)."""
     schema = CT.BY_NAME[function].schema
     return {pid: [run_trusted(fn, case, schema) for case in cases[pid]]
-            for pid, probe in PROBES.items() if probe.function == function}
+            for pid, probe in PROBES.items() if probe.function == function and pid not in REALISTIC}
 
 
 def judged(check, cases, results):
@@ -94,12 +100,13 @@ def lost(outs: dict) -> set[str]:
 
 
 def failing(outs: dict) -> set[str]:
-    return {cid for cid, o in outs.items() if not o.ok}
+    """The failing checks the diagnosis reads: all but a realistic-size one (judged against the reference only)."""
+    return {cid for cid, o in outs.items() if not o.ok and not any(PROBES[p].last for p in o.check.probes)}
 
 
 # ---- the registry and the points -------------------------------------------------------------
 def test_points_cover_every_check_and_sum_to_100_split_as_the_handout_says():
-    assert set(P.POINTS) == {c.id for c in HIDDEN}
+    assert set(P.POINTS) == {c.id for c in GRADED}
     assert sum(P.POINTS.values()) == P.TOTAL == 100
     for function, total in P.BY_FUNCTION.items():
         assert sum(v for k, v in P.POINTS.items() if k.split(".")[0] == function) == total, function
@@ -188,15 +195,16 @@ def test_cases_are_determined_by_the_draw():
 @pytest.mark.parametrize("function", list(CT.BY_NAME))
 def test_the_reference_passes_every_check_at_full_points(cases, function):
     fn = getattr(R.load(), function)
-    outs = outcomes(cases, function, fn, K.CHECKS)
+    outs = outcomes(cases, function, fn, CHECKED)
     assert all(o.ok for o in outs.values()), {cid: o.failures[0][1].message for cid, o in outs.items() if not o.ok}
-    assert sum(o.score for o in outs.values()) == P.BY_FUNCTION[function]
+    realistic = sum(P.POINTS[c.id] for c in GRADED if c.function == function and set(c.probes) & REALISTIC)
+    assert sum(o.score for o in outs.values()) + realistic == P.BY_FUNCTION[function]   # that one: below
 
 
 @pytest.mark.parametrize("function", list(CT.BY_NAME))
 def test_the_stubs_fail_every_check(cases, function):
     stub = load_module_from_path(STUBS_DIR / f"{MODULE_OF[function]}.py", f"gated_stub_{MODULE_OF[function]}")
-    outs = outcomes(cases, function, getattr(stub, function), K.CHECKS)
+    outs = outcomes(cases, function, getattr(stub, function), CHECKED)
     assert all(o.score == 0 and o.passed == 0 for o in outs.values() if not o.check.id.endswith(".inputs"))
     assert all(o.score == 0 for o in outs.values())
     message = outs[f"{function}.example"].failures[0][1].message
@@ -208,15 +216,32 @@ def test_a_correct_variant_passes_everything(cases, variant):
     for module, functions in FUNCTIONS.items():
         student = load_module_from_path(variant / f"{module}.py", f"gated_checks_variant_{variant.name}_{module}")
         for function in functions:
-            outs = outcomes(cases, function, getattr(student, function), K.CHECKS)
+            outs = outcomes(cases, function, getattr(student, function), CHECKED)
             assert lost(outs) == set() and all(o.ok for o in outs.values()), (variant.name, function)
+
+
+def test_the_realistic_size_cases_pass_honest_code_of_every_form(cases):
+    """Each backward pass has a realistic-size case (issue 19); the reference, the vectorised variant
+    and the plain-loop one (the slowest honest form) all pass it."""
+    assert {PROBES[p].function for p in REALISTIC} == {f.name for f in CT.FUNCTIONS if f.sequence_gradient} \
+        == {"lstm_backward", "gru_backward", "rnn_backward_truncated"}
+    checks = [c for c in GRADED if set(c.probes) & REALISTIC]
+    for variant in [R.reference_dir(), *correct_variants()]:
+        for module, functions in FUNCTIONS.items():
+            student = load_module_from_path(variant / f"{module}.py", f"gated_realistic_{variant.name}_{module}")
+            for function in functions:
+                results = {pid: [run_trusted(getattr(student, function), case, CT.BY_NAME[function].schema)
+                                 for case in cases[pid]] for pid in REALISTIC if PROBES[pid].function == function}
+                for check in (c for c in checks if c.function == function):
+                    outcome = scoring.score_check(check, *judged(check, cases, results))
+                    assert outcome.ok, (variant.name, check.id, outcome.failures[:1])
 
 
 def test_the_public_forwards_are_the_reference(cases):
     for name in ("lstm_forward", "gru_forward"):
         namespace = {"np": np}
         exec(public_helpers.source(name), namespace)  # noqa: S102 - our own source text
-        outs = outcomes(cases, name, namespace[name], K.CHECKS)
+        outs = outcomes(cases, name, namespace[name], CHECKED)
         assert lost(outs) == set() and all(o.ok for o in outs.values()), name
     assert {f.helper for f in CT.FUNCTIONS if f.helper} == set(public_helpers.HELPERS)
 
@@ -273,7 +298,7 @@ def test_a_bug_gets_its_misconception_and_no_other(cases, gated_diagnosis, bug):
 # ---- the misconception catalogue --------------------------------------------------------------
 def test_the_catalogue_has_every_mistake_and_names_real_checks():
     assert [e.name for e in GD.CATALOGUE] == [m.name for m in M.MISTAKES]
-    ids = {c.id: c.function for c in HIDDEN}
+    ids = {c.id: c.function for c in GRADED}
     for entry in GD.CATALOGUE:
         assert entry.checks and all(ids.get(cid) == entry.function for cid in entry.checks), entry.name
 

@@ -491,6 +491,32 @@ def truncated_fd_cases(draw: C.Draw) -> list[Case]:
     return out
 
 
+# ---- realistic sizes (one case per backward pass: run last, with a CPU budget of its own) -------
+# Backpropagation through time takes well under a second here even with plain loops over samples and
+# time (tests/gated_rnn/correct_variants/loops/); numerical differentiation needs one or two forward
+# passes per parameter entry (about 100,000 for the LSTM, 74,000 for the GRU, 25,000 for the RNN):
+# far beyond the budget (README, security; benchmarks/realistic_budget.py).
+REALISTIC_LSTM = (16, 100, 64, 128)          # (N, T, D, H)
+REALISTIC_GRU = (16, 100, 64, 128)           # (N, T, D, H)
+REALISTIC_TRUNCATED = (16, 100, 64, 128, 10, 16)   # (N, T, D, H, O, k): k does not divide T
+
+
+def realistic_lstm(draw: C.Draw) -> list[Case]:
+    return [lstm_backward_case(*REALISTIC_LSTM, draw.seed("lstm_backward.realistic_size"), 1.0)]
+
+
+def realistic_gru(draw: C.Draw) -> list[Case]:
+    return [gru_backward_case(*REALISTIC_GRU, draw.seed("gru_backward.realistic_size"), 1.0)]
+
+
+def realistic_truncated(draw: C.Draw) -> list[Case]:
+    return [truncated_case(*REALISTIC_TRUNCATED, draw.seed("rnn_backward_truncated.realistic_size"), 1.0)]
+
+
+def realistic_title(sizes: str) -> str:
+    return f"all gradients match the reference at a realistic size ({sizes}), within the time limit"
+
+
 # ---- worked examples (the public VISIBLE draw; no points) -------------------------------------
 # H >= 2 and D != H in every one: at H = 1 (or D = H) a transposed or misplaced weight, or a gate
 # applied after the product, can give the right answer (tests/test_misconceptions_visible.py).
@@ -543,6 +569,10 @@ PROBES = [
     *[Probe(f"rnn_backward_truncated.{kind}", "rnn_backward_truncated",
             lambda d, kind=kind: truncation_cases(d, kind)) for kind in TRUNCATION_FIXED],
     Probe("rnn_backward_truncated.finite_differences", "rnn_backward_truncated", truncated_fd_cases),
+    Probe("lstm_backward.realistic_size", "lstm_backward", realistic_lstm, report_inputs=False, realistic=True),
+    Probe("gru_backward.realistic_size", "gru_backward", realistic_gru, report_inputs=False, realistic=True),
+    Probe("rnn_backward_truncated.realistic_size", "rnn_backward_truncated", realistic_truncated,
+          report_inputs=False, realistic=True),
     Probe("lstm_forward.example", "lstm_forward", example_lstm_forward, visible=True),
     Probe("lstm_backward.example", "lstm_backward", example_lstm_backward, visible=True),
     Probe("lstm_state_jacobian.example", "lstm_state_jacobian", example_jacobian, visible=True),
@@ -579,6 +609,8 @@ CHECKS = [
           "lstm_backward.dc_zero", all_match(LSTM_GRADS)),
     fd_check(LB, LSTM_GRADS, LSTM_LOSS),
     inputs_check(PROBES, LB, "lstm_backward.cases", ARG_NAMES[LB], gate="lstm_backward.dx"),
+    Check(f"{LB}.realistic_size", LB, realistic_title("N={}, T={}, D={}, H={}".format(*REALISTIC_LSTM)),
+          f"{LB}.realistic_size", all_match(LSTM_GRADS)),
     *[Check(f"{LJ}.{block}", LJ, f"the block J_{block} = {what} matches the reference", "lstm_state_jacobian.cases",
             block_matches(block)) for block, (what, _, _) in BLOCKS.items()],
     Check(f"{LJ}.finite_differences", LJ, "J agrees with central finite differences of one step",
@@ -595,11 +627,16 @@ CHECKS = [
     *gradient_checks(GB, "gru_backward.cases", GRU_GRADS),
     fd_check(GB, GRU_GRADS, GRU_LOSS),
     inputs_check(PROBES, GB, "gru_backward.cases", ARG_NAMES[GB], gate="gru_backward.dx"),
+    Check(f"{GB}.realistic_size", GB, realistic_title("N={}, T={}, D={}, H={}".format(*REALISTIC_GRU)),
+          f"{GB}.realistic_size", all_match(GRU_GRADS)),
     # truncated.py
     *[Check(f"{TB}.{kind}", TB, title, f"{TB}.{kind}", all_match(TRUNCATED_GRADS))
       for kind, title in TRUNCATION_TITLES.items()],
     fd_check(TB, TRUNCATED_GRADS, TRUNCATED_LOSS),
     inputs_check(PROBES, TB, f"{TB}.k_divides", ARG_NAMES[TB], gate=f"{TB}.k_divides"),
+    Check(f"{TB}.realistic_size", TB,
+          realistic_title("N={}, T={}, D={}, H={}, O={}, k={}".format(*REALISTIC_TRUNCATED)),
+          f"{TB}.realistic_size", all_match(TRUNCATED_GRADS)),
     # worked examples
     example_check("lstm_forward", "lstm_forward.example", all_match({"h": "h", "c": "c"}, str)),
     example_check(LB, "lstm_backward.example", all_match(LSTM_GRADS)),

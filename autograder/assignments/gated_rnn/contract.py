@@ -16,14 +16,16 @@ FUNCTIONS: tuple[StudentFunction, ...] = (
     StudentFunction("lstm_forward", "lstm", "lstm_forward(x, h0, c0, params) -> (h, c)",
                     tuple_of(h=ARRAY, c=ARRAY)),
     StudentFunction("lstm_backward", "lstm", "lstm_backward(dh, dc, x, h0, c0, h, c, params) -> (dx, dh0, dc0, grads)",
-                    tuple_of(dx=ARRAY, dh0=ARRAY, dc0=ARRAY, grads=dict_of(LSTM_KEYS)), helper="lstm_forward"),
+                    tuple_of(dx=ARRAY, dh0=ARRAY, dc0=ARRAY, grads=dict_of(LSTM_KEYS)), helper="lstm_forward",
+                    sequence_gradient=True, helper_calls=1),
     StudentFunction("lstm_state_jacobian", "lstm", "lstm_state_jacobian(x_t, h_prev, c_prev, params) -> J", ARRAY),
     StudentFunction("gru_forward", "gru", "gru_forward(x, h0, params) -> h", ARRAY),
     StudentFunction("gru_backward", "gru", "gru_backward(dh, x, h0, h, params) -> (dx, dh0, grads)",
-                    tuple_of(dx=ARRAY, dh0=ARRAY, grads=dict_of(GRU_KEYS)), helper="gru_forward"),
+                    tuple_of(dx=ARRAY, dh0=ARRAY, grads=dict_of(GRU_KEYS)), helper="gru_forward",
+                    sequence_gradient=True, helper_calls=1),
     StudentFunction("rnn_backward_truncated", "truncated",
                     "rnn_backward_truncated(dh, dy, x, h0, h, params, k) -> (dx, dh0, grads)",
-                    tuple_of(dx=ARRAY, dh0=ARRAY, grads=dict_of(RNN_KEYS))),
+                    tuple_of(dx=ARRAY, dh0=ARRAY, grads=dict_of(RNN_KEYS)), sequence_gradient=True),
 )
 
 BY_NAME = {f.name: f for f in FUNCTIONS}

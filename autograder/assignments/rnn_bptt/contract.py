@@ -15,7 +15,7 @@ FUNCTIONS: tuple[StudentFunction, ...] = (
     StudentFunction("tanh_derivative", "activations", "tanh_derivative(x)", ARRAY),
     StudentFunction("rnn_forward", "rnn", "rnn_forward(x, h0, params) -> (h, y)", tuple_of(h=ARRAY, y=ARRAY)),
     StudentFunction("rnn_backward", "rnn", "rnn_backward(dh, dy, x, h0, h, params) -> (dx, dh0, grads)",
-                    tuple_of(dx=ARRAY, dh0=ARRAY, grads=dict_of(PARAM_KEYS))),
+                    tuple_of(dx=ARRAY, dh0=ARRAY, grads=dict_of(PARAM_KEYS)), sequence_gradient=True),
     StudentFunction("hidden_jacobian", "jacobian", 'hidden_jacobian(h_t, W_hh, activation="tanh")', ARRAY),
     StudentFunction("jacobian_through_time", "jacobian",
                     'jacobian_through_time(hs, W_hh, k, t, activation="tanh")', ARRAY, helper="hidden_jacobian"),

@@ -166,7 +166,7 @@ PROBES = [
     Probe("rnn_forward.cases", "rnn_forward", lambda d: [forward_case(*s) for s in _sizes(d, "rnn_forward", 12)]),
     Probe("rnn_backward.cases", "rnn_backward", lambda d: [backward_case(*s) for s in _sizes(d, "rnn_backward", 12)]),
     Probe("rnn_backward.finite_differences", "rnn_backward", fd_cases),
-    Probe("rnn_backward.realistic_size", "rnn_backward", realistic_case, report_inputs=False, last=True),
+    Probe("rnn_backward.realistic_size", "rnn_backward", realistic_case, report_inputs=False, realistic=True),
     Probe("rnn_forward.example", "rnn_forward", example_forward, visible=True),
     Probe("rnn_backward.example", "rnn_backward", example_backward, visible=True),
 ]

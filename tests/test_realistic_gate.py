@@ -1,0 +1,155 @@
+"""Issue 19: numerical differentiation of a gradient over a sequence earns nothing.
+
+A function marked sequence_gradient (assignment.StudentFunction) has a realistic-size case with a
+CPU budget of its own (runner.Limits.realistic_cpu_seconds), run last, which gates all its points
+(grade.apply_realistic_gates); a substituted helper with helper_calls answers only that many calls
+on the case's own inputs (worker.answer_table). Graded here in this process (the attack suite,
+tests/test_integrity.py, grades the numerical-differentiation submissions with the command line).
+"""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from autograder.grade import grade_submission
+from autograder.results import to_gradescope
+from autograder.sandbox import runner
+from autograder.sandbox.runner import Limits
+
+ROOT = Path(__file__).resolve().parents[1]
+PART1 = ROOT / "reference" / "rnn_bptt" / "solution"
+PART2 = ROOT / "reference" / "gated_rnn" / "solution"
+LIMITS = Limits(realistic_cpu_seconds=2.0)     # far above the reference's time there, far below a minute
+
+
+def submission(tmp_path: Path, solution: Path, module: str, extra: str) -> Path:
+    """SOLUTION with EXTRA appended to MODULE.py (later definitions replace the reference's)."""
+    sub = tmp_path / "sub"
+    shutil.copytree(solution, sub)
+    path = sub / f"{module}.py"
+    path.write_text(path.read_text() + "\n\n" + extra)
+    return sub
+
+
+def of_function(data: dict, function: str) -> list[dict]:
+    return [t for t in data["tests"] if t["name"].startswith(function + ":")]
+
+
+def others_full(data: dict, *functions: str) -> bool:
+    return all(t["score"] == t["max_score"] for t in data["tests"] if t["name"].split(":")[0] not in functions)
+
+
+# ---- the gate --------------------------------------------------------------------------------------------
+BURN_AT_REALISTIC_SIZE = '''
+import time as _time
+_reference_backward = rnn_backward
+
+
+def rnn_backward(dh, dy, x, h0, h, params):
+    if x.shape[1] >= 100:      # only at the realistic size: as slow as numerical differentiation
+        start = _time.process_time()
+        while _time.process_time() - start < 30:
+            pass
+    return _reference_backward(dh, dy, x, h0, h, params)
+'''
+
+ANSWER_AT_REALISTIC_SIZE = '''
+_reference_backward = rnn_backward
+
+
+def rnn_backward(dh, dy, x, h0, h, params):
+    dx, dh0, grads = _reference_backward(dh, dy, x, h0, h, params)
+    if x.shape[1] >= 100:
+        dx = dx * {factor}
+    return dx, dh0, grads
+'''
+
+
+def test_a_time_out_at_the_realistic_size_costs_all_of_the_functions_points_and_says_why(tmp_path):
+    data = to_gradescope(grade_submission(submission(tmp_path, PART1, "rnn", BURN_AT_REALISTIC_SIZE), LIMITS))
+    ours = of_function(data, "rnn_backward")
+    assert len(ours) > 5 and all(t["score"] == 0 for t in ours)
+    for t in ours:      # the tests that passed say only this; the realistic-size one its own failure too
+        assert ("No credit for rnn_backward: on the realistic-size case (N=16, T=100, D=64, H=128, O=10) it gave no "
+                "answer: it went past its time limit (2 s of CPU time for one call).") in t["output"], t["output"]
+        assert "numerical differentiation" in t["output"]
+        assert t["output"].startswith("No credit") == ("realistic size" not in t["name"])
+    assert others_full(data, "rnn_backward")
+
+
+def test_a_non_finite_answer_at_the_realistic_size_closes_the_gate(tmp_path):
+    sub = submission(tmp_path, PART1, "rnn", ANSWER_AT_REALISTIC_SIZE.format(factor="float('nan')"))
+    data = to_gradescope(grade_submission(sub, LIMITS))
+    ours = of_function(data, "rnn_backward")
+    assert all(t["score"] == 0 for t in ours)
+    assert "dx holds values that are not finite" in ours[0]["output"]
+    assert others_full(data, "rnn_backward")
+
+
+def test_a_wrong_answer_at_the_realistic_size_costs_only_that_test(tmp_path):
+    sub = submission(tmp_path, PART1, "rnn", ANSWER_AT_REALISTIC_SIZE.format(factor="2.0"))
+    data = to_gradescope(grade_submission(sub, LIMITS))
+    lost = [t["name"] for t in data["tests"] if t["score"] < t["max_score"]]
+    assert lost == ["rnn_backward: all gradients match the reference at a realistic size (N=16, T=100, D=64, "
+                    "H=128), within the time limit"]
+
+
+# ---- the counted substituted helper ---------------------------------------------------------------------
+FAULTY_FORWARD = '''
+_reference_backward = lstm_backward
+
+
+def lstm_forward(x, h0, c0, params):        # wrong on purpose: the grader substitutes a correct one
+    shape = x.shape[:2] + h0.shape[1:]
+    return np.zeros(shape), np.zeros(shape)
+
+
+def lstm_backward(dh, dc, x, h0, c0, h, c, params):
+    {calls}
+    return _reference_backward(dh, dc, x, h0, c0, h, c, params)
+'''
+
+
+@pytest.mark.parametrize("calls, score, says", [
+    ("h, c = lstm_forward(x.copy(), h0, c0=c0, params=params)", 26, "Graded with a correct lstm_forward in place of "
+     "yours"),
+    ("lstm_forward(x, h0, c0, params)\n    h, c = lstm_forward(x, h0, c0, params)", 0,
+     "lstm_backward was graded with a correct lstm_forward in place of yours, and called it more than 1 time in "
+     "one case: so this case has no answer. The correct lstm_forward answers 1 call per case, on the case's own "
+     "inputs (lstm_forward(x, h0, c0, params))"),
+    ("h, c = lstm_forward(x + 1e-7, h0, c0, params)", 0,
+     "lstm_backward was graded with a correct lstm_forward in place of yours, and called it on inputs other than "
+     "the case's own"),
+])
+def test_a_substituted_forward_answers_one_call_on_the_cases_own_inputs(tmp_path, calls, score, says):
+    sub = submission(tmp_path, PART2, "lstm", FAULTY_FORWARD.format(calls=calls))
+    data = to_gradescope(grade_submission(sub, LIMITS, assignment="gated_rnn"))
+    ours = of_function(data, "lstm_backward")
+    assert sum(t["score"] for t in ours) == score, [(t["name"], t["output"][:300]) for t in ours]
+    assert any(says in t["output"] for t in ours), ours[0]["output"]
+    assert others_full(data, "lstm_forward", "lstm_backward")
+
+
+# ---- the budget ------------------------------------------------------------------------------------------
+def test_the_budget_can_be_lowered_for_tests_never_raised(monkeypatch):
+    monkeypatch.setenv(runner.REALISTIC_ENV, "3")
+    assert Limits().realistic_cpu_seconds == 3.0
+    monkeypatch.setenv(runner.REALISTIC_ENV, "500")
+    assert Limits().realistic_cpu_seconds == runner.REALISTIC_CPU_SECONDS == 20.0
+    monkeypatch.setenv(runner.REALISTIC_ENV, "soon")
+    assert Limits().realistic_cpu_seconds == 20.0
+    monkeypatch.delenv(runner.REALISTIC_ENV)
+    assert Limits().realistic_cpu_seconds == 20.0 and Limits().call_cpu_seconds == 3.0
+
+
+def test_other_steps_leave_the_realistic_size_cases_their_time():
+    steps = [{"kind": "import"}, {"kind": "probe"}, {"kind": "probe", "realistic": True},
+             {"kind": "probe", "realistic": True}]
+    limits = Limits(realistic_cpu_seconds=20.0)
+    deadlines = runner.step_deadlines(steps, limits, 1000.0)
+    end = 1000.0 + limits.submission_seconds
+    assert deadlines[2:] == [end, end]
+    assert deadlines[0] == deadlines[1] == end - 2 * (20.0 + runner.STEP_SLACK_SECONDS)
+    assert runner.call_budget(steps[2], limits) == 20.0 and runner.call_budget(steps[1], limits) == 3.0
