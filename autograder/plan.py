@@ -1,7 +1,8 @@
 """Between checks and worker: turn probes' cases into a worker plan, and its records into results.
 
 Plan: one import step per module found, then one step per probe (grouped by function, in the
-order of the assignment's functions). Arrays travel as named entries of one .npz file.
+order of the assignment's functions). Arrays (float64 only) travel as raw data in one file with
+a JSON index (runner.write_plan).
 """
 from __future__ import annotations
 
@@ -27,6 +28,8 @@ class Plan:
 
 def _encode(value, arrays: dict[str, np.ndarray]):
     if isinstance(value, np.ndarray):
+        if value.dtype != np.float64:
+            raise TypeError(f"cannot send a {value.dtype} array to the worker (float64 only)")
         name = f"a{len(arrays)}"
         arrays[name] = value
         return {"array": name}

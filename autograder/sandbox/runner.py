@@ -126,11 +126,20 @@ def _cpu_seconds(pid: int) -> float:
 
 
 def write_plan(plan_dir: Path, steps: list[dict], arrays: dict[str, np.ndarray] | None, **extra) -> None:
-    """plan.json, and inputs.npz unless ARRAYS is None (a restart: the worker cannot change them)."""
+    """plan.json, and the inputs unless ARRAYS is None (a restart: the worker cannot change them):
+    inputs.f64, every array's float64 data back to back (C order, no headers), and inputs.json,
+    its index {name: [byte offset, shape]}."""
     plan_dir.mkdir(parents=True, exist_ok=True)
     (plan_dir / "plan.json").write_text(json.dumps({"steps": steps, **extra}))
     if arrays is not None:
-        np.savez(plan_dir / "inputs.npz", **arrays)
+        index, offset = {}, 0
+        with open(plan_dir / "inputs.f64", "wb") as f:
+            for name, arr in arrays.items():
+                data = np.asarray(arr, dtype="<f8", order="C")
+                f.write(memoryview(data.reshape(-1)).cast("B"))
+                index[name] = [offset, list(data.shape)]
+                offset += data.nbytes
+        (plan_dir / "inputs.json").write_text(json.dumps(index))
 
 
 def run_plan(steps: list[dict], arrays: dict[str, np.ndarray], submission_dir: Path,
@@ -211,7 +220,7 @@ def _clear_steps(out_dir: Path, start: int, n_steps: int) -> None:
     """Remove the answer files of steps START... before a worker (re)starts there: what a previous
     worker wrote for them, beyond the point the runner had accepted, must not be appended to."""
     for s in range(start, n_steps):
-        for suffix in ("jsonl", "npys"):
+        for suffix in ("jsonl", "f64"):
             if os.path.lexists(out_dir / f"step_{s}.{suffix}"):
                 tree.remove_entry(str(out_dir), f"step_{s}.{suffix}")
 
