@@ -29,7 +29,9 @@ import pytest
 
 from autograder.assignments.rnn_bptt.contract import FUNCTIONS, MODULES
 from autograder.assignments.rnn_bptt.points import TOTAL
+from autograder.grade import grade_submission
 from autograder.sandbox.runner import Limits
+from autograder.scoring import feedback
 from autograder.submission import stage
 
 TESTS_DIR = Path(__file__).resolve().parent
@@ -605,6 +607,29 @@ def test_a_function_that_never_returns_through_the_command_line_with_default_lim
     assert stopped("tanh_derivative", Limits()).search(feedback_of(results, "tanh_derivative"))
     for internal in GRADER_INTERNALS:
         assert internal not in json.dumps(results)
+
+
+def test_a_function_that_ran_out_of_time_is_not_run_again_in_the_same_grade(tmp_path):
+    """No helper substitution and no worked example for a function that timed out (each would cost its
+    budget again), unless its helper timed out too: then the time-out may lie in the helper."""
+    upload = reference_copy(tmp_path / "own")
+    append_to(upload / "activations.py", "\n\ndef sigmoid(x):\n    return 0.5 + 0 * np.asarray(x, dtype=float)\n"
+                                         "\n\ndef sigmoid_derivative(x):\n    while True:\n        pass\n")
+    report = grade_submission(upload, QUICK)
+    assert not any("helper substitution run" in line for line in report.log), report.log
+    examples = next(line for line in report.log if line.startswith("worked examples run for"))
+    assert "'sigmoid'" in examples and "sigmoid_derivative" not in examples
+    derivative = "\n".join(feedback(o) for o in report.outcomes if o.check.function == "sigmoid_derivative")
+    assert stopped("sigmoid_derivative", QUICK).search(derivative)
+    assert ("Worked example not run: sigmoid_derivative did not finish one of its cases (see the tests of "
+            "sigmoid_derivative), so the grader did not run it again." in derivative)
+
+    upload = reference_copy(tmp_path / "helper")          # jacobian_through_time calls hidden_jacobian
+    append_to(upload / "jacobian.py", "\n\ndef hidden_jacobian(h_t, W_hh, activation=\"tanh\"):\n"
+                                      "    while True:\n        pass\n")
+    report = grade_submission(upload, QUICK)
+    assert any(line.startswith("helper substitution run for ['jacobian_through_time']") for line in report.log)
+    assert sum(o.score for o in report.outcomes if o.check.function == "jacobian_through_time") > 0
 
 
 # ---- the worker, on answers and exceptions that misbehave (called directly: no process needed) ------------
