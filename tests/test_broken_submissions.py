@@ -41,7 +41,7 @@ REFERENCE_DIR = REPO_ROOT / "reference" / "rnn_bptt" / "solution"
 STUBS_DIR = REPO_ROOT / "assignments" / "rnn_bptt"
 FUNCTION_NAMES = [f.name for f in FUNCTIONS]
 # "never returns" costs 0.5 s of CPU, not 3 s (the wall-clock backstop stays far, for a loaded machine)
-QUICK = Limits(call_cpu_seconds=0.5, wall_factor=12.0)
+QUICK = Limits(call_cpu_seconds=0.5, import_cpu_seconds=0.5, wall_factor=12.0)
 
 
 def stopped(fn: str, limits: Limits) -> re.Pattern:

@@ -43,7 +43,8 @@ STEP_SLACK_SECONDS = 0.5     # a step's CPU budget: its calls' budgets together,
 class Limits:
     """Budgets for one submission. CPU budgets make verdicts independent of machine load."""
 
-    call_cpu_seconds: float = 3.0        # per student call (or module import)
+    call_cpu_seconds: float = 1.0        # per student call (the reference's slowest ordinary call: < 1 ms)
+    import_cpu_seconds: float = 3.0      # per module import (top-level code a student left in a file)
     wall_factor: float = 4.0             # wall-clock backstop = factor * CPU budget + 2 s
     startup_seconds: float = 20.0        # worker start (interpreter + NumPy), wall clock
     submission_seconds: float = 120.0    # the whole submission, wall clock (and CPU rlimit per process)
@@ -298,12 +299,13 @@ def _watch(box, proc, progress_r, state, limits, deadline, output, dropped):
             cpu_now = _cpu_seconds(pid)
             cpu, step_cpu = cpu_now - state.cpu_at_start, cpu_now - state.step_cpu_at_start
             wall, step_wall = now - state.wall_at_start, now - state.step_wall_at_start
-            call_wall = limits.wall_factor * limits.call_cpu_seconds + 2
+            budget = limits.import_cpu_seconds if state.forms[state.step].kind == "import" else limits.call_cpu_seconds
+            call_wall = limits.wall_factor * budget + 2
             # One wording for every limit, so that machine load cannot change the feedback.
-            if (cpu > limits.call_cpu_seconds or wall > call_wall
-                    or step_cpu > state.step_calls * limits.call_cpu_seconds + STEP_SLACK_SECONDS
+            if (cpu > budget or wall > call_wall
+                    or step_cpu > state.step_calls * budget + STEP_SLACK_SECONDS
                     or step_wall > state.step_calls * call_wall):
-                return ("timeout", f"went past its time limit ({limits.call_cpu_seconds:g} s of CPU time "
+                return ("timeout", f"went past its time limit ({budget:g} s of CPU time "
                                    "for one call)"), dropped
         if now > deadline:
             return ("timeout", "the submission's total time ran out"), dropped
