@@ -45,7 +45,7 @@ class Limits:
 
     call_cpu_seconds: float = 1.0        # per student call (the reference's slowest ordinary call: < 1 ms)
     import_cpu_seconds: float = 3.0      # per module import (top-level code a student left in a file)
-    wall_factor: float = 4.0             # wall-clock backstop = factor * CPU budget + 2 s
+    wall_factor: float = 12.0            # wall-clock backstop = factor * call budget + 2 s (14 s, as before)
     startup_seconds: float = 20.0        # worker start (interpreter + NumPy), wall clock
     submission_seconds: float = 120.0    # the whole submission, wall clock (and CPU rlimit per process)
     memory_bytes: int = 1536 << 20       # address space of the worker (lowered to what the container leaves)
@@ -300,7 +300,7 @@ def _watch(box, proc, progress_r, state, limits, deadline, output, dropped):
             cpu, step_cpu = cpu_now - state.cpu_at_start, cpu_now - state.step_cpu_at_start
             wall, step_wall = now - state.wall_at_start, now - state.step_wall_at_start
             budget = limits.import_cpu_seconds if state.forms[state.step].kind == "import" else limits.call_cpu_seconds
-            call_wall = limits.wall_factor * budget + 2
+            call_wall = limits.wall_factor * limits.call_cpu_seconds + 2
             # One wording for every limit, so that machine load cannot change the feedback.
             if (cpu > budget or wall > call_wall
                     or step_cpu > state.step_calls * budget + STEP_SLACK_SECONDS
