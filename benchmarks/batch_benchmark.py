@@ -79,16 +79,14 @@ def compare(name: str, problem: str | None, run, score, tmp: Path, runs: int, co
     if problem:
         print(f"{name}: skipped ({problem})")
         return
-    cpu0 = clock.seconds()
     try:
-        times = run(tmp, runs)
+        times = run(tmp, runs, clock.seconds)
     except (RuntimeError, OSError) as exc:
         print(f"{name}: failed ({str(exc)[:300]})")
         return
-    cpu = (clock.seconds() - cpu0) / runs
-    wall = median(times)
-    print(f"{name} of the same functions (plain assert tests, {score(tmp)}): median {wall:.2f} s wall "
-          f"({runs} runs), {cpu:.2f} s CPU; the cold grade is {wall / cold:.1f}x faster (wall), "
+    wall, cpu = median([t[0] for t in times]), median([t[1] for t in times])
+    print(f"{name} of the same functions (plain assert tests, {score(tmp)}): median {wall:.2f} s wall, "
+          f"{cpu:.2f} s CPU ({runs} runs); the cold grade is {wall / cold:.1f}x faster (wall), "
           f"{cpu / cold_cpu:.1f}x (CPU); {load()}")
 
 
