@@ -19,7 +19,7 @@ from autograder.canonical import Canonical, canonicalise
 from autograder.cases import VISIBLE, Draw, cache_scope, submission_draw
 from autograder.checks import Case, Check
 from autograder.diagnosis import diagnose
-from autograder.plan import build_plan, call_results
+from autograder.plan import build_plan, call_results, timed_out
 from autograder.sandbox.runner import Limits, run_plan
 from autograder.scoring import Outcome, call_problem, feedback, helper_refused, score_check
 from autograder.secret import CourseSecret, load_secret
@@ -184,7 +184,8 @@ def substitute_helpers(assignment: Assignment, staged: Staged, canonical: Canoni
     contract's helper rule, e.g. docs/contracts/rnn_bptt.md).
 
     A dependent function whose grade improves with the correct helper is graded (and diagnosed)
-    on those answers, and told why; otherwise its own grade stands.
+    on those answers, and told why; otherwise its own grade stands. A dependent that ran out of time
+    is not run again, unless its helper ran out of time too (the time-out may lie in the helper).
     """
     functions, by_name = assignment.functions, assignment.by_name
     own = {f.name: [o for o in outcomes.values() if o.check.function == f.name] for f in functions}
@@ -192,7 +193,9 @@ def substitute_helpers(assignment: Assignment, staged: Staged, canonical: Canoni
     dependents = {f.name for f in functions if f.helper in faulty and f.module in staged.found
                   and any(not o.ok for o in own[f.name])
                   and not any(o.import_failed for o in own[f.name])      # a file that cannot load
-                  and not unimplemented(assignment, f.name, results or {})}   # nothing a helper could change
+                  and not unimplemented(assignment, f.name, results or {})   # nothing a helper could change
+                  and (not ran_out_of_time(assignment, f.name, results or {})
+                       or ran_out_of_time(assignment, f.helper, results or {}))}
     if not dependents:
         return []
     substitute: dict[str, dict[str, str]] = {}
@@ -256,6 +259,12 @@ def unimplemented(assignment: Assignment, function: str, results: dict) -> bool:
         and ((r.raised or {}).get("where") or {}).get("function") == function for r in calls)
 
 
+def ran_out_of_time(assignment: Assignment, function: str, results: dict) -> bool:
+    """A call of `function` (or the import of its file) ran out of time in this grade: it is not run again."""
+    probes = assignment.probe_map
+    return any(timed_out(r) for pid, rs in results.items() if probes[pid].function == function for r in rs)
+
+
 def add_diagnoses(assignment: Assignment, outcomes: dict[str, Outcome], cases, results) -> list[str]:
     """Name the misconceptions behind failing checks, per function (see autograder/diagnosis)."""
     log: list[str] = []
@@ -268,12 +277,19 @@ def add_examples(assignment: Assignment, staged: Staged, canonical: Canonical, o
                  results, limits: Limits) -> list[str]:
     """Run the worked examples of every function that still fails (and runs), or whose file failed
     to load, in a worker that holds no hidden input; show each in the first failing test of its
-    function, and a load failure with its full message."""
+    function, and a load failure with its full message. A function that ran out of time (or whose
+    file did) is not run again: its first failing test says so instead."""
     examples = {c.function: c for c in assignment.example_checks()}
     own = {name: [o for o in outcomes.values() if o.check.function == name] for name in examples}
-    failing = [name for name in examples
-               if any(not o.ok and not o.problem for o in own[name]) and not unimplemented(assignment, name, results)]
-    unloaded = [name for name in examples if any(o.import_failed for o in own[name])]
+    stopped = {name for name in examples if ran_out_of_time(assignment, name, results)}
+    for name in sorted(stopped):
+        first = next((o for o in own[name] if not o.ok and not o.problem), None)
+        if first is not None:
+            first.notes.append(f"Worked example not run: {name} did not finish one of its cases (see the tests of "
+                               f"{name}), so the grader did not run it again. Make it finish first.")
+    failing = [name for name in examples if name not in stopped
+               and any(not o.ok and not o.problem for o in own[name]) and not unimplemented(assignment, name, results)]
+    unloaded = [name for name in examples if name not in stopped and any(o.import_failed for o in own[name])]
     if not failing and not unloaded:
         return []
     chosen = set(failing) | set(unloaded)

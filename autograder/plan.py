@@ -1,7 +1,8 @@
 """Between checks and worker: turn probes' cases into a worker plan, and its records into results.
 
 Plan: one import step per module found, then one step per probe (grouped by function, in the
-order of the assignment's functions). Arrays travel as named entries of one .npz file.
+order of the assignment's functions). Arrays (float64 only) travel as raw data in one file with
+a JSON index (runner.write_plan).
 """
 from __future__ import annotations
 
@@ -27,6 +28,8 @@ class Plan:
 
 def _encode(value, arrays: dict[str, np.ndarray]):
     if isinstance(value, np.ndarray):
+        if value.dtype != np.float64:
+            raise TypeError(f"cannot send a {value.dtype} array to the worker (float64 only)")
         name = f"a{len(arrays)}"
         arrays[name] = value
         return {"array": name}
@@ -99,14 +102,23 @@ def missing_function(fn, record: dict) -> str:
             f"or under `if __name__ == \"__main__\":`):\n    {define}")
 
 
+IMPORT_TIMED_OUT = "running its top-level code did not finish"
+
+
 def import_stopped(fn, reason: str, detail: str) -> str:
     """The import of FN's file timed out or crashed: the file's top-level code is to blame."""
     if reason == "timeout":
-        what = f"running its top-level code did not finish ({detail})"
+        what = f"{IMPORT_TIMED_OUT} ({detail})"
     else:
         what = f"the process stopped while running its top-level code ({detail})"
     return (f"{fn.filename} could not be loaded: {what}. Code outside functions runs when the grader imports "
             "the file: put tests, training loops and plots under `if __name__ == \"__main__\":`.")
+
+
+def timed_out(result: CallResult) -> bool:
+    """The call, or the import of its file, ran out of time (running it again would only do so again)."""
+    return result.status == "timeout" or (result.status == "import_error" and result.raised is None
+                                          and IMPORT_TIMED_OUT in result.detail)
 
 
 def skipped_after_failure(plan: Plan, run: WorkerRun, fn, failure) -> str:

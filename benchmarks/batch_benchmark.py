@@ -1,19 +1,26 @@
-"""Benchmark: `batch` over 100 mixed submissions, fresh and resumed. Prints figures; asserts nothing.
+"""Benchmark: where a grade's time goes, in one run. Prints figures; asserts nothing.
 
-Usage: python benchmarks/batch_benchmark.py [--n 100] [--jobs N]
-Goal (issue 13): 100 submissions within 20x one cold `grade` (<= 20 s on a 2-core machine), peak
-memory per grader process <= 200 MB. The class: correct (the reference and its student-style
-variants), buggy (tests/bugs/ via bug_bank.build_submission), broken (tests/broken/) and untouched
-stubs, about 35/40/15/10 %. The load average is printed with the figures: other work on the
-machine slows everything here.
+Usage: nice python benchmarks/batch_benchmark.py [--n 100] [--jobs 2] [--runs 10] [--compare-runs 3]
+Prints, on the same machine in one run:
+- a cold `grade` (fresh process, imports included) of each assignment's reference: median of
+  --runs, wall and CPU of the whole process tree, the sandbox's workers included (measure.py
+  counts CPU in a cgroup: RUSAGE_CHILDREN misses a killed namespaced worker), and peak RSS;
+- `batch --jobs 2` over a class of --n: correct (the reference and its student-style variants),
+  buggy (tests/bugs/ via bug_bank.build_submission), broken (tests/broken/) and untouched stubs,
+  35/40/15/10 %, with how many of them hit the per-call time limit, and again resumed;
+- stock nbgrader's `autograde` and Otter's `otter run` of the same functions with plain assert
+  tests (frameworks.py; each skipped with a message when not installed), as ratios to the cold grade.
+Targets (issue 20): the class <= 20 x one cold grade; a cold grade >= 8 x faster than `otter run`
+and >= 10 x faster than nbgrader's autograde; grader <= 62 MB and worker <= 49 MB. Other work on the
+machine slows everything: the load average is printed with the figures.
 """
 from __future__ import annotations
 
 import argparse
 import io
+import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -21,14 +28,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import frameworks  # noqa: E402
+from measure import CpuClock, cold_grades, load, median  # noqa: E402
 
 from autograder.batch import run_batch  # noqa: E402
 from autograder.progress import Progress  # noqa: E402
 from tests.bug_bank import build_submission, correct_variants, load_bugs  # noqa: E402
-
-
-def load() -> str:
-    return "load average " + " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def copy_py(src: Path, dest: Path) -> None:
@@ -58,46 +65,77 @@ def make_class(base: Path, n: int) -> dict[str, int]:
     return kinds
 
 
-def cold_grade(tmp: Path) -> float:
-    start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "autograder", "grade", str(ROOT / "reference" / "rnn_bptt" / "solution"),
-                    "--results",
-                    str(tmp / "cold.json"), "--quiet"], check=True, cwd=ROOT)
-    return time.perf_counter() - start
+def time_limited(out: Path) -> int:
+    """How many graded submissions had a call stopped at the per-call time limit."""
+    count = 0
+    for path in out.glob("*/results.json"):
+        tests = json.loads(path.read_text(encoding="utf-8")).get("tests", [])
+        count += any("went past its time limit" in t.get("output", "") for t in tests)
+    return count
+
+
+def compare(name: str, problem: str | None, run, score, tmp: Path, runs: int, cold: float, cold_cpu: float,
+            clock: CpuClock) -> None:
+    if problem:
+        print(f"{name}: skipped ({problem})")
+        return
+    try:
+        times = run(tmp, runs, clock.seconds)
+    except (RuntimeError, OSError) as exc:
+        print(f"{name}: failed ({str(exc)[:300]})")
+        return
+    wall, cpu = median([t[0] for t in times]), median([t[1] for t in times])
+    print(f"{name} of the same functions (plain assert tests, {score(tmp)}): median {wall:.2f} s wall, "
+          f"{cpu:.2f} s CPU ({runs} runs); the cold grade is {wall / cold:.1f}x faster (wall), "
+          f"{cpu / cold_cpu:.1f}x (CPU); {load()}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=100)
-    parser.add_argument("--jobs", type=int, default=None)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--runs", type=int, default=10, help="cold grades of each reference (median)")
+    parser.add_argument("--compare-runs", type=int, default=3, help="runs of nbgrader and of Otter (median)")
     args = parser.parse_args()
-    jobs = args.jobs or os.cpu_count() or 1
+    clock = CpuClock()
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, {load()}")
-    with tempfile.TemporaryDirectory(prefix="rnn-batch-bench-") as tmp:
-        tmp = Path(tmp)
-        cold = min(cold_grade(tmp) for _ in range(3))
-        print(f"cold grade of one submission (fresh process, best of 3): {cold:.2f} s; {load()}")
-        kinds = make_class(tmp / "class", args.n)
-        print(f"class of {args.n}: " + ", ".join(f"{v} {k}" for k, v in kinds.items()))
-        start = time.perf_counter()
-        fresh = run_batch([tmp / "class"], tmp / "out", jobs=jobs, progress=Progress(io.StringIO()))
-        wall = time.perf_counter() - start
-        print(f"batch --jobs {jobs}: {wall:.1f} s for {fresh.graded} submissions ({fresh.graded / wall:.2f}/s, "
-              f"{fresh.failures} failures); {wall / cold:.1f}x one cold grade; one by one would take about "
-              f"{args.n * cold:.0f} s; {load()}")
-        per = sorted(d.seconds for d in fresh.figures)
-        print(f"  per submission in a grader process: median {per[len(per) // 2]:.2f} s, max {per[-1]:.2f} s")
-        print(f"  peak RSS: grader process {max(d.peak_kb for d in fresh.figures) / 1024:.0f} MB, "
-              f"sandbox worker {max(d.worker_peak_kb for d in fresh.figures) / 1024:.0f} MB")
-        start = time.perf_counter()
-        again = run_batch([tmp / "class"], tmp / "out", jobs=jobs, progress=Progress(io.StringIO()))
-        print(f"resumed run over the same {args.n}: {time.perf_counter() - start:.1f} s ({again.graded} graded, "
-              f"{again.skipped} skipped, grades.csv and report.html written again); {load()}")
+    print(f"CPU counted by {clock.method}; PYTHONDONTWRITEBYTECODE={os.environ.get('PYTHONDONTWRITEBYTECODE', '')!r}")
     try:
-        import nbgrader  # noqa: F401
-        print("nbgrader autograde side by side: not measured by this script (see the notebook issue)")
-    except ImportError:
-        print("nbgrader is not installed: its autograde was not measured")
+        colds = {}
+        for assignment in ("rnn_bptt", "gated_rnn"):
+            runs = cold_grades(clock, ROOT / "reference" / assignment / "solution", assignment, args.runs)
+            colds[assignment] = runs
+            walls = [r.wall for r in runs]
+            print(f"cold grade of {assignment}'s reference: median {median(walls):.3f} s wall, "
+                  f"{median([r.cpu for r in runs]):.3f} s CPU ({args.runs} runs; wall min {min(walls):.3f}, "
+                  f"max {max(walls):.3f}); peak RSS grader {max(r.grader_mb for r in runs):.0f} MB, "
+                  f"worker {max(r.workers_mb for r in runs):.0f} MB; {load()}")
+        cold = median([r.wall for r in colds["rnn_bptt"]])
+        cold_cpu = median([r.cpu for r in colds["rnn_bptt"]])
+        with tempfile.TemporaryDirectory(prefix="rnn-batch-bench-") as tmp:
+            tmp = Path(tmp)
+            kinds = make_class(tmp / "class", args.n)
+            print(f"class of {args.n} (rnn_bptt): " + ", ".join(f"{v} {k}" for k, v in kinds.items()))
+            cpu0, start = clock.seconds(), time.perf_counter()
+            fresh = run_batch([tmp / "class"], tmp / "out", jobs=args.jobs, progress=Progress(io.StringIO()))
+            wall, cpu = time.perf_counter() - start, clock.seconds() - cpu0
+            print(f"batch --jobs {args.jobs}: {wall:.1f} s wall, {cpu:.1f} s CPU for {fresh.graded} submissions "
+                  f"({fresh.failures} failures; {time_limited(tmp / 'out')} hit the per-call time limit): "
+                  f"{wall / cold:.1f}x one cold grade (target <= 20x), {cpu / cold_cpu:.1f}x its CPU; {load()}")
+            per = sorted(d.seconds for d in fresh.figures)
+            print(f"  per submission in a grader process: median {per[len(per) // 2]:.2f} s, max {per[-1]:.2f} s")
+            print(f"  peak RSS: grader process {max(d.peak_kb for d in fresh.figures) / 1024:.0f} MB, "
+                  f"sandbox worker {max(d.worker_peak_kb for d in fresh.figures) / 1024:.0f} MB")
+            start = time.perf_counter()
+            again = run_batch([tmp / "class"], tmp / "out", jobs=args.jobs, progress=Progress(io.StringIO()))
+            print(f"resumed run over the same {args.n}: {time.perf_counter() - start:.1f} s ({again.graded} graded, "
+                  f"{again.skipped} skipped, grades.csv and report.html written again); {load()}")
+            compare("nbgrader autograde", frameworks.nbgrader_problem(), frameworks.nbgrader_autograde,
+                    frameworks.nbgrader_score, tmp, args.compare_runs, cold, cold_cpu, clock)
+            compare("otter run", frameworks.otter_problem(), frameworks.otter_run, frameworks.otter_score, tmp,
+                    args.compare_runs, cold, cold_cpu, clock)
+    finally:
+        clock.close()
 
 
 if __name__ == "__main__":

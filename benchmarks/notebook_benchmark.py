@@ -3,8 +3,9 @@
 Usage: python benchmarks/notebook_benchmark.py [--runs N]
 Cases: the reference as a student's notebook; the same with 19 MB of embedded plots (outputs are
 dropped before the code caps); the worst code within the caps (5,000 one-line statements; 256 KB
-of dense expressions). A whole grade of a notebook adds this to a file grade
-(`python benchmarks/grade_benchmark.py DIR_WITH_THE_NOTEBOOK`).
+of dense expressions). Then a cold grade of the reference as a notebook submission, with the CPU
+of every process it starts, the sandbox's workers included (measure.py). nbgrader's autograde and
+`otter run` of the same functions: benchmarks/batch_benchmark.py prints them beside the cold grade.
 """
 from __future__ import annotations
 
@@ -12,11 +13,15 @@ import argparse
 import json
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from measure import CpuClock, cold_grades, load, median  # noqa: E402
 
 from autograder import notebook_submission as nbs  # noqa: E402
 from autograder.assignments.rnn_bptt.contract import MODULES  # noqa: E402
@@ -56,6 +61,15 @@ def main() -> None:
         outcome = code.problem or f"{len(code.modules)} modules"
         print(f"{name} ({len(data) / 2**20:.1f} MB): median {statistics.median(times):.3f} s, "
               f"max {max(times):.3f} s ({outcome[:60]})")
+    clock = CpuClock()
+    try:
+        with tempfile.TemporaryDirectory(prefix="rnn-nb-bench-") as tmp:
+            (Path(tmp) / "submission.ipynb").write_bytes(cases()["reference (4 code cells)"])
+            runs = cold_grades(clock, Path(tmp), "rnn_bptt", args.runs)
+        print(f"cold grade of the reference as a notebook: median {median([r.wall for r in runs]):.3f} s wall, "
+              f"{median([r.cpu for r in runs]):.3f} s CPU ({args.runs} runs; CPU by {clock.method}); {load()}")
+    finally:
+        clock.close()
 
 
 if __name__ == "__main__":

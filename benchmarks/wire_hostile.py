@@ -8,11 +8,11 @@ NumPy included) of wire.read_step reading one step, and what it concluded:
     tiny        200,000 tiny records (a reader parsing each spent seconds)
     deep        one record nested 100,000 deep (json.loads: RecursionError)
     overflow    a segment whose shape's size overflows int64
+    misaligned  a segment at an offset that is not a whole number of float64s
     honest      20 calls as the worker writes them, for scale
 """
 from __future__ import annotations
 
-import io
 import json
 import sys
 import tempfile
@@ -32,26 +32,26 @@ STEP = {"kind": "probe", "module": "activations", "function": "sigmoid", "schema
         "report_inputs": True, "calls": [{"args": [{"array": f"a{i}"}], "kwargs": {}} for i in range(20)]}
 
 
-def npy(arr: np.ndarray) -> bytes:
-    buf = io.BytesIO()
-    np.save(buf, arr)
-    return buf.getvalue()
+def f64(arr: np.ndarray) -> bytes:
+    return np.asarray(arr, dtype="<f8").tobytes()
 
 
 def honest() -> tuple[bytes, bytes]:
     blob, lines = b"", []
     for call in range(20):
-        out, inp = len(blob), len(blob) + len(npy(np.ones(100)))
-        blob += npy(np.ones(100)) + npy(np.zeros(100))
-        lines.append({"call": call, "warnings": [], "leaves": [{"path": "output", "type": "ndarray", "npy": out}],
-                      "inputs_after": [{"path": "arg0", "npy": inp}]})
+        out, inp = len(blob), len(blob) + 800
+        blob += f64(np.ones(100)) + f64(np.zeros(100))
+        lines.append({"call": call, "warnings": [],
+                      "leaves": [{"path": "output", "type": "ndarray", "at": out, "shape": [100]}],
+                      "inputs_after": [{"path": "arg0", "at": inp, "shape": [100]}]})
     return b"".join(json.dumps(r).encode() + b"\n" for r in lines), blob
 
 
 def duplicates() -> tuple[bytes, bytes]:
-    lines = [{"call": c, "warnings": [], "leaves": [{"path": "output", "npy": 0}],
-              "inputs_after": [{"path": "arg0", "npy": 0}]} for c in range(20)]
-    return b"".join(json.dumps(r).encode() + b"\n" for r in lines), npy(np.zeros(1 << 20))
+    whole = {"at": 0, "shape": [1 << 20]}
+    lines = [{"call": c, "warnings": [], "leaves": [{"path": "output", **whole}],
+              "inputs_after": [{"path": "arg0", **whole}]} for c in range(20)]
+    return b"".join(json.dumps(r).encode() + b"\n" for r in lines), f64(np.zeros(1 << 20))
 
 
 def tiny() -> tuple[bytes, bytes]:
@@ -63,11 +63,15 @@ def deep() -> tuple[bytes, bytes]:
 
 
 def overflow() -> tuple[bytes, bytes]:
-    header = b"{'descr': '<f8', 'fortran_order': False, 'shape': (4294967296, 4294967296, 4), }"
-    header += b" " * (63 - len(header) % 64) + b"\n"
-    blob = b"\x93NUMPY\x01\x00" + len(header).to_bytes(2, "little") + header + b"\0" * 64
-    record = {"call": 0, "warnings": [], "leaves": [{"path": "output", "npy": 0}], "inputs_after": []}
-    return json.dumps(record).encode() + b"\n", blob
+    record = {"call": 0, "warnings": [], "leaves": [{"path": "output", "at": 0,
+                                                     "shape": [(1 << 40) - 1, (1 << 40) - 1, 4]}],
+              "inputs_after": []}
+    return json.dumps(record).encode() + b"\n", b"\0" * 64
+
+
+def misaligned() -> tuple[bytes, bytes]:
+    record = {"call": 0, "warnings": [], "leaves": [{"path": "output", "at": 4, "shape": [2]}], "inputs_after": []}
+    return json.dumps(record).encode() + b"\n", b"\0" * 64
 
 
 def main() -> None:
@@ -75,10 +79,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
         for name, build in (("honest", honest), ("duplicates", duplicates), ("tiny", tiny), ("deep", deep),
-                            ("overflow", overflow)):
+                            ("overflow", overflow), ("misaligned", misaligned)):
             records, blob = build()
             (out / "step_0.jsonl").write_bytes(records)
-            (out / "step_0.npys").write_bytes(blob)
+            (out / "step_0.f64").write_bytes(blob)
             tracemalloc.start()
             start = time.process_time()
             got = read_step(out, 0, form, Budget(128 << 20))

@@ -29,7 +29,9 @@ import pytest
 
 from autograder.assignments.rnn_bptt.contract import FUNCTIONS, MODULES
 from autograder.assignments.rnn_bptt.points import TOTAL
+from autograder.grade import grade_submission
 from autograder.sandbox.runner import Limits
+from autograder.scoring import feedback
 from autograder.submission import stage
 
 TESTS_DIR = Path(__file__).resolve().parent
@@ -39,7 +41,7 @@ REFERENCE_DIR = REPO_ROOT / "reference" / "rnn_bptt" / "solution"
 STUBS_DIR = REPO_ROOT / "assignments" / "rnn_bptt"
 FUNCTION_NAMES = [f.name for f in FUNCTIONS]
 # "never returns" costs 0.5 s of CPU, not 3 s (the wall-clock backstop stays far, for a loaded machine)
-QUICK = Limits(call_cpu_seconds=0.5, wall_factor=12.0)
+QUICK = Limits(call_cpu_seconds=0.5, import_cpu_seconds=0.5, wall_factor=12.0)
 
 
 def stopped(fn: str, limits: Limits) -> re.Pattern:
@@ -176,7 +178,9 @@ def overlay(case: str, remove: tuple[str, ...] = ()):
 # name -> (builder, limits); the slow ones first, so that the two processes finish together
 SUBMISSIONS = {
     "exceptions": (overlay("exceptions"), QUICK),
-    "messy_but_correct": (overlay("messy_but_correct"), Limits(realistic_cpu_seconds=5.0)),   # minutes: 5 s will do
+    # its pure-Python rnn_backward takes about 5 s of CPU at the realistic size (within the real 20 s):
+    # a 1 s budget stops it for certain, to show the gate
+    "messy_but_correct": (overlay("messy_but_correct"), Limits(realistic_cpu_seconds=1.0)),
     "top_level_code": (build_top_level_code, QUICK),
     "syntax_error": (build_syntax_error, None),
     "missing_parts": (build_missing_parts, None),
@@ -532,10 +536,10 @@ def test_the_stubs_as_shipped_score_zero_and_say_so(graded):
 
 # ---- prints, reseeding, slow pure Python ----------------------------------------------------------------------
 def test_prints_reseeding_and_slow_pure_python_get_full_marks(graded):
-    """Full marks, except rnn_backward: loops over every index in pure Python take minutes at the realistic
-    size (N=16, T=100, D=64, H=128), past its time budget, and a gradient over a sequence that cannot be
-    computed there earns none of its points (issue 19); NumPy's BPTT, even looping over samples and
-    time, takes about a second at most."""
+    """Full marks, except rnn_backward: loops over every index in pure Python take about 5 s of CPU at
+    the realistic size (N=16, T=100, D=64, H=128), within the real 20 s budget but past the 1 s this
+    test gives it, and a gradient over a sequence that cannot be computed there earns none of its
+    points (issue 19); NumPy's BPTT, even looping over samples and time, takes about a second at most."""
     results = results_of(graded, "messy_but_correct")
     lost = {t["name"]: t["output"] for t in results["tests"] if t["score"] < t["max_score"]}
     assert lost and all(name.startswith("rnn_backward:") for name in lost), lost
@@ -607,6 +611,29 @@ def test_a_function_that_never_returns_through_the_command_line_with_default_lim
     assert stopped("tanh_derivative", Limits()).search(feedback_of(results, "tanh_derivative"))
     for internal in GRADER_INTERNALS:
         assert internal not in json.dumps(results)
+
+
+def test_a_function_that_ran_out_of_time_is_not_run_again_in_the_same_grade(tmp_path):
+    """No helper substitution and no worked example for a function that timed out (each would cost its
+    budget again), unless its helper timed out too: then the time-out may lie in the helper."""
+    upload = reference_copy(tmp_path / "own")
+    append_to(upload / "activations.py", "\n\ndef sigmoid(x):\n    return 0.5 + 0 * np.asarray(x, dtype=float)\n"
+                                         "\n\ndef sigmoid_derivative(x):\n    while True:\n        pass\n")
+    report = grade_submission(upload, QUICK)
+    assert not any("helper substitution run" in line for line in report.log), report.log
+    examples = next(line for line in report.log if line.startswith("worked examples run for"))
+    assert "'sigmoid'" in examples and "sigmoid_derivative" not in examples
+    derivative = "\n".join(feedback(o) for o in report.outcomes if o.check.function == "sigmoid_derivative")
+    assert stopped("sigmoid_derivative", QUICK).search(derivative)
+    assert ("Worked example not run: sigmoid_derivative did not finish one of its cases (see the tests of "
+            "sigmoid_derivative), so the grader did not run it again." in derivative)
+
+    upload = reference_copy(tmp_path / "helper")          # jacobian_through_time calls hidden_jacobian
+    append_to(upload / "jacobian.py", "\n\ndef hidden_jacobian(h_t, W_hh, activation=\"tanh\"):\n"
+                                      "    while True:\n        pass\n")
+    report = grade_submission(upload, QUICK)
+    assert any(line.startswith("helper substitution run for ['jacobian_through_time']") for line in report.log)
+    assert sum(o.score for o in report.outcomes if o.check.function == "jacobian_through_time") > 0
 
 
 # ---- the worker, on answers and exceptions that misbehave (called directly: no process needed) ------------

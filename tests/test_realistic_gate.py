@@ -141,7 +141,7 @@ def test_the_budget_can_be_lowered_for_tests_never_raised(monkeypatch):
     monkeypatch.setenv(runner.REALISTIC_ENV, "soon")
     assert Limits().realistic_cpu_seconds == 20.0
     monkeypatch.delenv(runner.REALISTIC_ENV)
-    assert Limits().realistic_cpu_seconds == 20.0 and Limits().call_cpu_seconds == 3.0
+    assert Limits().realistic_cpu_seconds == 20.0 and Limits().call_cpu_seconds == 1.0
 
 
 def test_other_steps_leave_the_realistic_size_cases_their_time():
@@ -152,4 +152,5 @@ def test_other_steps_leave_the_realistic_size_cases_their_time():
     end = 1000.0 + limits.submission_seconds
     assert deadlines[2:] == [end, end]
     assert deadlines[0] == deadlines[1] == end - 2 * (20.0 + runner.STEP_SLACK_SECONDS)
-    assert runner.call_budget(steps[2], limits) == 20.0 and runner.call_budget(steps[1], limits) == 3.0
+    assert runner.call_budget(steps[2], limits) == 20.0 and runner.call_budget(steps[1], limits) == 1.0
+    assert runner.call_budget(steps[0], limits) == limits.import_cpu_seconds == 3.0

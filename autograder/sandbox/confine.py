@@ -77,7 +77,7 @@ TOP_LEVEL = ("/lib", "/lib64", "/lib32", "/libx32", "/bin", "/sbin")
 INSIDE = Path("/grade")                                    # where the job appears in namespaces mode
 INSIDE_PYTHON = Path("/python")                            # and the runtime view
 MIN_MEMORY = 256 << 20
-STEP_FILE = re.compile(r"step_\d+\.(jsonl|npys)")          # the worker's answer files in out/
+STEP_FILE = re.compile(r"step_\d+\.(jsonl|f64)")            # the worker's answer files in out/
 
 PR_SET_PDEATHSIG = 1
 _libc = ctypes.CDLL(None, use_errno=True)
@@ -369,7 +369,7 @@ class Box:
 
     def reset_scratch(self) -> list[str]:
         """Before a restarted worker: remove what the previous one left in tmp/, in out/ beside its
-        answer files (step_N.jsonl/.npys) and, where it could write there (shared_places), in the
+        answer files (step_N.jsonl/.f64) and, where it could write there (shared_places), in the
         world-writable folders, so that none of it counts against a later call. Returns problems."""
         problems: list[str] = []
         for top, keep in ((self.tmp_dir, None), (self.out_dir, STEP_FILE)):

@@ -5,6 +5,9 @@ record naming its module; for a probe step, one record per call, whose answer pa
 step's answer schema allows and whose input paths are those of the arrays that call was given.
 check_import / check_missing / check_call accept a parsed record only if it has that form: known
 keys only, bounded strings and lists, values of the right types. wire.py applies them.
+
+An array travels as {"at": byte offset, "shape": [d0, d1, ...]}: little-endian float64 in C order
+at that offset of the step's .f64 file (wire.py checks that it lies inside the file).
 """
 from __future__ import annotations
 
@@ -12,6 +15,8 @@ from dataclasses import dataclass, field
 
 MAX_TEXT = 1000                  # characters of any string (the worker keeps at most 400)
 MAX_LIST = 64                    # items of a list of strings (the worker keeps at most 60)
+MAX_DIMS = 8                     # dimensions of an array
+MAX_DIM = 1 << 40                # elements along one dimension
 
 
 class FormError(ValueError):
@@ -99,6 +104,17 @@ def is_offset(value) -> bool:
     return type(value) is int and value >= 0
 
 
+def is_array_offset(value) -> bool:
+    """The offset of a float64 array: a non-negative multiple of 8 (the worker writes only whole numbers)."""
+    return is_offset(value) and value % 8 == 0
+
+
+def is_shape(value) -> bool:
+    """An array shape: a list of at most MAX_DIMS ints, each in [0, MAX_DIM)."""
+    return (type(value) is list and len(value) <= MAX_DIMS
+            and all(type(d) is int and 0 <= d < MAX_DIM for d in value))
+
+
 def _fields(record, allowed: dict, required: set[str], what: str) -> None:
     """RECORD is a dict with the REQUIRED keys, no others than ALLOWED's, each value passing its check."""
     if type(record) is not dict:
@@ -148,9 +164,9 @@ def check_missing(record: dict) -> None:
             "the 'missing function' record")
 
 
-def check_call(record: dict, form: StepForm) -> list[tuple[int, str, bool]]:
+def check_call(record: dict, form: StepForm) -> list[tuple[int, tuple[int, ...], str, bool]]:
     """Validate a call record (its "call" already checked); return its array references as
-    (offset, path, is_input)."""
+    (offset, shape, path, is_input)."""
     allowed = {"call": is_offset, "warnings": _texts, "raised": _exception, "leaves": lambda v: type(v) is list,
                "inputs_after": lambda v: type(v) is list}
     _fields(record, allowed, {"call", "warnings"}, "the record")
@@ -158,7 +174,7 @@ def check_call(record: dict, form: StepForm) -> list[tuple[int, str, bool]]:
         raise FormError("the record must hold either an exception or an answer")
     if ("inputs_after" in record) != form.report_inputs:
         raise FormError("the record's inputs do not match the plan")
-    refs: list[tuple[int, str, bool]] = []
+    refs: list[tuple[int, tuple[int, ...], str, bool]] = []
     seen: set[str] = set()
     for leaf in record.get("leaves", []):
         path = leaf.get("path") if type(leaf) is dict else None
@@ -169,12 +185,12 @@ def check_call(record: dict, form: StepForm) -> list[tuple[int, str, bool]]:
         if kind == "note":
             _fields(leaf, {"path": _text, "note": _text}, {"path", "note"}, "a note")
             continue
-        value = {"str": _text} if kind == "str" else {"npy": is_offset}
+        value = {"str": _text} if kind == "str" else {"at": is_array_offset, "shape": is_shape}
         _fields(leaf, {"path": _text, "type": _text, "problem": _text, **value}, {"path"}, "an answer")
-        if sum(k in leaf for k in ("problem", *value)) != 1:
+        if ("at" in leaf) != ("shape" in leaf) or sum(k in leaf for k in ("problem", "str", "at")) != 1:
             raise FormError("an answer must hold exactly one value or problem")
-        if "npy" in leaf:
-            refs.append((leaf["npy"], path, False))
+        if "at" in leaf:
+            refs.append((leaf["at"], tuple(leaf["shape"]), path, False))
     allowed_inputs = form.inputs[record["call"]]
     seen = set()
     for item in record.get("inputs_after", []):
@@ -182,11 +198,12 @@ def check_call(record: dict, form: StepForm) -> list[tuple[int, str, bool]]:
         if type(path) is not str or path not in allowed_inputs or path in seen:
             raise FormError("an input at an unknown or repeated path")
         seen.add(path)
-        _fields(item, {"path": _text, "npy": is_offset, "problem": _text}, {"path"}, "an input")
-        if ("npy" in item) == ("problem" in item):
+        _fields(item, {"path": _text, "at": is_array_offset, "shape": is_shape, "problem": _text}, {"path"},
+                "an input")
+        if ("at" in item) != ("shape" in item) or ("at" in item) == ("problem" in item):
             raise FormError("an input must hold exactly one array or problem")
-        if "npy" in item:
-            refs.append((item["npy"], path, True))
+        if "at" in item:
+            refs.append((item["at"], tuple(item["shape"]), path, True))
     return refs
 
 

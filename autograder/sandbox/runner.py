@@ -43,12 +43,13 @@ STEP_SLACK_SECONDS = 0.5     # a step's CPU budget: its calls' budgets together,
 class Limits:
     """Budgets for one submission. CPU budgets make verdicts independent of machine load."""
 
-    call_cpu_seconds: float = 3.0        # per student call (or module import)
+    call_cpu_seconds: float = 1.0        # per student call (the reference's slowest ordinary call: < 1 ms)
+    import_cpu_seconds: float = 3.0      # per module import (top-level code a student left in a file)
     # per call of a realistic-size case (a plan step marked "realistic": Probe.realistic), calibrated
     # on the slowest honest BPTT (README, security; benchmarks/realistic_budget.py); tests may lower
     # it with RNN_AUTOGRADER_REALISTIC_CPU (never raise it)
     realistic_cpu_seconds: float = field(default_factory=lambda: realistic_budget())
-    wall_factor: float = 4.0             # wall-clock backstop = factor * CPU budget + 2 s
+    wall_factor: float = 12.0            # wall-clock backstop of an ordinary call: factor * call budget + 2 s (14 s)
     startup_seconds: float = 20.0        # worker start (interpreter + NumPy), wall clock
     submission_seconds: float = 120.0    # the whole submission, wall clock (and CPU rlimit per process)
     memory_bytes: int = 1536 << 20       # address space of the worker (lowered to what the container leaves)
@@ -76,8 +77,17 @@ def realistic_budget() -> float:
 
 
 def call_budget(spec: dict, limits: Limits) -> float:
-    """CPU seconds one call of plan step SPEC may use."""
+    """CPU seconds one call of plan step SPEC may use (a module import: import_cpu_seconds)."""
+    if spec.get("kind") == "import":
+        return limits.import_cpu_seconds
     return limits.realistic_cpu_seconds if spec.get("realistic") else limits.call_cpu_seconds
+
+
+def wall_backstop(budget: float, limits: Limits) -> float:
+    """The wall-clock seconds a call with CPU budget BUDGET may take: the ordinary call's backstop
+    (wall_factor * call_cpu_seconds + 2), or four times a larger budget (an import, a realistic-size
+    case) plus 2 s, whichever is longer."""
+    return max(limits.wall_factor * limits.call_cpu_seconds, 4 * budget) + 2
 
 
 @dataclass
@@ -149,11 +159,20 @@ def _cpu_seconds(pid: int) -> float:
 
 
 def write_plan(plan_dir: Path, steps: list[dict], arrays: dict[str, np.ndarray] | None, **extra) -> None:
-    """plan.json, and inputs.npz unless ARRAYS is None (a restart: the worker cannot change them)."""
+    """plan.json, and the inputs unless ARRAYS is None (a restart: the worker cannot change them):
+    inputs.f64, every array's float64 data back to back (C order, no headers), and inputs.json,
+    its index {name: [byte offset, shape]}."""
     plan_dir.mkdir(parents=True, exist_ok=True)
     (plan_dir / "plan.json").write_text(json.dumps({"steps": steps, **extra}))
     if arrays is not None:
-        np.savez(plan_dir / "inputs.npz", **arrays)
+        index, offset = {}, 0
+        with open(plan_dir / "inputs.f64", "wb") as f:
+            for name, arr in arrays.items():
+                data = np.asarray(arr, dtype="<f8", order="C")
+                f.write(memoryview(data.reshape(-1)).cast("B"))
+                index[name] = [offset, list(data.shape)]
+                offset += data.nbytes
+        (plan_dir / "inputs.json").write_text(json.dumps(index))
 
 
 def run_plan(steps: list[dict], arrays: dict[str, np.ndarray], submission_dir: Path,
@@ -242,7 +261,7 @@ def _clear_steps(out_dir: Path, start: int, n_steps: int) -> None:
     """Remove the answer files of steps START... before a worker (re)starts there: what a previous
     worker wrote for them, beyond the point the runner had accepted, must not be appended to."""
     for s in range(start, n_steps):
-        for suffix in ("jsonl", "npys"):
+        for suffix in ("jsonl", "f64"):
             if os.path.lexists(out_dir / f"step_{s}.{suffix}"):
                 tree.remove_entry(str(out_dir), f"step_{s}.{suffix}")
 
@@ -331,7 +350,7 @@ def _watch(box, proc, progress_r, state, limits, deadlines, output, dropped):
             cpu, step_cpu = cpu_now - state.cpu_at_start, cpu_now - state.step_cpu_at_start
             wall, step_wall = now - state.wall_at_start, now - state.step_wall_at_start
             budget = state.budgets[state.step]
-            call_wall = limits.wall_factor * budget + 2
+            call_wall = wall_backstop(budget, limits)
             # One wording for every limit, so that machine load cannot change the feedback.
             if (cpu > budget or wall > call_wall
                     or step_cpu > state.step_calls * budget + STEP_SLACK_SECONDS

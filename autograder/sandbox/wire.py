@@ -11,18 +11,18 @@ no content of the files can crash the grader, hold much of its memory or much of
 - Every record must have exactly the form the worker writes (forms.py: known keys only, bounded
   strings and lists, the answer paths the step's answer schema allows and, for the inputs, the
   paths of the arrays that call was given), one record per call index.
-- Arrays are .npy segments appended to step_S.npys: each must be little-endian float64 (C or
-  Fortran order) with a literal header of at most 4 kB, and is read alone, by seeking, as raw
-  bytes. Each segment is referenced at most once, segments do not overlap, sizes are exact
-  Python integers, and the bytes read are bounded per call, per step and for the whole run.
+- Arrays are raw little-endian float64 data (C order) appended to step_S.f64, with no header:
+  a record names each by its byte offset and shape ({"at": 128, "shape": [2, 3]}, forms.py).
+  Each segment must lie inside the file, is read alone, by seeking, as raw bytes, and only after
+  every segment of the step has been checked. Each segment is referenced at most once, segments
+  do not overlap, sizes are exact Python integers, and the bytes read are bounded per call, per
+  step and for the whole run. Nothing is parsed from the array file itself.
 
 A record or segment that breaks a rule is that call's crash (the student's code wrote into the
 grader's files), never the grader's: read_step names the calls it refused and why.
 """
 from __future__ import annotations
 
-import functools
-import io
 import json
 import math
 import os
@@ -31,16 +31,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from numpy.lib import format as npy_format
 
-from autograder.sandbox.forms import FormError, StepForm, check_call, check_import, check_missing, is_offset
+from autograder.sandbox.forms import (
+    FormError,
+    StepForm,
+    check_call,
+    check_import,
+    check_missing,
+    is_array_offset,
+    is_shape,
+)
 
 MAX_JSONL_BYTES = 4 << 20        # records of one step
 MAX_LINE_BYTES = 256 << 10       # one record
 MAX_DEPTH = 6                    # JSON nesting of one record (the worker's records reach 4)
-MAX_NPY_BYTES = 64 << 20         # arrays of one step
+MAX_STEP_BYTES = 64 << 20        # arrays of one step
 MAX_CALL_BYTES = 32 << 20        # arrays of one call (answer and inputs)
-MAX_HEADER_BYTES = 4096
+ARRAYS_SUFFIX = "f64"            # step_S.f64: the arrays of step S
 
 
 class WireError(ValueError):
@@ -127,67 +134,35 @@ def read_records(path: Path) -> list[dict]:
     return records
 
 
-def npy_segment(f, offset: int, size: int) -> tuple[tuple[int, ...], bool, int, int]:
-    """(shape, fortran, data start, data end) of the .npy segment at OFFSET of the open file F.
+def f64_segment(offset: object, shape: object, size: int) -> tuple[int, int]:
+    """(start, end) byte range of the float64 array of SHAPE at OFFSET of a file of SIZE bytes.
 
-    The segment must be a version 1.0/2.0 .npy with a literal header of at most 4 kB,
-    dtype little-endian float64 and a shape whose data fits inside the file (SIZE bytes)."""
-    if not is_offset(offset) or offset >= size:
+    OFFSET must be a multiple of 8, SHAPE a list or tuple of at most 8 bounded ints (forms.py), and
+    the data must end inside the file: sizes are exact Python integers, so nothing overflows."""
+    if not is_array_offset(offset) or offset > size:
         raise WireError(f"bad array offset {str(offset)[:40]!r}")
-    f.seek(offset)
-    prefix = f.read(12)
-    if len(prefix) < 10 or prefix[:6] != b"\x93NUMPY":
-        raise WireError("malformed .npy header (no magic string)")
-    version = (prefix[6], prefix[7])
-    if version not in ((1, 0), (2, 0)):
-        raise WireError(f"unsupported .npy version {version}")
-    size_bytes = 2 if version == (1, 0) else 4
-    header_len = int.from_bytes(prefix[8:8 + size_bytes], "little")
-    if header_len > MAX_HEADER_BYTES:
-        raise WireError("header too large")
-    f.seek(offset + 8 + size_bytes)
-    header = f.read(header_len)
-    if len(header) != header_len:
-        raise WireError("malformed .npy header (truncated)")
-    shape, fortran, dtype = _parse_header(version, prefix[8:8 + size_bytes] + header)
-    data_start = offset + 8 + size_bytes + header_len
-    if dtype != np.dtype("<f8"):
-        raise WireError(f"dtype {dtype}, expected float64")
-    if (type(shape) is not tuple or len(shape) > 8
-            or not all(type(d) is int and 0 <= d < 1 << 40 for d in shape)):
+    if type(shape) is tuple:
+        shape = list(shape)
+    if not is_shape(shape):
         raise WireError(f"bad shape {str(shape)[:80]}")
-    start = data_start
-    end = start + 8 * math.prod(shape)              # exact: Python integers never overflow
+    end = offset + 8 * math.prod(shape)
     if end > size:
-        raise WireError(f"shape {shape} runs past the end of the data")
-    return shape, bool(fortran), start, end
+        raise WireError(f"shape {tuple(shape)} runs past the end of the data")
+    return offset, end
 
 
-@functools.lru_cache(maxsize=1024)
-def _parse_header(version: tuple[int, int], length_and_header: bytes) -> tuple:
-    """(shape, fortran, dtype) of a .npy header (its length field and text), parsed by NumPy as a
-    literal. Most answers share a few headers: each distinct one is parsed once."""
-    reader = npy_format.read_array_header_1_0 if version == (1, 0) else npy_format.read_array_header_2_0
-    try:
-        return reader(io.BytesIO(length_and_header), max_header_size=MAX_HEADER_BYTES)
-    except Exception as exc:  # noqa: BLE001 - any malformed header (RecursionError too) is a protocol error
-        raise WireError(f"malformed .npy header ({type(exc).__name__})") from None
+def read_f64(blob: bytes, offset: object, shape: object) -> np.ndarray:
+    """The float64 array of SHAPE stored at OFFSET of BLOB (checked as f64_segment does)."""
+    start, end = f64_segment(offset, shape, len(blob))
+    data = np.frombuffer(blob, dtype="<f8", count=(end - start) // 8, offset=start)
+    return data.astype(np.float64).reshape(tuple(shape))
 
 
-def read_npy(blob: bytes, offset: object) -> np.ndarray:
-    """The float64 array stored as a .npy segment at OFFSET of BLOB, refusing anything else."""
-    f = io.BytesIO(blob)
-    shape, fortran, start, end = npy_segment(f, offset, len(blob))
-    arr = np.frombuffer(blob, dtype="<f8", count=(end - start) // 8, offset=start).astype(np.float64)
-    return arr.reshape(shape, order="F" if fortran else "C")
-
-
-def _read_array(f, shape: tuple[int, ...], fortran: bool, start: int, end: int) -> np.ndarray:
+def _read_array(fd: int, shape: tuple[int, ...], start: int, end: int) -> np.ndarray:
     arr = np.empty((end - start) // 8, dtype="<f8")
-    f.seek(start)
-    if f.readinto(memoryview(arr).cast("B")) != end - start:
+    if end > start and os.preadv(fd, [memoryview(arr).cast("B")], start) != end - start:
         raise WireError("the array file changed while it was read")
-    return arr.reshape(shape, order="F" if fortran else "C")
+    return arr.reshape(shape)
 
 
 # ---- one step ------------------------------------------------------------------------------------
@@ -200,7 +175,7 @@ class Budget:
 
 @dataclass
 class StepAnswers:
-    records: list[dict] = field(default_factory=list)   # valid records, "npy" replaced by "array"
+    records: list[dict] = field(default_factory=list)   # valid records, "at"/"shape" replaced by "array"
     refused: dict[int, str] = field(default_factory=dict)   # call -> why its output was refused
     problem: str | None = None                          # why the whole step's output was refused
 
@@ -227,7 +202,7 @@ def read_step(out_dir: Path, step: int, form: StepForm, budget: Budget) -> StepA
         answers.records = records
         return answers
     by_call: dict[int, dict] = {}
-    refs: list[tuple[int, int, str, bool]] = []
+    refs: list[tuple[int, tuple[int, ...], int, str, bool]] = []
     for record in records:
         call = record.get("call")
         if type(call) is not int or not 0 <= call < form.calls:
@@ -238,43 +213,48 @@ def read_step(out_dir: Path, step: int, form: StepForm, budget: Budget) -> StepA
             by_call.pop(call, None)
             continue
         try:
-            refs += [(offset, call, path, is_input) for offset, path, is_input in check_call(record, form)]
+            refs += [(offset, shape, call, path, is_input)
+                     for offset, shape, path, is_input in check_call(record, form)]
             by_call[call] = record
         except FormError as exc:
             answers.refused[call] = str(exc)
-    arrays = _read_arrays(out_dir / f"step_{step}.npys", [r for r in refs if r[1] in by_call], answers, budget)
+    arrays = _read_arrays(out_dir / f"step_{step}.{ARRAYS_SUFFIX}", [r for r in refs if r[2] in by_call], answers,
+                          budget)
     for call in sorted(by_call):
         if call not in answers.refused:
             answers.records.append(_with_arrays(by_call[call], arrays))
     return answers
 
 
-def _read_arrays(path: Path, refs: list[tuple[int, int, str, bool]], answers: StepAnswers,
+def _read_arrays(path: Path, refs: list[tuple[int, tuple[int, ...], int, str, bool]], answers: StepAnswers,
                  budget: Budget) -> dict[tuple[int, str, bool], np.ndarray]:
-    """Read the referenced segments; refuse (in ANSWERS) the calls whose references break a rule."""
+    """Read the referenced segments; refuse (in ANSWERS) the calls whose references break a rule.
+    REFS: (offset, shape, call, path, is_input). Every reference is checked before any is read."""
     out: dict[tuple[int, str, bool], np.ndarray] = {}
     if not refs:
         return out
     try:
         fd = _open_regular(path)
     except WireError as exc:
-        answers.refused.update({call: str(exc) for _, call, _, _ in refs})
+        answers.refused.update({call: str(exc) for _, _, call, _, _ in refs})
         return out
     if fd is None:
-        answers.refused.update({call: f"{path.name} is missing" for _, call, _, _ in refs})
+        answers.refused.update({call: f"{path.name} is missing" for _, _, call, _, _ in refs})
         return out
-    with os.fdopen(fd, "rb") as f:
-        size = min(os.fstat(fd).st_size, MAX_NPY_BYTES)
+    try:
+        size = min(os.fstat(fd).st_size, MAX_STEP_BYTES)
         segments = []
-        for offset, call, leaf, is_input in sorted(refs):
+        for offset, shape, call, leaf, is_input in refs:
             try:
-                segments.append((offset, npy_segment(f, offset, size), call, leaf, is_input))
+                start, end = f64_segment(offset, shape, size)
+                segments.append((start, end, tuple(shape), call, leaf, is_input))
             except WireError as exc:
                 answers.refused[call] = str(exc)
+        segments.sort(key=lambda seg: seg[:2])        # by offset, an empty segment before one at its place
         last_end, last_call = 0, None
         per_call: dict[int, int] = {}
-        for offset, (_, _, start, end), call, _, _ in segments:     # sorted by offset
-            if offset < last_end:        # a segment is its header and its data: [offset, end)
+        for start, end, _, call, _, _ in segments:
+            if start < last_end:         # shares bytes with an earlier segment (empty ones hold none)
                 answers.refused[call] = "two answers share or overlap one array segment"
                 answers.refused[last_call] = "two answers share or overlap one array segment"
             if end > last_end:
@@ -283,29 +263,31 @@ def _read_arrays(path: Path, refs: list[tuple[int, int, str, bool]], answers: St
         for call, nbytes in per_call.items():
             if nbytes > MAX_CALL_BYTES:
                 answers.refused[call] = f"{nbytes} bytes of arrays for one call (at most {MAX_CALL_BYTES})"
-        for _, (shape, fortran, start, end), call, leaf, is_input in segments:
+        for start, end, shape, call, leaf, is_input in segments:
             if call in answers.refused:
                 continue
             if end - start > budget.left:
                 answers.refused[call] = "more array data than the grader accepts in one run"
                 continue
             try:
-                out[(call, leaf, is_input)] = _read_array(f, shape, fortran, start, end)
+                out[(call, leaf, is_input)] = _read_array(fd, shape, start, end)
             except (WireError, OSError) as exc:
                 answers.refused[call] = str(exc)
                 continue
             budget.left -= end - start
+    finally:
+        os.close(fd)
     return out
 
 
 def _with_arrays(record: dict, arrays: dict[tuple[int, str, bool], np.ndarray]) -> dict:
-    """A copy of a checked call record where each {"npy": offset} is {"array": float64 ndarray}."""
+    """A copy of a checked call record where each {"at": offset, "shape": ...} is {"array": float64 ndarray}."""
     call = record["call"]
 
     def load(item: dict, is_input: bool) -> dict:
-        if "npy" not in item:
+        if "at" not in item:
             return item
-        rest = {k: v for k, v in item.items() if k != "npy"}
+        rest = {k: v for k, v in item.items() if k not in ("at", "shape")}
         return {**rest, "array": arrays[(call, item["path"], is_input)]}
 
     out = dict(record)

@@ -3,7 +3,9 @@
 It runs in its own confined process (see runner.py) and is a standalone script: stdlib and NumPy
 only, never the autograder package, so that the grader's files can stay unreadable to it.
 It judges nothing. It reads a plan of calls, runs them, and writes plain data back:
-one JSON line per call (bounded strings and numbers) and float64 .npy files for arrays.
+one JSON line per call (bounded strings and numbers) and raw float64 data for arrays (the
+record names each array's byte offset and shape). The inputs come the same way: inputs.f64
+(raw float64) with its index inputs.json ({name: [offset, shape]}), mapped read-only.
 The trusted side accepts exactly the records written here (forms.py): a new key or path in a
 record must be added there too, or every such record is refused as forged.
 
@@ -14,6 +16,7 @@ resume after the call that hung or killed the worker.
 import builtins
 import io
 import json
+import mmap
 import os
 import sys
 import traceback
@@ -27,7 +30,7 @@ NP_DEFAULT_ERRSTATE = {"divide": "warn", "over": "warn", "under": "ignore", "inv
 
 # Keep private references, so a submission that monkeypatches numpy, json or builtins only
 # spoils its own answers, never the worker's bookkeeping.
-_np_save, _np_asarray, _np_load = np.save, np.asarray, np.load
+_np_asarray, _np_frombuffer = np.asarray, np.frombuffer
 _json_dumps, _os_write, _open = json.dumps, os.write, builtins.open
 _float64, _ndarray = np.float64, np.ndarray
 
@@ -84,7 +87,7 @@ def _describe_exception(exc, submission_dir):
 
 
 class Writer:
-    """Writes one step's records (JSON lines) and arrays (.npy segments in one file) into OUT_DIR.
+    """Writes one step's records (JSON lines) and arrays (raw float64 in one file) into OUT_DIR.
 
     Both files stay open for the step and are flushed after every call, so that the answers of
     the calls before one that hangs or kills the worker survive.
@@ -92,13 +95,13 @@ class Writer:
 
     def __init__(self, out_dir, step):
         self.records = _open(os.path.join(out_dir, f"step_{step}.jsonl"), "a", encoding="utf-8")
-        self.arrays = _open(os.path.join(out_dir, f"step_{step}.npys"), "ab")
+        self.arrays = _open(os.path.join(out_dir, f"step_{step}.f64"), "ab")
 
     def array(self, value):
-        """Append VALUE as one .npy segment; return its byte offset."""
+        """Append VALUE (a C-ordered float64 ndarray) as raw bytes; return {"at": offset, "shape": [...]}."""
         offset = self.arrays.tell()
-        _np_save(self.arrays, value, allow_pickle=False)
-        return offset
+        self.arrays.write(memoryview(value.astype("<f8", copy=False).reshape(-1)).cast("B"))
+        return {"at": offset, "shape": [int(d) for d in value.shape]}
 
     def record(self, record):
         self.arrays.flush()
@@ -202,7 +205,7 @@ def flatten(value, schema, path, leaves, writer, call, fname="the function"):
                 problem += " (is a `return` statement missing?)"
             record["problem"] = f"expected {wanted}, {problem}"
         else:
-            record["npy"] = writer.array(arr)
+            record.update(writer.array(arr))
     leaves.append(record)
 
 
@@ -287,7 +290,7 @@ def snapshot_inputs(args, kwargs, call_spec, writer):
                         walk(dict.__getitem__(obj, k), sub, f"{path}[{text(k, 40)!r}]")
         elif "array" in spec and isinstance(obj, _ndarray):
             arr, problem = to_float_array(obj)
-            saved.append({"path": path, "npy": writer.array(arr)} if arr is not None
+            saved.append({"path": path, **writer.array(arr)} if arr is not None
                          else {"path": path, "problem": problem})
 
     for i, (a, spec) in enumerate(zip(args, call_spec.get("args", []))):
@@ -364,13 +367,29 @@ def import_module(name, submission_dir, substitutions):
     return module, {"module": name, "ok": True}
 
 
+def load_inputs(plan_dir):
+    """The plan's input arrays: read-only views of inputs.f64, mapped read-only (a call gets copies)."""
+    with _open(os.path.join(plan_dir, "inputs.json"), encoding="utf-8") as f:
+        index = json.load(f)
+    with _open(os.path.join(plan_dir, "inputs.f64"), "rb") as f:
+        size = os.fstat(f.fileno()).st_size
+        data = mmap.mmap(f.fileno(), size, prot=mmap.PROT_READ) if size else b""
+    flat = _np_frombuffer(data, dtype="<f8")
+    arrays = {}
+    for name, (at, shape) in index.items():
+        count = 1
+        for d in shape:
+            count *= d
+        arrays[name] = flat[at // 8: at // 8 + count].reshape(tuple(shape))
+    return arrays
+
+
 def main(argv):
     plan_dir, out_dir, submission_dir = (os.path.abspath(p) for p in argv[1:4])
     progress_fd, start_step, start_call = int(argv[4]), int(argv[5]), int(argv[6])
     with _open(os.path.join(plan_dir, "plan.json"), encoding="utf-8") as f:
         plan = json.load(f)
-    with _np_load(os.path.join(plan_dir, "inputs.npz"), allow_pickle=False) as npz:
-        arrays = {k: npz[k] for k in npz.files}
+    arrays = load_inputs(plan_dir)
     sys.path.insert(0, submission_dir)
     sys.stdin = io.StringIO("")
     skip = set(plan.get("skip_modules", []))

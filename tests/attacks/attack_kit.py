@@ -169,6 +169,7 @@ def arrays_in_reach():
     """Every array the worker process can reach: its plan's input files and its memory."""
     import gc
     import glob
+    import json
     import sys
 
     import numpy
@@ -178,6 +179,15 @@ def arrays_in_reach():
             try:
                 with numpy.load(path, allow_pickle=False) as npz:
                     found += [npz[k] for k in npz.files]
+            except Exception:  # noqa: BLE001
+                pass
+        for path in glob.glob(os.path.join(arg, "*.f64")):       # raw float64, with a JSON index beside it
+            try:
+                flat = numpy.fromfile(path, dtype="<f8")
+                with open(path[:-4] + ".json", encoding="utf-8") as f:
+                    index = json.load(f)
+                for at, shape in index.values():
+                    found.append(flat[at // 8: at // 8 + int(numpy.prod(shape))].reshape(shape))
             except Exception:  # noqa: BLE001
                 pass
     for o in gc.get_objects():       # arrays are not tracked by gc, the dicts and lists holding them are

