@@ -12,7 +12,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
     from autograder.secret import load_secret
 
     graded, problem = grade_and_save(Path(args.submission), Path(args.results), secret=load_secret(args.secret_file),
-                                     assignment=args.assignment_obj)
+                                     assignment=args.assignment_obj, lang=args.lang)
     if graded.internal_error:
         print(graded.internal_error, file=sys.stderr, end="")
     if problem:
@@ -31,7 +31,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     out = Path(args.output)
     try:
         result = run_batch(args.submissions, out, jobs=args.jobs, force=args.force, assignment=args.assignment,
-                           dask=args.dask, secret=load_secret(args.secret_file))
+                           dask=args.dask, secret=load_secret(args.secret_file), lang=args.lang)
     except BatchError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -69,7 +69,8 @@ def cmd_gradescope_zip(args: argparse.Namespace) -> int:
     from autograder.gradescope.bundle import build_zip
     from autograder.gradescope.settings import Settings
 
-    names = build_zip(Path(args.output), Settings(args.test_visibility, args.results_visibility), args.secret_file,
+    names = build_zip(Path(args.output), Settings(args.test_visibility, args.results_visibility, lang=args.lang),
+                      args.secret_file,
                       args.assignment_obj)
     print(f"{args.output}: {len(names)} files; upload it as the autograder (steps: the README's Gradescope section)")
     return 0
@@ -77,6 +78,7 @@ def cmd_gradescope_zip(args: argparse.Namespace) -> int:
 
 def cmd_misconceptions(args: argparse.Namespace) -> int:
     from autograder.diagnosis.registry import catalogue
+    from autograder.i18n import _, language
 
     seen = set()
     entries = catalogue(args.assignment_obj)
@@ -84,7 +86,8 @@ def cmd_misconceptions(args: argparse.Namespace) -> int:
         if (entry.function, entry.code) in seen:
             continue
         seen.add((entry.function, entry.code))
-        print(f"{entry.function}: {entry.code}\n    {entry.sentence}\n")
+        with language(args.lang):
+            print(f"{entry.function}: {entry.code}\n    {_(entry.sentence)}\n")
     print(f"{len({c for _, c in seen})} codes, {len(entries)} models and detectors")
     return 0
 
@@ -96,7 +99,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     fmt = args.format or ("md" if args.output and args.output.endswith(".md") else "html")
     output = Path(args.output or f"report.{fmt}")
     try:
-        summary = write_report(Path(args.results_dir), output, fmt, args.assignment_obj)
+        summary = write_report(Path(args.results_dir), output, fmt, args.assignment_obj, lang=args.lang_flag,
+                               fallback=args.lang)
     except (FileNotFoundError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -110,12 +114,12 @@ def cmd_notebook(args: argparse.Namespace) -> int:
     from autograder.notebook import write_course, write_notebook
 
     if args.course_dir:
-        for path in write_course(Path(args.course_dir)):
+        for path in write_course(Path(args.course_dir), lang=args.lang):
             print(path)
         print(f"an nbgrader course in {args.course_dir}: cd there and run `nbgrader generate_assignment rnn_bptt` "
               "(README: nbgrader)")
         return 0
-    path = write_notebook(Path(args.output), args.assignment_obj)
+    path = write_notebook(Path(args.output), args.assignment_obj, lang=args.lang)
     print(f"{path}: the nbgrader source notebook; put it in your course's source/ folder (README: nbgrader)")
     return 0
 
@@ -179,8 +183,14 @@ def build_parser() -> argparse.ArgumentParser:
     n.set_defaults(run=cmd_notebook)
     for command in (g, b, r, m, z, n):
         command.add_argument("--assignment", default="rnn_bptt", metavar="NAME|PATH", help=ASSIGNMENT_HELP)
+        command.add_argument("--lang", choices=LANGUAGES, default=None, help=LANG_HELP)
     return parser
 
+
+LANGUAGES = ("en", "vi")      # autograder.i18n.LANGUAGES (not imported: the parser stays light)
+LANG_HELP = ("the language of what students and instructors read: en or vi (default: $RNN_AUTOGRADER_LANG, "
+             "else `lang:` in the course configuration file ./rnn-autograder.yaml or "
+             "~/.config/rnn-autograder/config.yaml, else en; report: else the language of the results)")
 
 ASSIGNMENT_HELP = ("the assignment: a built-in one by name (default: rnn_bptt), or the path of a folder that "
                    "declares one (docs/adding-an-assignment.md); batch: also the folder name in nbgrader's "
@@ -189,13 +199,16 @@ ASSIGNMENT_HELP = ("the assignment: a built-in one by name (default: rnn_bptt), 
 
 def main(argv: list[str] | None = None) -> int:
     from autograder.assignment import AssignmentError, load
+    from autograder.i18n import LanguageError, choose
 
     args = build_parser().parse_args(argv)
     try:
+        args.lang_flag = args.lang
+        args.lang = choose(args.lang)
         args.assignment_obj = load(args.assignment)
-    except (AssignmentError, ImportError, SyntaxError) as exc:    # the instructor's declaration: say why
-        print(f"error: {exc}" if isinstance(exc, AssignmentError) else f"error: {type(exc).__name__}: {exc}",
-              file=sys.stderr)
+    except (AssignmentError, ImportError, SyntaxError, LanguageError) as exc:    # the instructor's declaration: say why
+        print(f"error: {exc}" if isinstance(exc, AssignmentError | LanguageError)
+              else f"error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 2
     try:
         return args.run(args)

@@ -28,6 +28,7 @@ import textwrap
 from pathlib import Path
 
 from autograder.assignment import BUILTIN_DIR, Assignment, builtin_names, load
+from autograder.i18n import N_, _, current, in_language
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -89,18 +90,19 @@ def autograder_score(function, points):
                     f.write(source)
             results = os.path.join(tmp, "results.json")
             run = subprocess.run([sys.executable, "-m", "autograder", "grade", submission, "--results", results,
-                                  "--quiet", "--assignment", _ASSIGNMENT], capture_output=True, text=True)
+                                  "--quiet", "--assignment", _ASSIGNMENT, "--lang", _LANG],
+                                 capture_output=True, text=True)
             if not os.path.exists(results):
                 raise RuntimeError("`python -m autograder grade` did not run in this environment (install the "
                                    "grader where nbgrader runs: pip install -e /path/to/the/grader):\\n"
                                    + run.stderr[-2000:])
             with open(results, encoding="utf-8") as f:
                 graded = json.load(f)
-            if "Internal grader error" in graded.get("output", ""):
+            if (graded.get("extra_data") or {}).get("internal_error"):
                 raise RuntimeError("the grader itself failed (not your code; tell your instructor):\\n"
                                    + run.stderr[-2000:])
             _GRADED[key] = graded
-    tests = [t for t in _GRADED[key]["tests"] if t["name"].split(": ", 1)[0] == function]
+    tests = [t for t in _GRADED[key]["tests"] if (t.get("extra_data") or {}).get("function") == function]
     full = round(sum(t["max_score"] for t in tests), 4)
     if full != points:
         raise RuntimeError(f"the grader gives {function} {full} points but this cell is worth {points}: "
@@ -113,8 +115,8 @@ def autograder_score(function, points):
 def _summary(test):
     """A failed test as students may see it: its name, score, how many cases passed and the likely
     mistake; never the hidden cases' inputs or expected values."""
-    keep = ("Passed ", "Likely mistake:", "Graded with a correct ", "No credit yet:")
-    parts = [p.split("\\n", 1)[0] if p.startswith("No credit yet:") else p
+    keep = _KEEP
+    parts = [p.split("\\n", 1)[0] if p.startswith(_KEEP[-1]) else p
              for p in test["output"].split("\\n\\n") if p.startswith(keep)]
     return "\\n".join([f"[{test['score']:g} / {test['max_score']:g}] {test['name']}"] + parts)
 
@@ -318,7 +320,8 @@ def setup_source(selfcheck_code: str, assignment: Assignment | str | None = None
         names |= _top_level_names(node)
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             names |= {(a.asname or a.name).split(".")[0] for a in node.names}
-    names |= {"fail", "load", "_SETUP_NAMES", "_SETUP_FILE", "_MODULES", "_ASSIGNMENT", "_GRADED", "_SCORED"}
+    names |= {"fail", "load", "_SETUP_NAMES", "_SETUP_FILE", "_MODULES", "_ASSIGNMENT", "_GRADED", "_SCORED",
+              "_LANG", "_KEEP"}
     preamble = (
         "# Setup: the public self-check and the grader's hook. Run this cell first; do not edit it.\n"
         "import types\n\n\n"
@@ -329,7 +332,10 @@ def setup_source(selfcheck_code: str, assignment: Assignment | str | None = None
         '    """Your notebook\'s functions stand in for the file module_name.py."""\n'
         "    return types.SimpleNamespace(**globals())\n\n\n")
     target = a.name if a.folder == BUILTIN_DIR / a.name else str(a.folder)    # what `--assignment` takes
+    keep = tuple(_(p) for p in (N_("Passed "), N_("Likely mistake:"), N_("Graded with a correct "),
+                                N_("No credit yet:")))
     constants = (f"\n\n_MODULES = {list(a.modules)!r}\n_ASSIGNMENT = {target!r}\n_GRADED = {{}}\n_SCORED = set()\n"
+                 f"_LANG = {current()!r}\n_KEEP = {keep!r}   # the feedback's paragraphs students see, by their start\n"
                  "_SETUP_FILE = fail.__code__.co_filename   # this cell's functions are not the student's\n"
                  f"_SETUP_NAMES = frozenset({sorted(names)!r})\n")
     return preamble + selfcheck_code + RUNNER + constants
@@ -354,7 +360,7 @@ def test_cell_source(function: str, calls: list[str], points: float) -> str:
 def build_notebook(assignment: Assignment | str | None = None) -> dict:
     a = load(assignment)
     layout = _layout(a)
-    sections = handout_sections((a.stubs_dir / "handout.md").read_text(encoding="utf-8"), a)
+    sections = handout_sections(handout_path(a).read_text(encoding="utf-8"), a)
     selfcheck_code, calls = selfcheck(a)
     points = function_points(a)
     cells = [_cell("markdown", sections[0].rstrip() + "\n\n" + layout.note, "handout-intro")]
@@ -384,6 +390,13 @@ def build_notebook(assignment: Assignment | str | None = None) -> dict:
     }
 
 
+def handout_path(a: Assignment) -> Path:
+    """The handout in the current language (handout.<lang>.md) when there is one, else handout.md."""
+    own = a.stubs_dir / f"handout.{current()}.md"
+    return own if own.is_file() else a.stubs_dir / "handout.md"
+
+
+@in_language
 def write_notebook(output: Path, assignment: Assignment | str | None = None) -> Path:
     """Write OUTPUT/<assignment>.ipynb; return its path."""
     a = load(assignment)
@@ -435,6 +448,7 @@ c.GenerateFeedback.preprocessors = [
 '''
 
 
+@in_language
 def write_course(course_dir: Path) -> list[Path]:
     """COURSE/nbgrader_config.py and COURSE/source/<assignment>/<assignment>.ipynb for every assignment."""
     course_dir = Path(course_dir)

@@ -41,6 +41,7 @@ class Student:
     functions: dict[str, list[float]]           # function -> [score, max_score]
     failed: list[str]                           # names of the tests not at full marks
     diagnoses: set[str]                         # misconception codes, once per student
+    lang: str = ""                              # the language its results were written in ("": not recorded)
 
 
 @dataclass
@@ -152,20 +153,24 @@ def parse_results(data, name: str) -> Student:
         tname = test["name"]
         score = _number(test.get("score"), f'the score of test "{tname}"')
         top = _number(test.get("max_score"), f'the max_score of test "{tname}"')
-        fn = tname.split(":", 1)[0].strip() if ":" in tname else "(other)"
+        extra = test.get("extra_data")
+        fn = extra.get("function") if isinstance(extra, dict) else None     # the grader's own record of it
+        if not isinstance(fn, str):     # results of an older grader: the name's prefix
+            fn = tname.split(":", 1)[0].strip() if ":" in tname else "(other)"
         acc = functions.setdefault(fn, [0.0, 0.0])
         acc[0] += score
         acc[1] += top
         if score < top:
             failed.append(tname)
-        extra = test.get("extra_data")
         codes = extra.get("diagnosis", []) if isinstance(extra, dict) else []
         if isinstance(codes, list):
             diagnoses.update(c for c in codes if isinstance(c, str))
     total = data.get("score")
     score = _number(total, '"score"') if total is not None else sum(a[0] for a in functions.values())
+    stamp = data.get("extra_data")
+    lang = stamp.get("lang") if isinstance(stamp, dict) else None
     return Student(name, round(score, 4), round(sum(a[1] for a in functions.values()), 4),
-                   functions, failed, diagnoses)
+                   functions, failed, diagnoses, lang if isinstance(lang, str) else "")
 
 
 def load_class(root: Path, assignment=None) -> ClassSummary:
@@ -407,9 +412,26 @@ def render_markdown(summary: ClassSummary, title: str = "Class report") -> str:
     return "\n".join(lines)
 
 
-def write_report(results_dir: Path, output: Path, fmt: str = "html", assignment=None) -> ClassSummary:
-    """Read RESULTS_DIR, write the report to OUTPUT; returns the summary (for the command's message)."""
+def results_language(summary: ClassSummary) -> str | None:
+    """The language most of the results were written in (a known one), or None."""
+    from autograder.i18n import LANGUAGES
+
+    counts = Counter(s.lang for s in summary.students if s.lang in LANGUAGES)
+    return min(counts, key=lambda k: (-counts[k], k)) if counts else None
+
+
+def write_report(results_dir: Path, output: Path, fmt: str = "html", assignment=None, lang: str | None = None,
+                 fallback: str | None = None) -> ClassSummary:
+    """Read RESULTS_DIR, write the report to OUTPUT; returns the summary (for the command's message).
+    In LANG; when None, in the language of the results, else FALLBACK, else the current language."""
+    from autograder.i18n import language
+
     summary = load_class(Path(results_dir), assignment)
+    with language(lang or results_language(summary) or fallback):
+        return _write_report(summary, results_dir, output, fmt)
+
+
+def _write_report(summary: ClassSummary, results_dir: Path, output: Path, fmt: str) -> ClassSummary:
     title = f"Class report: {Path(results_dir).resolve().name}"
     text = render_markdown(summary, title) if fmt == "md" else render_html(summary, title)
     output = Path(output)

@@ -166,7 +166,8 @@ def test_zip_holds_the_grader_and_reference_and_nothing_else(default_zip):
         for name in names:
             if name.endswith(".py"):
                 ast.parse(zf.read(name), filename=name)
-    package = {p.relative_to(ROOT).as_posix() for p in (ROOT / "autograder").rglob("*.py")
+    package = {p.relative_to(ROOT).as_posix() for p in [*(ROOT / "autograder").rglob("*.py"),
+                                                         *(ROOT / "autograder").rglob("*.po")]
                if "__pycache__" not in p.parts}
     assert package <= names, f"grader files missing from the zip: {sorted(package - names)}"
     assert {f"reference/rnn_bptt/solution/{f}" for f in STUDENT_FILES} <= names
