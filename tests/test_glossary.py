@@ -34,7 +34,7 @@ def prose(text: str) -> str:
 
 
 def english_pattern(term: str) -> re.Pattern:
-    words = r"\s+".join(re.escape(w) for w in term.split())
+    words = r"[\s-]+".join(re.escape(w) for w in term.split())
     return re.compile(rf"\b{words}(s|es)?\b", re.IGNORECASE)
 
 
