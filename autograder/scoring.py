@@ -51,7 +51,7 @@ def call_problem(check: Check, result: CallResult, assignment: Assignment | None
         return Verdict(False, _("{function} did not finish: it {detail}, and was stopped. Look for an "
                               "infinite loop (a while loop whose condition never changes, a recursion without "
                               "a base case) or work that grows much faster than the input.").format(
-                                  function=fn.name, detail=_(result.detail)))
+                                  function=fn.name, detail=result.detail))
     if result.status == "crashed":
         hint = (_("Do not call os._exit() or start processes, and keep memory modest")
                 + (_(" (a crash like this also comes from very deep recursion after sys.setrecursionlimit)")

@@ -115,7 +115,8 @@ def all_of(*judges: Judge) -> Judge:
 
 def warning_free(case: Case, result: CallResult) -> Verdict:
     if result.warnings:
-        return Verdict(False, f"the call raised a warning under NumPy's default error state: {result.warnings[0]}")
+        return Verdict(False, _("the call raised a warning under NumPy's default error state: {warning}").format(
+            warning=result.warnings[0]))
     return PASS
 
 

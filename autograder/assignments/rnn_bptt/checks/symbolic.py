@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from autograder import i18n
 from autograder.checks import PASS, CallResult, Case, Check, Verdict
 from autograder.judge import compare, tolerance
 
@@ -20,18 +21,18 @@ from .. import derived
 
 MAX_ENTRIES_NAMED = 3
 
-SIGMOID_FORM = ("sigma'(x) = sigma(x) (1 - sigma(x)), which sympy derives from sigma(x) = 1 / (1 + e^-x): "
-                "d sigma / dx = e^-x / (1 + e^-x)^2")
-TANH_FORM = ("tanh'(x) = 1 - tanh(x)^2, which sympy derives from tanh(x) = (e^x - e^-x) / (e^x + e^-x): "
-             "d tanh / dx = 4 / (e^x + e^-x)^2")
+SIGMOID_FORM = i18n.N_("sigma'(x) = sigma(x) (1 - sigma(x)), which sympy derives from sigma(x) = 1 / (1 + e^-x): "
+                       "d sigma / dx = e^-x / (1 + e^-x)^2")
+TANH_FORM = i18n.N_("tanh'(x) = 1 - tanh(x)^2, which sympy derives from tanh(x) = (e^x - e^-x) / (e^x + e^-x): "
+                    "d tanh / dx = 4 / (e^x + e^-x)^2")
 JACOBIAN_FORM = {
     "tanh": f"J = diag(1 - h_t^2) W_hh^T, i.e. J[i, j] = d h_t[i] / d h_{{t-1}}[j] = {derived.JACOBIAN_ENTRY['tanh']}",
     "sigmoid": ("J = diag(h_t (1 - h_t)) W_hh^T, i.e. J[i, j] = d h_t[i] / d h_{t-1}[j] = "
                 f"{derived.JACOBIAN_ENTRY['sigmoid']}"),
 }
-BPTT_FORM = ("the gradients sympy obtains by differentiating L = sum(dh * h) + sum(dy * y) through the unrolled "
-             "RNN h_t = tanh(x_t W_xh + h_{t-1} W_hh + b_h), y_t = h_t W_hy + b_y, with respect to every "
-             "parameter, x and h0 (sums over the batch and over time)")
+BPTT_FORM = i18n.N_("the gradients sympy obtains by differentiating L = sum(dh * h) + sum(dy * y) through the "
+                    "unrolled RNN h_t = tanh(x_t W_xh + h_{t-1} W_hh + b_h), y_t = h_t W_hy + b_y, with respect to "
+                    "every parameter, x and h0 (sums over the batch and over time)")
 
 GRADIENTS = {"dx": "dx", "dh0": "dh0", "W_xh": "grads['W_xh']", "W_hh": "grads['W_hh']", "b_h": "grads['b_h']",
              "W_hy": "grads['W_hy']", "b_y": "grads['b_y']"}          # derived key -> the worker's output path
@@ -42,9 +43,9 @@ GRADIENT_NAMES = {"dx": "dx", "dh0": "dh0", **{k: f"d{k}" for k in GRADIENTS if 
 def size_of_difference(rel: float, name: str) -> str:
     """The decade of the largest difference relative to the largest entry (0.0042 -> about 1e-3), never a value."""
     if rel >= 1:
-        return f"the largest difference is as large as the largest entry of {name}, or larger"
-    return (f"the largest difference is about 1e{int(np.floor(np.log10(max(rel, 1e-300))))} times the largest "
-            f"entry of {name}")
+        return i18n._("the largest difference is as large as the largest entry of {name}, or larger").format(name=name)
+    return i18n._("the largest difference is about {decade} times the largest entry of {name}").format(
+        decade=f"1e{int(np.floor(np.log10(max(rel, 1e-300))))}", name=name)
 
 
 def _entries(bad: np.ndarray) -> str:
@@ -53,7 +54,8 @@ def _entries(bad: np.ndarray) -> str:
         return ""
     where = [f"[{', '.join(str(int(i)) for i in idx)}]" for idx in np.argwhere(bad)[:MAX_ENTRIES_NAMED]]
     more = int(bad.sum()) - len(where)
-    return " (at " + ", ".join(where) + (f" and {more} more" if more else "") + ")"
+    return i18n._(" (at {where})").format(where=", ".join(where) + (i18n._(" and {more} more").format(more=more)
+                                                                      if more else ""))
 
 
 def difference(leaf: dict | None, expected: np.ndarray, name: str) -> str | None:
@@ -67,14 +69,16 @@ def difference(leaf: dict | None, expected: np.ndarray, name: str) -> str | None
         return None
     scale = max(float(np.abs(expected).max()), 1e-12)
     rel = float(np.abs(got - expected).max()) / scale
-    return f"{name} differs in {int(bad.sum())} of {bad.size} entries{_entries(bad)}: {size_of_difference(rel, name)}"
+    return i18n._("{name} differs in {bad} of {size} entries{where}: {how}").format(
+        name=name, bad=int(bad.sum()), size=bad.size, where=_entries(bad), how=size_of_difference(rel, name))
 
 
 def _verdict(problems: list[str], form: str) -> Verdict:
     if not problems:
         return PASS
-    return Verdict(False, "Your answer differs from the sympy derivation:\n" + "".join(f"- {p}.\n" for p in problems)
-                   + f"The derivation: {form}.")
+    return Verdict(False, i18n._("Your answer differs from the sympy derivation:") + "\n"
+                   + "".join(f"- {p}.\n" for p in problems)
+                   + i18n._("The derivation: {form}.").format(form=i18n._(form)))
 
 
 # ---- judges ---------------------------------------------------------------------------------
