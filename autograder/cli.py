@@ -5,7 +5,10 @@ import argparse
 import sys
 from pathlib import Path
 
+from autograder.i18n import _, in_language_of, ngettext
 
+
+@in_language_of     # args.lang
 def cmd_grade(args: argparse.Namespace) -> int:
     from autograder.report import terminal_summary
     from autograder.safe_grade import grade_and_save
@@ -20,10 +23,11 @@ def cmd_grade(args: argparse.Namespace) -> int:
         return 2
     if not args.quiet:
         print(terminal_summary(graded.report, str(args.submission), verbose=args.verbose))
-        print(f"results written to {args.results}")
+        print(_("results written to {path}").format(path=args.results))
     return 0
 
 
+@in_language_of
 def cmd_batch(args: argparse.Namespace) -> int:
     from autograder.batch import BatchError, run_batch
     from autograder.secret import load_secret
@@ -36,32 +40,34 @@ def cmd_batch(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("\ninterrupted before grading started; nothing was written", file=sys.stderr)
+        print("\n" + _("interrupted before grading started; nothing was written"), file=sys.stderr)
         return 130
     if result.interrupted:
-        print(f"\ninterrupted: {result.graded} submissions graded in this run; run the same command again to "
-              "grade the rest (finished ones are kept)")
+        print("\n" + _("interrupted: {n} submissions graded in this run; run the same command again to "
+                       "grade the rest (finished ones are kept)").format(n=result.graded))
         return 130
     rows = [r for r in result.rows if r.data is not None]
     if args.verbose:
         for r in rows:
             failed = [t for t in r.data["tests"] if t["score"] < t["max_score"]]
-            print(f"{r.submission.id}: " + ("every test passed" if not failed else f"{len(failed)} tests failed"))
+            print(f"{r.submission.id}: " + (_("every test passed") if not failed else ngettext(
+                "{n} test failed", "{n} tests failed", len(failed)).format(n=len(failed))))
             for t in failed:
                 print(f"  - {t['name']} ({t['score']:g}/{t['max_score']:g})")
                 print("\n".join("      " + line for line in t["output"].splitlines()))
     if rows:
         width = max(len(r.submission.id) for r in rows)
-        print("Scores:")
+        print(_("Scores:"))
         for r in rows:
             total = sum(t["max_score"] for t in r.data["tests"])
             print(f"  {r.submission.id:<{width}}  {r.data['score']:>7g} / {total:g}" + (f"   ({r.problem})" if r.problem
                                                                                        else ""))
     for problem in result.problems:
         print(f"note: {problem}", file=sys.stderr)
-    print(f"\n{len(result.rows)} submissions: {result.graded} graded now, {result.skipped} already up to date, "
-          f"{result.failures} failures. Results in {out}/<id>/results.json; grades in {out / 'grades.csv'}; "
-          f"class report in {out / 'report.html'}")
+    print("\n" + _("{n} submissions: {graded} graded now, {skipped} already up to date, "
+                   "{failures} failures. Results in {results}; grades in {grades}; class report in {report}").format(
+        n=len(result.rows), graded=result.graded, skipped=result.skipped, failures=result.failures,
+        results=f"{out}/<id>/results.json", grades=out / "grades.csv", report=out / "report.html"))
     return 1 if result.failures else 0
 
 
@@ -92,6 +98,7 @@ def cmd_misconceptions(args: argparse.Namespace) -> int:
     return 0
 
 
+@in_language_of
 def cmd_report(args: argparse.Namespace) -> int:
     from autograder.escape import terminal_text
     from autograder.report_class import write_report
@@ -106,7 +113,8 @@ def cmd_report(args: argparse.Namespace) -> int:
         return 2
     for s in summary.skipped:
         print(terminal_text(f"skipped {s.path}: {s.reason}"), file=sys.stderr)
-    print(f"{output}: class report of {summary.size} submissions ({len(summary.skipped)} skipped)")
+    print(_("{output}: class report of {n} submissions ({skipped} skipped)").format(
+        output=output, n=summary.size, skipped=len(summary.skipped)))
     return 0
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from autograder import worker_text
 from autograder.i18n import N_, _, ngettext
 
 RTOL = 1e-5
@@ -57,7 +58,7 @@ def compare(leaf: dict | None, expected: np.ndarray, name: str, visible: bool = 
     if leaf is None:
         return Verdict(False, _("{name} is missing from the answer").format(name=name))
     if "problem" in leaf:
-        return Verdict(False, f"{name}: {leaf['problem']}")
+        return Verdict(False, f"{name}: {worker_text.translate(leaf['problem'])}")
     got = leaf.get("array")
     if not isinstance(got, np.ndarray):
         return Verdict(False, _("{name}: expected numbers, got {kind}").format(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from autograder import cases as C
-from autograder import i18n
+from autograder import i18n, worker_text
 from autograder.checks import CallResult, Case, Check, Probe, Verdict, example_check, inputs_check, matches
 from autograder.judge import PASS, compare
 
@@ -180,7 +180,7 @@ def regime_right(case: Case, result: CallResult) -> Verdict:
     expected = ref().classify_gradient_regime(*case.args, **case.kwargs)
     leaf = result.leaf("output") or {}
     if "problem" in leaf:
-        return Verdict(False, leaf["problem"])
+        return Verdict(False, worker_text.translate(leaf["problem"]))
     got = leaf.get("str")
     if got not in ("vanishing", "may_explode"):
         return Verdict(False, i18n._("the answer is neither 'vanishing' nor 'may_explode' (the only two answers)"))
