@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from autograder.assignment import load
 from autograder.grade import grade_submission
 from autograder.results import to_gradescope
 from autograder.secret import CourseSecret
