@@ -90,8 +90,8 @@ def autograder_score(function, points):
                     f.write(source)
             results = os.path.join(tmp, "results.json")
             run = subprocess.run([sys.executable, "-m", "autograder", "grade", submission, "--results", results,
-                                  "--quiet", "--assignment", _ASSIGNMENT, "--lang", _LANG],
-                                 capture_output=True, text=True)
+                                  "--quiet", "--assignment", _ASSIGNMENT]
+                                 + (["--lang", _LANG] if _LANG != "en" else []), capture_output=True, text=True)
             if not os.path.exists(results):
                 raise RuntimeError("`python -m autograder grade` did not run in this environment (install the "
                                    "grader where nbgrader runs: pip install -e /path/to/the/grader):\\n"
@@ -102,7 +102,8 @@ def autograder_score(function, points):
                 raise RuntimeError("the grader itself failed (not your code; tell your instructor):\\n"
                                    + run.stderr[-2000:])
             _GRADED[key] = graded
-    tests = [t for t in _GRADED[key]["tests"] if (t.get("extra_data") or {}).get("function") == function]
+    tests = [t for t in _GRADED[key]["tests"]      # by the function the grader records (an older one: the name)
+             if (t.get("extra_data") or {}).get("function", t["name"].split(": ", 1)[0]) == function]
     full = round(sum(t["max_score"] for t in tests), 4)
     if full != points:
         raise RuntimeError(f"the grader gives {function} {full} points but this cell is worth {points}: "

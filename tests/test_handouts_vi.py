@@ -52,7 +52,7 @@ def test_the_comparison_notices_a_changed_formula_and_a_changed_point():
 def test_the_vietnamese_handouts_use_the_glossary_terms(name):
     """Each term of docs/glossary.md whose English word the English handout uses (in prose) appears in
     the Vietnamese handout in the glossary's Vietnamese."""
-    from tests.test_glossary import english_pattern, enforced, prose
+    from tests.test_glossary import enforced, english_pattern, prose
 
     folder = ROOT / "assignments" / name
     en = prose((folder / "handout.md").read_text(encoding="utf-8"))

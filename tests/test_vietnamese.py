@@ -16,7 +16,7 @@ from babel.messages.pofile import read_po
 from autograder.grade import grade_submission
 from autograder.results import to_gradescope
 from autograder.secret import CourseSecret
-from tools.catalogues import po_path, problems, template
+from tools.catalogues import every_catalogue, po_path, problems, selfchecks, template
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = {"rnn_bptt": ROOT / "reference" / "rnn_bptt" / "samples" / "buggy",
@@ -33,10 +33,24 @@ def placeholders(text: str) -> Counter:
 def test_every_message_has_a_vietnamese_translation_neither_empty_nor_fuzzy():
     missing = problems("vi", template())
     assert not missing, "\n".join(missing[:20])
+    catalogues = every_catalogue("vi")
+    assert len(catalogues) >= 2 and [p.name for p in selfchecks()] == ["test_selfcheck.py"] * len(catalogues[1:])
+    for path, tmpl in catalogues[1:]:
+        missing = problems("vi", tmpl, path)
+        assert len(tmpl) > 40 and not missing, (path, missing[:5])
 
 
-def test_translations_keep_the_placeholders_and_formulas_of_the_english():
-    with open(po_path("vi"), "rb") as f:
+@pytest.mark.parametrize("which", ["grader", "self-checks"])
+def test_translations_keep_the_placeholders_and_formulas_of_the_english(which):
+    paths = [po_path("vi")] if which == "grader" else [path for path, _t in every_catalogue("vi")[1:]]
+    checked = 0
+    for path in paths:
+        checked += check_placeholders(path)
+    assert checked > (400 if which == "grader" else 40)
+
+
+def check_placeholders(path: Path) -> int:
+    with open(path, "rb") as f:
         catalog = read_po(f, locale="vi")
     checked = 0
     for msg in catalog:
@@ -53,7 +67,7 @@ def test_translations_keep_the_placeholders_and_formulas_of_the_english():
             for token in re.findall(r"`[^`]*`|\w+\.py\b|\w+_\w+", ids[-1]):   # code, file names, identifiers
                 assert token in s, (token, msg.id, s)
         checked += 1
-    assert checked > 400
+    return checked
 
 
 def test_plural_forms_are_the_catalogues():
@@ -207,3 +221,24 @@ def test_the_nbgrader_course_in_vietnamese_round_trips(tmp_path):
     page = visible_text((course / "feedback" / "buggy_sample" / ASSIGNMENT / f"{ASSIGNMENT}.html")
                         .read_text(encoding="utf-8"))
     assert "Lỗi có thể mắc:" in page and "Likely mistake:" not in page
+
+
+def test_the_self_check_speaks_vietnamese_when_asked_and_english_otherwise(tmp_path):
+    """The self-check runs without the grader installed: its own reader of test_selfcheck.vi.po."""
+    import shutil
+
+    for path in [*SAMPLES["rnn_bptt"].glob("*.py"), ROOT / "assignments" / "rnn_bptt" / "test_selfcheck.py",
+                 ROOT / "assignments" / "rnn_bptt" / "test_selfcheck.vi.po"]:
+        shutil.copy(path, tmp_path / path.name)
+    runs = {}
+    for lang in ("en", "vi"):
+        env = {k: v for k, v in os.environ.items() if k not in ("LANG", "LC_ALL", "SELFCHECK_LANG", "PYTHONPATH")}
+        env.update({"LANG": "C.UTF-8", **({"SELFCHECK_LANG": "vi"} if lang == "vi" else {})})
+        runs[lang] = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                                     "test_selfcheck.py"], cwd=tmp_path, env=env, capture_output=True, text=True,
+                                    timeout=300).stdout
+    summary = {lang: out.strip().splitlines()[-1].split(" in ")[0] for lang, out in runs.items()}
+    assert summary["en"] == summary["vi"] and "failed" in summary["en"], summary
+    said = "Failed: sigmoid([-1000.0, -800.0, 800.0, 1000.0]) "      # the message itself, not the quoted source
+    assert said + "phát ra một cảnh báo" in runs["vi"] and said + "raised a warning" not in runs["vi"]
+    assert said + "raised a warning" in runs["en"] and "phát ra" not in runs["en"]

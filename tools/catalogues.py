@@ -8,6 +8,9 @@ Two sources, both with Babel:
   Python extractor);
 - the registry (checks are data): every built-in assignment's check titles and misconception
   sentences, as students read them (their msgid is the text the registry holds).
+The students' self-checks (assignments/<name>/test_selfcheck.py, which run without the package)
+have catalogues of their own beside them, assignments/<name>/test_selfcheck.<lang>.po, extracted
+from their _("...") calls and read by the self-check itself with the standard library.
 A catalogue is updated with Babel's Catalog.update (no fuzzy matching: a changed English message
 gets an empty translation, and --check fails until someone translates it). See docs/translating.md.
 """
@@ -67,15 +70,40 @@ def po_path(lang: str) -> Path:
     return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
+def selfchecks() -> list[Path]:
+    """The self-checks that mark their messages (a _("...") call), by path."""
+    return [p for p in sorted((ROOT / "assignments").glob("*/test_selfcheck.py"))
+            if '_("' in p.read_text(encoding="utf-8")]
+
+
+def selfcheck_po(selfcheck: Path, lang: str) -> Path:
+    return selfcheck.with_name(f"test_selfcheck.{lang}.po")
+
+
+def selfcheck_template(selfcheck: Path) -> Catalog:
+    from babel.messages.extract import extract_from_file
+
+    cat = Catalog(domain="selfcheck", project="rnn-autograder", version="0.1.0", charset="utf-8", fuzzy=False,
+                  creation_date=FIXED_DATE)
+    for lineno, message, comments, _context in extract_from_file("python", str(selfcheck), keywords={"_": None}):
+        cat.add(message, locations=[(selfcheck.relative_to(ROOT).as_posix(), lineno)], auto_comments=comments)
+    return cat
+
+
+def every_catalogue(lang: str) -> list[tuple[Path, Catalog]]:
+    """(the .po file of LANG, the template it translates): the grader's, then each self-check's."""
+    return [(po_path(lang), template())] + [(selfcheck_po(p, lang), selfcheck_template(p)) for p in selfchecks()]
+
+
 def write(path: Path, catalog: Catalog) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "wb") as f:
         write_po(f, catalog, width=100, sort_output=False, omit_header=False, include_lineno=False)
 
 
-def problems(lang: str, tmpl: Catalog) -> list[str]:
-    """What a catalogue lacks: messages of the template with no translation, or fuzzy."""
-    with open(po_path(lang), "rb") as f:
+def problems(lang: str, tmpl: Catalog, path: Path | None = None) -> list[str]:
+    """What a catalogue (default: the grader's) lacks: messages of the template with no translation, or fuzzy."""
+    with open(path or po_path(lang), "rb") as f:
         cat = read_po(f, locale=lang)
     out = []
     for msg in tmpl:
@@ -91,15 +119,12 @@ def problems(lang: str, tmpl: Catalog) -> list[str]:
 
 
 def main(argv: list[str]) -> int:
-    tmpl = template()
     if "--check" in argv:
-        found = [p for lang in LANGUAGES if lang != DEFAULT for p in problems(lang, tmpl)]
+        found = [f"{path.relative_to(ROOT)}: {p}" for lang in LANGUAGES if lang != DEFAULT
+                 for path, tmpl in every_catalogue(lang) for p in problems(lang, tmpl, path)]
         print("\n".join(found) or "every catalogue is complete")
         return 1 if found else 0
-    for lang in LANGUAGES:
-        if lang == DEFAULT:
-            continue
-        path = po_path(lang)
+    for lang, (path, tmpl) in [(code, c) for code in LANGUAGES if code != DEFAULT for c in every_catalogue(code)]:
         if path.exists():
             with open(path, "rb") as f:
                 cat = read_po(f, locale=lang)

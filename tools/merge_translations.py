@@ -1,7 +1,7 @@
 """Fill a catalogue's empty entries from a file of translations (a Python file defining T: msgid ->
 msgstr, a plural msgid as a (singular, plural) tuple -> a tuple of forms). A translator's aid:
 
-    python tools/merge_translations.py vi path/to/translations.py
+    python tools/merge_translations.py vi path/to/translations.py [--po path/to/catalogue.po]
 
 Entries already translated in the .po are kept unless --overwrite; unknown msgids are listed.
 """
@@ -20,7 +20,7 @@ from tools.catalogues import po_path, write  # noqa: E402
 def main(argv: list[str]) -> int:
     lang, source = argv[0], argv[1]
     table = runpy.run_path(source)["T"]
-    path = po_path(lang)
+    path = Path(argv[argv.index("--po") + 1]) if "--po" in argv else po_path(lang)
     with open(path, "rb") as f:
         cat = read_po(f, locale=lang)
     unknown, filled = [], 0
