@@ -74,7 +74,7 @@ class Run:
     def by_function(self) -> dict[str, tuple[float, float]]:
         out = {f.name: [0.0, 0.0] for f in FUNCTIONS}
         for t in self.results["tests"]:
-            row = out[t["name"].split(":", 1)[0]]
+            row = out[t["extra_data"]["function"]]
             row[0] += t["score"]
             row[1] += t["max_score"]
         return {k: (round(a, 4), round(b, 4)) for k, (a, b) in out.items()}
