@@ -1,7 +1,9 @@
 """The language of everything a person reads: gettext message catalogues, English as the source.
 
-Catalogues: autograder/locale/<lang>/LC_MESSAGES/autograder.po (in the repository and in the
-package; extracted with Babel, see docs/translating.md). They are read at run time: Babel's
+Catalogues: the engine's, autograder/locale/<lang>/LC_MESSAGES/autograder.po, and each built-in
+assignment's, autograder/assignments/<name>/locale/<lang>/LC_MESSAGES/<name>.po (its check titles,
+case labels, misconception sentences: the engine names no assignment's function), in the repository
+and in the package; extracted with Babel (tools/catalogues.py). They are read at run time: Babel's
 read_po parses the .po file, its compiled form is built in memory once per process and wrapped
 in a stdlib gettext.GNUTranslations, so no compiled catalogue (.mo) is ever written or committed.
 Empty and fuzzy entries are left out (the English text is shown instead).
@@ -88,21 +90,34 @@ def choose(flag: str | None = None) -> str:
     return from_config() or DEFAULT
 
 
-@functools.cache
-def translations(lang: str) -> gettext.NullTranslations:
-    """The catalogue of LANG, read from its .po file (English: the source text itself)."""
-    check(lang)
-    if lang == DEFAULT:
-        return gettext.NullTranslations()
+def catalogue_paths(lang: str) -> list[Path]:
+    """The .po files of LANG: the engine's, then every built-in assignment's that exists."""
+    return [LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po",
+            *sorted(LOCALE_DIR.parent.glob(f"assignments/*/locale/{lang}/LC_MESSAGES/*.po"))]
+
+
+def _read(path: Path, lang: str) -> gettext.GNUTranslations:
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 
-    with open(LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po", "rb") as f:
-        catalog = read_po(f, locale=lang, domain=DOMAIN)
+    with open(path, "rb") as f:
+        catalog = read_po(f, locale=lang)
     buf = io.BytesIO()
     write_mo(buf, catalog, use_fuzzy=False)
     buf.seek(0)
     return gettext.GNUTranslations(buf)
+
+
+@functools.cache
+def translations(lang: str) -> gettext.NullTranslations:
+    """The catalogues of LANG, read from their .po files and chained (English: the source text itself)."""
+    check(lang)
+    if lang == DEFAULT:
+        return gettext.NullTranslations()
+    first, *rest = [_read(path, lang) for path in catalogue_paths(lang) if path.is_file()]
+    for more in rest:
+        first.add_fallback(more)
+    return first
 
 
 def current() -> str:

@@ -1,7 +1,7 @@
 """The worker's fixed descriptions of a malformed answer, in the active language.
 
 The sandboxed worker (sandbox/worker.py) describes an answer it cannot read in fixed English
-sentences ("rnn_forward should return a tuple of 2 items (h, y); it returned a value of type int");
+sentences ("f should return a tuple of 2 items (h, y); it returned a value of type int");
 on hidden cases redact.safe_problem keeps only that fixed wording. Here, on the trusted side, such a
 sentence is matched against the worker's patterns and written again from the catalogue (i18n); a
 sentence that matches none is returned as it is. Only names the patterns allow (identifiers, type

@@ -8,7 +8,8 @@ from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parents[1]
 GLOSSARY = ROOT / "docs" / "glossary.md"
-CATALOGUE = ROOT / "autograder" / "locale" / "vi" / "LC_MESSAGES" / "autograder.po"
+CATALOGUES = [ROOT / "autograder" / "locale" / "vi" / "LC_MESSAGES" / "autograder.po",
+              *sorted((ROOT / "autograder" / "assignments").glob("*/locale/vi/LC_MESSAGES/*.po"))]
 
 
 def glossary() -> list[tuple[str, str, str]]:
@@ -39,7 +40,13 @@ def english_pattern(term: str) -> re.Pattern:
 
 
 def translated_messages():
-    with open(CATALOGUE, "rb") as f:
+    assert len(CATALOGUES) >= 3, CATALOGUES        # the engine's and each assignment's
+    for path in CATALOGUES:
+        yield from _messages(path)
+
+
+def _messages(path: Path):
+    with open(path, "rb") as f:
         catalog = read_po(f, locale="vi")
     for msg in catalog:
         if not msg.id:

@@ -33,26 +33,31 @@ FIXED_DATE = datetime.datetime(2026, 12, 7, tzinfo=datetime.timezone.utc)
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
 
 
-def registry_messages():
-    """(message, where) for every check title and misconception sentence of the built-in assignments."""
-    from autograder.assignment import builtin_names, load
+def registry_messages(name: str):
+    """(message, where) for every check title and misconception sentence of the built-in assignment NAME."""
+    from autograder.assignment import load
 
-    for name in builtin_names():
-        a = load(name)
-        for check in [*a.graded_checks(), *a.example_checks()]:
-            yield check.title, f"registry:{name}:check:{check.id}"
-        for entry in a.misconceptions:
-            yield entry.sentence, f"registry:{name}:misconception:{entry.function}:{entry.code}"
+    a = load(name)
+    for check in [*a.graded_checks(), *a.example_checks()]:
+        yield check.title, f"registry:{name}:check:{check.id}"
+    for entry in a.misconceptions:
+        yield entry.sentence, f"registry:{name}:misconception:{entry.function}:{entry.code}"
 
 
-def template() -> Catalog:
-    cat = Catalog(domain=DOMAIN, project="rnn-autograder", version="0.1.0", charset="utf-8", fuzzy=False,
-                  creation_date=FIXED_DATE)
+def template(assignment: str | None = None) -> Catalog:
+    """The engine's messages (its code outside autograder/assignments/<name>/), or (ASSIGNMENT) those
+    of one built-in assignment: its folder's code and its registry (check titles, misconceptions)."""
+    cat = Catalog(domain=assignment or DOMAIN, project="rnn-autograder", version="0.1.0", charset="utf-8",
+                  fuzzy=False, creation_date=FIXED_DATE)
+    folder = ROOT / "autograder" / "assignments" / assignment if assignment else ROOT / "autograder"
     for filename, lineno, message, comments, _context in extract_from_dir(
-            str(ROOT / "autograder"), method_map=[("**.py", "python")], keywords=KEYWORDS,
+            str(folder), method_map=[("**.py", "python")], keywords=KEYWORDS,
             comment_tags=("TRANSLATORS:",), strip_comment_tags=True):
-        cat.add(message, locations=[(f"autograder/{filename}", lineno)], auto_comments=comments)
-    for message, where in registry_messages():
+        if assignment is None and Path(filename).parts[:1] == ("assignments",) and len(Path(filename).parts) > 2:
+            continue                           # an assignment's own code: its catalogue
+        cat.add(message, locations=[((folder / filename).relative_to(ROOT).as_posix(), lineno)],
+                auto_comments=comments)
+    for message, where in (registry_messages(assignment) if assignment else []):
         existing = cat.get(message)
         if existing is not None:
             existing.locations.append((where, 0))
@@ -66,8 +71,17 @@ HEADER = ("# Vietnamese messages of the rnn-autograder (students' feedback, repo
 TRANSLATOR = "rnn-autograder maintainers (review by a native-speaking instructor welcome)"
 
 
-def po_path(lang: str) -> Path:
+def po_path(lang: str, assignment: str | None = None) -> Path:
+    """The engine's catalogue, or (ASSIGNMENT) a built-in assignment's (i18n.catalogue_paths)."""
+    if assignment:
+        return ROOT / "autograder" / "assignments" / assignment / "locale" / lang / "LC_MESSAGES" / f"{assignment}.po"
     return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def assignments() -> list[str]:
+    from autograder.assignment import builtin_names
+
+    return list(builtin_names())
 
 
 def selfchecks() -> list[Path]:
@@ -92,7 +106,8 @@ def selfcheck_template(selfcheck: Path) -> Catalog:
 
 def every_catalogue(lang: str) -> list[tuple[Path, Catalog]]:
     """(the .po file of LANG, the template it translates): the grader's, then each self-check's."""
-    return [(po_path(lang), template())] + [(selfcheck_po(p, lang), selfcheck_template(p)) for p in selfchecks()]
+    return ([(po_path(lang), template())] + [(po_path(lang, a), template(a)) for a in assignments()]
+            + [(selfcheck_po(p, lang), selfcheck_template(p)) for p in selfchecks()])
 
 
 def write(path: Path, catalog: Catalog) -> None:
