@@ -62,7 +62,7 @@ def compare(leaf: dict | None, expected: np.ndarray, name: str, visible: bool = 
     got = leaf.get("array")
     if not isinstance(got, np.ndarray):
         return Verdict(False, _("{name}: expected numbers, got {kind}").format(
-            name=name, kind=leaf.get("type") or _("something else")))
+            name=name, kind=worker_text.phrase(leaf.get("type")) or _("something else")))
     if got.shape != expected.shape:
         kind = _("a number") if expected.ndim == 0 else _("shape {shape}").format(shape=expected.shape)
         hint = ""

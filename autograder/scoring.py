@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from autograder import worker_text
 from autograder.assignment import Assignment, load
 from autograder.checks import CallResult, Case, Check
 from autograder.i18n import N_, _
@@ -103,6 +104,7 @@ def _place(raised: dict) -> str:
 def _what_raised(raised: dict) -> str:
     """'ValueError: bad shape at rnn.py line 12, in <function>:\n    code' (no empty ': ')."""
     kind, message = _text(raised.get("type") or _("an exception"), 120), _text(raised.get("message"))
+    kind = worker_text.phrase(kind)
     if raised.get("message_hidden"):
         return f"{kind}{_place(raised)}\n" + _("(On a hidden case the exception's message is not shown.)")
     if message == "<unprintable>":

@@ -29,7 +29,7 @@ def what_it_is(text: str) -> str:
             kind=m.group(1), n=m.group(2))
     m = re.fullmatch(r"a value of type (.+)", text, re.S)
     if m:
-        return i18n._("a value of type {kind}").format(kind=m.group(1))
+        return i18n._("a value of type {kind}").format(kind=phrase(m.group(1)))
     return i18n._(text)
 
 
@@ -53,6 +53,27 @@ def _got(rest: str) -> str:
         return i18n._("got an array of shape {shape}, far larger than any expected answer").format(shape=m.group(1))
     m = re.fullmatch(r"got (.*)", rest, re.S)
     return i18n._("got {what}").format(what=what_it_is(m.group(1))) if m else rest
+
+
+def phrase(text: str) -> str:
+    """redact.py's fixed phrases for what it will not show (an exception class of the submission's own,
+    a warning's message on a hidden case), in the active language; any other text as it is."""
+    if i18n.current() == i18n.DEFAULT or not isinstance(text, str) or not text:
+        return text
+    m = re.fullmatch(r"an exception of a class defined in your code \(a kind of (\w+)\)", text)
+    if m:
+        return i18n._("an exception of a class defined in your code (a kind of {base})").format(base=m.group(1))
+    m = re.fullmatch(r"(\w+) \(its message is not shown for hidden cases\)", text)
+    if m and m.group(1) != "a":
+        return i18n._("{category} (its message is not shown for hidden cases)").format(category=m.group(1))
+    if text in _PHRASES:
+        return i18n._(text)
+    return text
+
+
+_PHRASES = frozenset({i18n.N_("an exception of a class defined in your code"),
+                      i18n.N_("a warning (its message is not shown for hidden cases)"),
+                      i18n.N_("another type"), i18n.N_("an exception")})
 
 
 def translate(problem: str) -> str:

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from autograder import worker_text
 from autograder.cases import Draw
 from autograder.i18n import N_, _
 from autograder.judge import PASS, Verdict, compare
@@ -116,7 +117,7 @@ def all_of(*judges: Judge) -> Judge:
 def warning_free(case: Case, result: CallResult) -> Verdict:
     if result.warnings:
         return Verdict(False, _("the call raised a warning under NumPy's default error state: {warning}").format(
-            warning=result.warnings[0]))
+            warning=worker_text.phrase(result.warnings[0])))
     return PASS
 
 
