@@ -57,6 +57,7 @@ class Job:
     files: dict[str, bytes] | None = None   # remote: the upload's files by relative path ({name: bytes} for a file)
     is_file: bool = False
     assignment: str = "rnn_bptt"      # a built-in assignment's name, or an assignment folder's path
+    lang: str = "en"                  # the language of the feedback (autograder.i18n)
 
 
 @dataclass(frozen=True)
@@ -92,10 +93,11 @@ def grade_job(job: Job) -> Done:
     """Grade one submission in this (trusted) process; student code runs only in the sandbox it starts."""
     start = time.monotonic()
     if job.files is None:
-        graded = grade_safely(Path(job.upload), secret=job.secret, assignment=job.assignment)
+        graded = grade_safely(Path(job.upload), secret=job.secret, assignment=job.assignment, lang=job.lang)
     else:
         with tempfile.TemporaryDirectory(prefix="rnn-batch-job-") as tmp:
-            graded = grade_safely(unpack_files(job, Path(tmp)), secret=job.secret, assignment=job.assignment)
+            graded = grade_safely(unpack_files(job, Path(tmp)), secret=job.secret, assignment=job.assignment,
+                                   lang=job.lang)
     data = results_document(graded.report, job.grader_fingerprint, job.content_hash,
                             internal_error=graded.internal_error is not None)
     return Done(job.id, data, round(time.monotonic() - start, 3), graded.internal_error,
@@ -220,15 +222,19 @@ def up_to_date(path: Path, grader_fingerprint: str, content_hash: str) -> dict |
 def run_batch(inputs: Iterable[Path], out: Path, *, jobs: int | None = None, force: bool = False,
               assignment: str = "rnn_bptt", secret: CourseSecret | None = None, dask: str | None = None,
               progress: Progress | None = None, exports: Iterable[Path] = (),
-              courses: Iterable[Path] = (), similarity=None) -> BatchResult:
+              courses: Iterable[Path] = (), similarity=None, lang: str | None = None) -> BatchResult:
     """Grade every submission of EXPORTS (Gradescope exports, --export), COURSES (nbgrader
     courses, --nbgrader) and INPUTS (submissions and class folders) into OUT (see the module
-    docstring and batch_inputs). SIMILARITY: the similarity check's options
-    (autograder.similarity.run.Options; default ones when None), or False to skip it."""
+    docstring and batch_inputs), with feedback in LANG (default: autograder.i18n.current()).
+    SIMILARITY: the similarity check's options (autograder.similarity.run.Options; default ones
+    when None), or False to skip it."""
+    from autograder.i18n import current
+
+    lang = lang or current()
     out = Path(out)
     progress = progress or Progress()
     secret = secret or load_secret()
-    grader = fingerprint(secret.key, assignment)
+    grader = fingerprint(secret.key, assignment, lang)
     with tempfile.TemporaryDirectory(prefix="rnn-batch-inputs-") as scratch:
         from autograder.assignment import load
 
@@ -244,7 +250,7 @@ def run_batch(inputs: Iterable[Path], out: Path, *, jobs: int | None = None, for
             content = submission_hash(s.path)
             rows[s.id].data = None if force else up_to_date(out / s.id / "results.json", grader, content)
             if rows[s.id].data is None:
-                todo.append(Job(s.id, str(s.path), grader, content, secret, assignment=str(assignment)))
+                todo.append(Job(s.id, str(s.path), grader, content, secret, assignment=str(assignment), lang=lang))
         result = BatchResult(list(rows.values()), skipped=len(found.submissions) - len(todo),
                              problems=list(found.problems), warnings=list(found.warnings), inputs=list(found.inputs))
         if todo:
@@ -265,7 +271,7 @@ def run_batch(inputs: Iterable[Path], out: Path, *, jobs: int | None = None, for
         write_grades_csv(out / "grades.csv", result.rows, assignment)
         try:
             from autograder.report_class import write_report
-            write_report(out, out / "report.html", assignment=assignment)
+            write_report(out, out / "report.html", assignment=assignment, lang=lang)
         except (OSError, ValueError) as exc:
             result.problems.append(f"the class report could not be written: {exc}")
     return result

@@ -5,14 +5,17 @@ import argparse
 import sys
 from pathlib import Path
 
+from autograder.i18n import _, in_language_of, ngettext
 
+
+@in_language_of     # args.lang
 def cmd_grade(args: argparse.Namespace) -> int:
     from autograder.report import terminal_summary
     from autograder.safe_grade import grade_and_save
     from autograder.secret import load_secret
 
     graded, problem = grade_and_save(Path(args.submission), Path(args.results), secret=load_secret(args.secret_file),
-                                     assignment=args.assignment_obj)
+                                     assignment=args.assignment_obj, lang=args.lang)
     if graded.unavailable:
         print(f"error: {graded.unavailable}", file=sys.stderr)
     elif graded.internal_error:
@@ -26,10 +29,11 @@ def cmd_grade(args: argparse.Namespace) -> int:
         return 3
     if not args.quiet:
         print(terminal_summary(graded.report, str(args.submission), verbose=args.verbose))
-        print(f"results written to {args.results}")
+        print(_("results written to {path}").format(path=args.results))
     return 0
 
 
+@in_language_of
 def cmd_batch(args: argparse.Namespace) -> int:
     from autograder.batch import BatchError, run_batch
     from autograder.secret import load_secret
@@ -43,28 +47,29 @@ def cmd_batch(args: argparse.Namespace) -> int:
         result = run_batch(args.submissions, out, jobs=args.jobs, force=args.force, assignment=args.assignment,
                            dask=args.dask, secret=load_secret(args.secret_file), exports=args.export or (),
                            courses=args.nbgrader or (),
-                           similarity=False if args.no_similarity else similarity_options(args))
+                           similarity=False if args.no_similarity else similarity_options(args), lang=args.lang)
     except BatchError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("\ninterrupted before grading started; nothing was written", file=sys.stderr)
+        print("\n" + _("interrupted before grading started; nothing was written"), file=sys.stderr)
         return 130
     if result.interrupted:
-        print(f"\ninterrupted: {result.graded} submissions graded in this run; run the same command again to "
-              "grade the rest (finished ones are kept)")
+        print("\n" + _("interrupted: {n} submissions graded in this run; run the same command again to "
+                       "grade the rest (finished ones are kept)").format(n=result.graded))
         return 130
     rows = [r for r in result.rows if r.data is not None]
     if args.verbose:
         for r in rows:
             failed = [t for t in r.data["tests"] if t["score"] < t["max_score"]]
-            print(f"{r.submission.id}: " + ("every test passed" if not failed else f"{len(failed)} tests failed"))
+            print(f"{r.submission.id}: " + (_("every test passed") if not failed else ngettext(
+                "{n} test failed", "{n} tests failed", len(failed)).format(n=len(failed))))
             for t in failed:
                 print(f"  - {t['name']} ({t['score']:g}/{t['max_score']:g})")
                 print("\n".join("      " + line for line in t["output"].splitlines()))
     if rows:
         width = max(len(r.submission.id) for r in rows)
-        print("Scores:")
+        print(_("Scores:"))
         for r in rows:
             total = sum(t["max_score"] for t in r.data["tests"])
             print(f"  {r.submission.id:<{width}}  {r.data['score']:>7g} / {total:g}" + (f"   ({r.problem})" if r.problem
@@ -73,12 +78,13 @@ def cmd_batch(args: argparse.Namespace) -> int:
         print(f"warning: {warning}", file=sys.stderr)
     for problem in result.problems:
         print(f"note: {problem}", file=sys.stderr)
-    print("\nInputs:")
+    print("\n" + _("Inputs:"))
     for given in result.inputs:
         print(f"  {given.summary()}")
-    print(f"\n{len(result.rows)} submissions: {result.graded} graded now, {result.skipped} already up to date, "
-          f"{result.failures} failures. Results in {out}/<id>/results.json; grades in {out / 'grades.csv'}; "
-          f"class report in {out / 'report.html'}")
+    print("\n" + _("{n} submissions: {graded} graded now, {skipped} already up to date, "
+                   "{failures} failures. Results in {results}; grades in {grades}; class report in {report}").format(
+        n=len(result.rows), graded=result.graded, skipped=result.skipped, failures=result.failures,
+        results=f"{out}/<id>/results.json", grades=out / "grades.csv", report=out / "report.html"))
     return 1 if result.failures else 0
 
 
@@ -123,7 +129,8 @@ def cmd_gradescope_zip(args: argparse.Namespace) -> int:
     from autograder.gradescope.bundle import build_zip
     from autograder.gradescope.settings import Settings
 
-    names = build_zip(Path(args.output), Settings(args.test_visibility, args.results_visibility), args.secret_file,
+    names = build_zip(Path(args.output), Settings(args.test_visibility, args.results_visibility, lang=args.lang),
+                      args.secret_file,
                       args.assignment_obj)
     print(f"{args.output}: {len(names)} files; upload it as the autograder (steps: the README's Gradescope section)")
     return 0
@@ -131,6 +138,7 @@ def cmd_gradescope_zip(args: argparse.Namespace) -> int:
 
 def cmd_misconceptions(args: argparse.Namespace) -> int:
     from autograder.diagnosis.registry import catalogue
+    from autograder.i18n import _, language
 
     seen = set()
     entries = catalogue(args.assignment_obj)
@@ -138,11 +146,13 @@ def cmd_misconceptions(args: argparse.Namespace) -> int:
         if (entry.function, entry.code) in seen:
             continue
         seen.add((entry.function, entry.code))
-        print(f"{entry.function}: {entry.code}\n    {entry.sentence}\n")
+        with language(args.lang):
+            print(f"{entry.function}: {entry.code}\n    {_(entry.sentence)}\n")
     print(f"{len({c for _, c in seen})} codes, {len(entries)} models and detectors")
     return 0
 
 
+@in_language_of
 def cmd_report(args: argparse.Namespace) -> int:
     from autograder.escape import terminal_text
     from autograder.report_class import write_report
@@ -150,13 +160,15 @@ def cmd_report(args: argparse.Namespace) -> int:
     fmt = args.format or ("md" if args.output and args.output.endswith(".md") else "html")
     output = Path(args.output or f"report.{fmt}")
     try:
-        summary = write_report(Path(args.results_dir), output, fmt, args.assignment_obj)
+        summary = write_report(Path(args.results_dir), output, fmt, args.assignment_obj, lang=args.lang_flag,
+                               fallback=args.lang)
     except (FileNotFoundError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     for s in summary.skipped:
         print(terminal_text(f"skipped {s.path}: {s.reason}"), file=sys.stderr)
-    print(f"{output}: class report of {summary.size} submissions ({len(summary.skipped)} skipped)")
+    print(_("{output}: class report of {n} submissions ({skipped} skipped)").format(
+        output=output, n=summary.size, skipped=len(summary.skipped)))
     return 0
 
 
@@ -164,12 +176,12 @@ def cmd_notebook(args: argparse.Namespace) -> int:
     from autograder.notebook import write_course, write_notebook
 
     if args.course_dir:
-        for path in write_course(Path(args.course_dir)):
+        for path in write_course(Path(args.course_dir), lang=args.lang):
             print(path)
         print(f"an nbgrader course in {args.course_dir}: cd there and run `nbgrader generate_assignment rnn_bptt` "
               "(README: nbgrader)")
         return 0
-    path = write_notebook(Path(args.output), args.assignment_obj)
+    path = write_notebook(Path(args.output), args.assignment_obj, lang=args.lang)
     print(f"{path}: the nbgrader source notebook; put it in your course's source/ folder, and autograde it only "
           "with the nbgrader_config.py that `--course-dir` writes, which grades in the sandbox (README: Notebooks)")
     return 0
@@ -251,8 +263,14 @@ def build_parser() -> argparse.ArgumentParser:
     n.set_defaults(run=cmd_notebook)
     for command in (g, b, r, m, z, n, s):
         command.add_argument("--assignment", default="rnn_bptt", metavar="NAME|PATH", help=ASSIGNMENT_HELP)
+        command.add_argument("--lang", choices=LANGUAGES, default=None, help=LANG_HELP)
     return parser
 
+
+LANGUAGES = ("en", "vi")      # autograder.i18n.LANGUAGES (not imported: the parser stays light)
+LANG_HELP = ("the language of what students and instructors read: en or vi (default: $RNN_AUTOGRADER_LANG, "
+             "else `lang:` in the course configuration file ./rnn-autograder.yaml or "
+             "~/.config/rnn-autograder/config.yaml, else en; report: else the language of the results)")
 
 ASSIGNMENT_HELP = ("the assignment: a built-in one by name (default: rnn_bptt), or the path of a folder that "
                    "declares one (docs/adding-an-assignment.md); batch: also the folder name in nbgrader's "
@@ -261,13 +279,16 @@ ASSIGNMENT_HELP = ("the assignment: a built-in one by name (default: rnn_bptt), 
 
 def main(argv: list[str] | None = None) -> int:
     from autograder.assignment import AssignmentError, load
+    from autograder.i18n import LanguageError, choose
 
     args = build_parser().parse_args(argv)
     try:
+        args.lang_flag = args.lang
+        args.lang = choose(args.lang)
         args.assignment_obj = load(args.assignment)
-    except (AssignmentError, ImportError, SyntaxError) as exc:    # the instructor's declaration: say why
-        print(f"error: {exc}" if isinstance(exc, AssignmentError) else f"error: {type(exc).__name__}: {exc}",
-              file=sys.stderr)
+    except (AssignmentError, ImportError, SyntaxError, LanguageError) as exc:    # the instructor's declaration: say why
+        print(f"error: {exc}" if isinstance(exc, AssignmentError | LanguageError)
+              else f"error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 2
     try:
         return args.run(args)

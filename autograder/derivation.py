@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from autograder import i18n
 from autograder.judge import PASS, Verdict, compare, tolerance
 
 MAX_ENTRIES_NAMED = 3
@@ -17,9 +18,9 @@ MAX_ENTRIES_NAMED = 3
 def size_of_difference(rel: float, name: str) -> str:
     """The decade of the largest difference relative to the largest entry (0.0042 -> about 1e-3), never a value."""
     if rel >= 1:
-        return f"the largest difference is as large as the largest entry of {name}, or larger"
-    return (f"the largest difference is about 1e{int(np.floor(np.log10(max(rel, 1e-300))))} times the largest "
-            f"entry of {name}")
+        return i18n._("the largest difference is as large as the largest entry of {name}, or larger").format(name=name)
+    return i18n._("the largest difference is about {decade} times the largest entry of {name}").format(
+        decade=f"1e{int(np.floor(np.log10(max(rel, 1e-300))))}", name=name)
 
 
 def entries(bad: np.ndarray) -> str:
@@ -28,7 +29,8 @@ def entries(bad: np.ndarray) -> str:
         return ""
     where = [f"[{', '.join(str(int(i)) for i in idx)}]" for idx in np.argwhere(bad)[:MAX_ENTRIES_NAMED]]
     more = int(bad.sum()) - len(where)
-    return " (at " + ", ".join(where) + (f" and {more} more" if more else "") + ")"
+    return i18n._(" (at {where})").format(where=", ".join(where) + (i18n._(" and {more} more").format(more=more)
+                                                                      if more else ""))
 
 
 def difference(leaf: dict | None, expected: np.ndarray, name: str) -> str | None:
@@ -42,12 +44,14 @@ def difference(leaf: dict | None, expected: np.ndarray, name: str) -> str | None
         return None
     scale = max(float(np.abs(expected).max()), 1e-12)
     rel = float(np.abs(got - expected).max()) / scale
-    return f"{name} differs in {int(bad.sum())} of {bad.size} entries{entries(bad)}: {size_of_difference(rel, name)}"
+    return i18n._("{name} differs in {bad} of {size} entries{where}: {how}").format(
+        name=name, bad=int(bad.sum()), size=bad.size, where=entries(bad), how=size_of_difference(rel, name))
 
 
 def verdict(problems: list[str], form: str) -> Verdict:
     """PASS, or the problems as a list followed by the derivation's symbolic form."""
     if not problems:
         return PASS
-    return Verdict(False, "Your answer differs from the sympy derivation:\n" + "".join(f"- {p}.\n" for p in problems)
-                   + f"The derivation: {form}.")
+    return Verdict(False, i18n._("Your answer differs from the sympy derivation:") + "\n"
+                   + "".join(f"- {p}.\n" for p in problems)
+                   + i18n._("The derivation: {form}.").format(form=i18n._(form)))

@@ -3,7 +3,8 @@
 Two graders with the same fingerprint give every submission the same score and feedback. It
 covers the autograder package's source files (an assignment given by path: its folder's too), the
 assignment's name, reference solution files and points table,
-Hypothesis' version (it draws the cases) and, when given, the course secret (hashed: the secret
+Hypothesis' version (it draws the cases), the message catalogues and
+the language of the feedback and, when given, the course secret (hashed: the secret
 itself is never stored or printed, and the fingerprint does not reveal it). `batch` skips a
 submission already graded under the same fingerprint and content (submission_hash), and a Dask
 worker whose fingerprint differs from the client's is refused.
@@ -47,6 +48,7 @@ def _base(a: Assignment) -> str:
         folder = a.folder.resolve() if a.folder is not None else None
         parts = {
             "package": _files_digest(PACKAGE, "*.py"),
+            "catalogues": _files_digest(PACKAGE, "*.po"),
             "assignment": a.name,
             "folder": _files_digest(folder, "*.py") if folder and not folder.is_relative_to(PACKAGE) else "",
             "reference": _files_digest(a.reference.dir, "*.py") if a.reference is not None else "",
@@ -57,17 +59,21 @@ def _base(a: Assignment) -> str:
     return _BASES[id(a)]
 
 
-def fingerprint(secret: bytes | None = None, assignment: Assignment | str | None = None) -> str:
-    """sha256 hex of the grader and the assignment (see the module docstring) and the secret."""
+def fingerprint(secret: bytes | None = None, assignment: Assignment | str | None = None,
+                lang: str | None = None) -> str:
+    """sha256 hex of the grader and the assignment (see the module docstring), the secret and the
+    language of the feedback (default: autograder.i18n.current())."""
+    from autograder.i18n import current
+
     a = load(assignment)
     secret_part = hashlib.sha256(b"rnn-autograder secret\0" + secret).hexdigest() if secret is not None else ""
-    return hashlib.sha256(f"{_base(a)}\0{a.name}\0{secret_part}".encode()).hexdigest()
+    return hashlib.sha256(f"{_base(a)}\0{a.name}\0{secret_part}\0{lang or current()}".encode()).hexdigest()
 
 
-def grader_fingerprint(assignment: Assignment | str | None = None) -> str:
+def grader_fingerprint(assignment: Assignment | str | None = None, lang: str | None = None) -> str:
     """The fingerprint without the secret, short (results.json's extra_data.grader_fingerprint
     when no secret-bound one is stamped by safe_grade)."""
-    return fingerprint(None, assignment)[:16]
+    return fingerprint(None, assignment, lang)[:16]
 
 
 def submission_hash(upload: Path) -> str:

@@ -19,6 +19,7 @@ from autograder.canonical import Canonical, canonicalise
 from autograder.cases import VISIBLE, Draw, cache_scope, submission_draw
 from autograder.checks import Case, Check
 from autograder.diagnosis import diagnose
+from autograder.i18n import _, current, in_language
 from autograder.plan import build_plan, call_results, timed_out
 from autograder.sandbox.runner import Limits, run_plan
 from autograder.scoring import Outcome, call_problem, feedback, helper_refused, score_check
@@ -36,6 +37,7 @@ class Report:
     log: list[str] = field(default_factory=list)       # for the instructor (sandbox, timings)
     student_output: str = ""                           # what the submission printed (truncated)
     execution_time: float = 0.0
+    lang: str = field(default_factory=current)        # the language of its text (autograder.i18n)
 
     @property
     def score(self) -> float:
@@ -169,13 +171,15 @@ def apply_gates(outcomes: dict[str, Outcome]) -> None:
         if rate == 0:
             outcome.score = 0.0
             why = gate.problem or (gate.failures[0][1].message if gate.failures else "")
-            outcome.problem = (f"No credit yet: this property counts once {outcome.check.function} gives right "
-                               f"answers in \"{gate.check.title}\", and it does not yet:\n{why}")
+            outcome.problem = (_("No credit yet: this property counts once {function} gives right "
+                                 "answers in \"{title}\", and it does not yet:").format(
+                function=outcome.check.function, title=_(gate.check.title)) + f"\n{why}")
             outcome.import_failed = gate.import_failed
         elif rate < 1:
             outcome.score = round(outcome.score * rate, 4)
-            outcome.notes.append(f"This property's credit is scaled by the share of \"{gate.check.title}\" that "
-                                 f"passes ({gate.passed} of {gate.total}).")
+            outcome.notes.append(_("This property's credit is scaled by the share of \"{title}\" that "
+                                   "passes ({passed} of {total}).").format(
+                title=_(gate.check.title), passed=gate.passed, total=gate.total))
 
 
 def substitute_helpers(assignment: Assignment, staged: Staged, canonical: Canonical | None, cases,
@@ -226,9 +230,10 @@ def substitute_helpers(assignment: Assignment, staged: Staged, canonical: Canoni
             again = redo[o.check.id]
             if again.score > o.score:
                 again.notes.append(
-                    f"Graded with a correct {helper} in place of yours, because your {helper} fails its own "
-                    f"tests (see them). With your own {helper} this test scored {o.score:g}/{o.max_score:g}: "
-                    f"fix {helper} and this function should pass too.")
+                    _("Graded with a correct {helper} in place of yours, because your {helper} fails its own "
+                      "tests (see them). With your own {helper} this test scored {score}/{max_score}: "
+                      "fix {helper} and this function should pass too.").format(
+                        helper=helper, score=f"{o.score:g}", max_score=f"{o.max_score:g}"))
             outcomes[o.check.id] = again
         if results is not None:
             probes = assignment.probe_map
@@ -310,14 +315,16 @@ def add_examples(assignment: Assignment, staged: Staged, canonical: Canonical, o
             continue
         label = "; ".join(c.label for c in cases[examples[name].probe] if c.label)
         if example.ok:
-            first.notes.append(f"Worked example (visible, no points: {label}): your {name} gets it right, so the "
-                               "mistake shows only on other inputs, such as the cases named above.")
+            first.notes.append(_("Worked example (visible, no points: {label}): your {name} gets it right, so the "
+                                 "mistake shows only on other inputs, such as the cases named above.").format(
+                label=label, name=name))
         else:
-            first.notes.append("Worked example (visible, no points), where every value may be shown:\n"
+            first.notes.append(_("Worked example (visible, no points), where every value may be shown:") + "\n"
                                + feedback(example).split("\n\n", 1)[-1])
     return [f"worked examples run for {sorted(chosen)}: {run.log[-1]}"]
 
 
+@in_language
 def grade_submission(submission_dir: Path, limits: Limits | None = None, secret: CourseSecret | None = None,
                      assignment: Assignment | str | None = None) -> Report:
     """Grade one submission folder for ASSIGNMENT (an Assignment, a name or a folder; default
@@ -325,6 +332,7 @@ def grade_submission(submission_dir: Path, limits: Limits | None = None, secret:
 
     secret: the course secret (default: secret.load_secret()), which with the canonical code seeds
     the hidden cases: the same code and secret always give the same grade, byte for byte.
+    lang (keyword): the language of the feedback (default: autograder.i18n.current()).
     """
     start = time.monotonic()
     assignment = load(assignment)
@@ -362,14 +370,15 @@ def import_problems(assignment: Assignment, outcomes: list[Outcome]) -> list[str
     return list(notes.values())
 
 
+@in_language
 def failed_report(error: BaseException, assignment: Assignment | str | None = None) -> Report:
     """A valid, zero-score report for when the grader itself broke (never the student's fault)."""
     assignment = load(assignment)
     outcomes = []
     for check in assignment.graded_checks():
         o = Outcome(check, float(assignment.points[check.id]), 0.0, 0, 1)
-        o.problem = ("The grader could not grade this submission because of an internal error. "
-                     "Please tell your instructor.")
+        o.problem = _("The grader could not grade this submission because of an internal error. "
+                      "Please tell your instructor.")
         outcomes.append(o)
     tb = "".join(traceback.format_exception(error))
-    return Report(outcomes, assignment, notes=["Internal grader error: your instructor has the details."], log=[tb])
+    return Report(outcomes, assignment, notes=[_("Internal grader error: your instructor has the details.")], log=[tb])

@@ -34,6 +34,8 @@ class GradeInSandbox(NbGraderPreprocessor):
         {}, help="nbgrader's assignment id -> the grader's assignment (a built-in name or a folder)").tag(config=True)
     secret_file = Unicode(
         "", help="the course secret (default: as for `python -m autograder grade`)").tag(config=True)
+    lang = Unicode(
+        "", help="the feedback's language, en or vi (default: as for `python -m autograder grade`)").tag(config=True)
 
     def preprocess(self, nb, resources):
         if any(isinstance(step, ExecutePreprocessor) for step in getattr(self.parent, "_preprocessors", [])):
@@ -53,7 +55,7 @@ class GradeInSandbox(NbGraderPreprocessor):
                       if c.cell_type == "code"}
         cells = graded_cells(nb, points)
         secret = load_secret(Path(self.secret_file) if self.secret_file else None)
-        report = grade_notebook(nb, f"{meta['notebook']}.ipynb", assignment, secret)
+        report = grade_notebook(nb, f"{meta['notebook']}.ipynb", assignment, secret, lang=self.lang or None)
         grades = cell_grades(report)
         check_cells(grades, points, assignment)
         for grade_id, cell in cells.items():

@@ -29,6 +29,7 @@ import textwrap
 from pathlib import Path
 
 from autograder.assignment import BUILTIN_DIR, Assignment, builtin_names, load
+from autograder.i18n import current, in_language
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -240,7 +241,7 @@ def test_cell_source(function: str, calls: list[str], points: float) -> str:
 def build_notebook(assignment: Assignment | str | None = None) -> dict:
     a = load(assignment)
     layout = _layout(a)
-    sections = handout_sections((a.stubs_dir / "handout.md").read_text(encoding="utf-8"), a)
+    sections = handout_sections(handout_path(a).read_text(encoding="utf-8"), a)
     selfcheck_code, calls = selfcheck(a)
     points = function_points(a)
     cells = [_cell("markdown", sections[0].rstrip() + "\n\n" + layout.note, "handout-intro")]
@@ -270,6 +271,13 @@ def build_notebook(assignment: Assignment | str | None = None) -> dict:
     }
 
 
+def handout_path(a: Assignment) -> Path:
+    """The handout in the current language (handout.<lang>.md) when there is one, else handout.md."""
+    own = a.stubs_dir / f"handout.{current()}.md"
+    return own if own.is_file() else a.stubs_dir / "handout.md"
+
+
+@in_language
 def write_notebook(output: Path, assignment: Assignment | str | None = None) -> Path:
     """Write OUTPUT/<assignment>.ipynb; return its path."""
     a = load(assignment)
@@ -328,17 +336,21 @@ try:
     c.Autograde.autograde_preprocessors = autograde_preprocessors()
     # nbgrader's assignment id -> the grader's assignment (`--assignment` of `python -m autograder grade`)
     c.GradeInSandbox.assignments = ASSIGNMENTS
+    c.GradeInSandbox.lang = LANG   # the feedback's language (en, vi)
     # c.GradeInSandbox.secret_file = "/path/to/course-secret"   # default: as for `python -m autograder grade`
 except Exception as exc:  # noqa: BLE001 - any failure leaves NotConfigured in place
     NotConfigured.why = f"the grader's autograde step could not be set up ({type(exc).__name__}: {exc})"
 '''
 
 
-def nbgrader_config(assignments: dict[str, str]) -> str:
-    """The course's nbgrader_config.py. assignments: nbgrader's assignment id -> the grader's."""
-    return NBGRADER_CONFIG.replace("ASSIGNMENTS\n", repr(dict(assignments)) + "\n")
+def nbgrader_config(assignments: dict[str, str], lang: str | None = None) -> str:
+    """The course's nbgrader_config.py. assignments: nbgrader's assignment id -> the grader's;
+    lang: the feedback's language (default: the current one)."""
+    return (NBGRADER_CONFIG.replace("ASSIGNMENTS\n", repr(dict(assignments)) + "\n")
+            .replace("= LANG ", f"= {(lang or current())!r} "))
 
 
+@in_language
 def write_course(course_dir: Path) -> list[Path]:
     """COURSE/nbgrader_config.py and COURSE/source/<assignment>/<assignment>.ipynb for every assignment."""
     course_dir = Path(course_dir)

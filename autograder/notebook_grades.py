@@ -23,13 +23,19 @@ from pathlib import Path
 from autograder.assignment import Assignment, load
 from autograder.escape import plain_text
 from autograder.grade import Report
+from autograder.i18n import N_, _, in_language, in_language_of
 from autograder.notebook import test_cell_id
 from autograder.safe_grade import grade_safely
 from autograder.scoring import Outcome, feedback
 from autograder.secret import CourseSecret
 
 # The parts of a check's feedback that a notebook's summary keeps (hidden cases' details are left out).
-SUMMARY_PARTS = ("Passed ", "Likely mistake:", "Graded with a correct ", "No credit yet:")
+SUMMARY_PARTS = (N_("Passed "), N_("Likely mistake:"), N_("Graded with a correct "), N_("No credit yet:"))
+
+
+def _starts(part: str, *prefixes: str) -> bool:
+    """PART begins with one of PREFIXES in the current language."""
+    return part.startswith(tuple(_(p) for p in prefixes))
 
 
 class NotebookGradeError(Exception):
@@ -46,6 +52,7 @@ class CellGrade:
     text: str
 
 
+@in_language
 def grade_notebook(notebook: Mapping, filename: str, assignment: Assignment | str | None = None,
                    secret: CourseSecret | None = None) -> Report:
     """The engine's report on NOTEBOOK (nbformat 4 JSON), graded as FILENAME alone in a submission."""
@@ -66,7 +73,7 @@ def grade_notebook(notebook: Mapping, filename: str, assignment: Assignment | st
 def problem(outcome: Outcome) -> str:
     """Why OUTCOME's check could not be run at all (a function missing, a file that does not import:
     the text Gradescope shows), or ""."""
-    if outcome.problem and not outcome.problem.startswith("No credit yet:"):
+    if outcome.problem and not _starts(outcome.problem, SUMMARY_PARTS[-1]):
         return plain_text(outcome.problem)
     return ""
 
@@ -76,13 +83,14 @@ def summary(outcome: Outcome) -> str:
     likely mistake; never the hidden cases' inputs or expected values."""
     keep = []
     for part in plain_text(feedback(outcome)).removeprefix(problem(outcome)).split("\n\n"):
-        if part.startswith("No credit yet:"):
+        if _starts(part, SUMMARY_PARTS[-1]):
             keep.append(re.sub(r":$", ".", part.split("\n", 1)[0]))    # without the gate's own failure
-        elif part.startswith(SUMMARY_PARTS):
+        elif _starts(part, *SUMMARY_PARTS):
             keep.append(part)
     return "\n".join([f"[{outcome.score:g} / {outcome.max_score:g}] {plain_text(outcome.name)}"] + keep)
 
 
+@in_language_of
 def cell_grades(report: Report) -> dict[str, CellGrade]:
     """{test cell id: its CellGrade} for every function of the report's assignment; the first cell
     also carries the notes on the notebook as a whole (cells left out, syntax errors)."""
@@ -92,12 +100,14 @@ def cell_grades(report: Report) -> dict[str, CellGrade]:
         score = round(sum(o.score for o in outcomes), 4)
         full = round(sum(o.max_score for o in outcomes), 4)
         failed = [o for o in outcomes if o.score < o.max_score]
-        lines = [f"{fn.name}: {score:g} of {full:g} points from the grader, which ran its hidden tests on "
-                 "your notebook's code in its sandbox.", ""]
+        lines = [_("{function}: {score} of {full} points from the grader, which ran its hidden tests on "
+                   "your notebook's code in its sandbox.").format(function=fn.name, score=f"{score:g}",
+                                                                  full=f"{full:g}"), ""]
         lines += [text + "\n" for text in dict.fromkeys(problem(o) for o in failed) if text]
-        lines += ["\n\n".join(summary(o) for o in failed) if failed else f"Passed every hidden test of {fn.name}."]
+        passed = _("Passed every hidden test of {function}.").format(function=fn.name)
+        lines += ["\n\n".join(summary(o) for o in failed) if failed else passed]
         if number == 0 and report.notes:
-            lines += ["", "About your notebook as a whole:"] + [plain_text(note) for note in report.notes]
+            lines += ["", _("About your notebook as a whole:")] + [plain_text(note) for note in report.notes]
         out[test_cell_id(fn.name)] = CellGrade(fn.name, score, full, "\n".join(lines) + "\n")
     return out
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from autograder import i18n
 from autograder.assignment import Assignment
 from autograder.canonical import Canonical
 from autograder.checks import CallResult, Case, Probe
@@ -88,37 +89,41 @@ def _leaves(items: list) -> dict[str, dict]:
 def missing_function(fn, record: dict) -> str:
     """Why FN could not be called, and what to write instead (from the worker's "missing" record)."""
     head, _, returns = fn.signature.partition(" -> ")
-    define = f"def {head}:" + (f"   # returns {returns}" if returns else "")
+    define = f"def {head}:" + (i18n._("   # returns {returns}").format(returns=returns) if returns else "")
     if isinstance(record.get("not_callable"), str):
-        first = (f"{fn.filename} defines {fn.name}, but as a value of type {record['not_callable']}, not as a "
-                 "function (is the name reused for a variable?).")
+        first = i18n._("{filename} defines {function}, but as a value of type {kind}, not as a "
+                       "function (is the name reused for a variable?).").format(
+            filename=fn.filename, function=fn.name, kind=record["not_callable"])
     else:
-        first = f"{fn.filename} has no function {fn.name}."
+        first = i18n._("{filename} has no function {function}.").format(filename=fn.filename, function=fn.name)
     names = [n for n in record.get("names", []) if isinstance(n, str)][:60]
     close = [n for n in names if n.lower() == fn.name.lower()] or difflib.get_close_matches(fn.name, names, 1, 0.75)
     if close:
-        return f"{first} Did you mean {close[0]}? Rename it to {fn.name}:\n    {define}"
-    return (f"{first} Define it at the top level of {fn.filename} (not indented inside another function "
-            f"or under `if __name__ == \"__main__\":`):\n    {define}")
+        return first + " " + i18n._("Did you mean {close}? Rename it to {function}:").format(
+            close=close[0], function=fn.name) + f"\n    {define}"
+    return first + " " + i18n._("Define it at the top level of {filename} (not indented inside another function "
+                                "or under `if __name__ == \"__main__\":`):").format(filename=fn.filename) + (
+        f"\n    {define}")
 
 
-IMPORT_TIMED_OUT = "running its top-level code did not finish"
+IMPORT_TIMED_OUT = i18n.N_("running its top-level code did not finish ({detail})")
 
 
 def import_stopped(fn, reason: str, detail: str) -> str:
     """The import of FN's file timed out or crashed: the file's top-level code is to blame."""
     if reason == "timeout":
-        what = f"{IMPORT_TIMED_OUT} ({detail})"
+        what = i18n._(IMPORT_TIMED_OUT).format(detail=i18n._(detail))
     else:
-        what = f"the process stopped while running its top-level code ({detail})"
-    return (f"{fn.filename} could not be loaded: {what}. Code outside functions runs when the grader imports "
-            "the file: put tests, training loops and plots under `if __name__ == \"__main__\":`.")
+        what = i18n._("the process stopped while running its top-level code ({detail})").format(detail=i18n._(detail))
+    return i18n._("{filename} could not be loaded: {what}. Code outside functions runs when the grader imports "
+                  "the file: put tests, training loops and plots under `if __name__ == \"__main__\":`.").format(
+        filename=fn.filename, what=what)
 
 
 def timed_out(result: CallResult) -> bool:
     """The call, or the import of its file, ran out of time (running it again would only do so again)."""
     return result.status == "timeout" or (result.status == "import_error" and result.raised is None
-                                          and IMPORT_TIMED_OUT in result.detail)
+                                          and i18n._(IMPORT_TIMED_OUT).split("(")[0].strip() in result.detail)
 
 
 def skipped_after_failure(plan: Plan, run: WorkerRun, fn, failure) -> str:
@@ -129,10 +134,10 @@ def skipped_after_failure(plan: Plan, run: WorkerRun, fn, failure) -> str:
         first = next((run.failures[s] for s in steps
                       if s in run.failures and run.failures[s].reason in ("timeout", "crashed")), None)
     if first is None:
-        return f"not run: {failure.detail}"
-    what = "did not finish" if first.reason == "timeout" else "stopped the process running it"
-    return (f"not run: on an earlier case {fn.name} {what} ({first.detail}), so its remaining cases were "
-            "skipped. Fix that first.")
+        return i18n._("not run: {detail}").format(detail=i18n._(failure.detail))
+    what = i18n._("did not finish") if first.reason == "timeout" else i18n._("stopped the process running it")
+    return i18n._("not run: on an earlier case {function} {what} ({detail}), so its remaining cases were "
+                  "skipped. Fix that first.").format(function=fn.name, what=what, detail=i18n._(first.detail))
 
 
 def call_results(assignment: Assignment, plan: Plan, run: WorkerRun, probe: Probe, n_cases: int,
@@ -187,7 +192,7 @@ def _call_results(fn, plan: Plan, run: WorkerRun, probe: Probe, n_cases: int, mo
             elif failure is not None:
                 out.append(CallResult("not_run", detail=skipped_after_failure(plan, run, fn, failure)))
             else:
-                out.append(CallResult("not_run", detail="no answer came back from the worker"))
+                out.append(CallResult("not_run", detail=i18n._("no answer came back from the worker")))
             continue
         warnings = [w for w in rec.get("warnings", []) if isinstance(w, str)]
         inputs_after = _leaves(rec.get("inputs_after", []))

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 from autograder.escape import terminal_text
 from autograder.grade import Report
+from autograder.i18n import _, in_language_of, ngettext
 from autograder.results import by_function
 from autograder.scoring import feedback
 
 
+@in_language_of
 def terminal_summary(report: Report, title: str, verbose: bool = False) -> str:
     """Score by function, notes and failed tests (with feedback when VERBOSE), safe to print:
     no control character or escape sequence from a file name or message reaches the terminal."""
@@ -18,9 +20,11 @@ def terminal_summary(report: Report, title: str, verbose: bool = False) -> str:
         lines.append(f"  ! {note}")
     failed = [o for o in report.outcomes if o.score < o.max_score]
     if len(failed) > 12 and not verbose:
-        lines.append(f"  {len(failed)} tests failed (run `grade` with -v, or read the results file, for details)")
+        lines.append("  " + ngettext("{n} test failed (run `grade` with -v, or read the results file, for details)",
+                                     "{n} tests failed (run `grade` with -v, or read the results file, for details)",
+                                     len(failed)).format(n=len(failed)))
     elif failed:
-        lines.append("  failed tests:")
+        lines.append("  " + _("failed tests:"))
         for o in failed:
             codes = f"  [{', '.join(c for c, _ in o.diagnoses)}]" if o.diagnoses else ""
             lines.append(f"    - {o.name} ({o.score:g}/{o.max_score:g}){codes}")

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder.escape import html_text, markdown_inline, visible_controls
+from autograder.i18n import N_, _, current
 
 TOP_TESTS = 15          # rows in "tests most often failed"
 HIST_BINS = 10          # bars in the histogram of totals
@@ -41,6 +42,7 @@ class Student:
     functions: dict[str, list[float]]           # function -> [score, max_score]
     failed: list[str]                           # names of the tests not at full marks
     diagnoses: set[str]                         # misconception codes, once per student
+    lang: str = ""                              # the language its results were written in ("": not recorded)
 
 
 @dataclass
@@ -105,7 +107,8 @@ class ClassSummary:
         """(code, number of students diagnosed with it, student-facing sentence), most frequent first."""
         counts = Counter(code for s in self.students for code in s.diagnoses)
         sentences = _sentences(self.assignment)
-        return [(code, n, sentences.get(code, "(not in the grader's catalogue of misconceptions)"))
+        return [(code, n, _(sentences[code]) if code in sentences else _("(not in the grader's catalogue of "
+                                                                          "misconceptions)"))
                 for code, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
 
 
@@ -152,20 +155,24 @@ def parse_results(data, name: str) -> Student:
         tname = test["name"]
         score = _number(test.get("score"), f'the score of test "{tname}"')
         top = _number(test.get("max_score"), f'the max_score of test "{tname}"')
-        fn = tname.split(":", 1)[0].strip() if ":" in tname else "(other)"
+        extra = test.get("extra_data")
+        fn = extra.get("function") if isinstance(extra, dict) else None     # the grader's own record of it
+        if not isinstance(fn, str):     # results of an older grader: the name's prefix
+            fn = tname.split(":", 1)[0].strip() if ":" in tname else "(other)"
         acc = functions.setdefault(fn, [0.0, 0.0])
         acc[0] += score
         acc[1] += top
         if score < top:
             failed.append(tname)
-        extra = test.get("extra_data")
         codes = extra.get("diagnosis", []) if isinstance(extra, dict) else []
         if isinstance(codes, list):
             diagnoses.update(c for c in codes if isinstance(c, str))
     total = data.get("score")
     score = _number(total, '"score"') if total is not None else sum(a[0] for a in functions.values())
+    stamp = data.get("extra_data")
+    lang = stamp.get("lang") if isinstance(stamp, dict) else None
     return Student(name, round(score, 4), round(sum(a[1] for a in functions.values()), 4),
-                   functions, failed, diagnoses)
+                   functions, failed, diagnoses, lang if isinstance(lang, str) else "")
 
 
 def load_class(root: Path, assignment=None) -> ClassSummary:
@@ -298,13 +305,13 @@ def _rows(summary: ClassSummary) -> dict[str, tuple[list[str], list[list]]]:
                  *[(_g(s.functions[fn][0]) if fn in s.functions else "-") for fn in fns],
                  ", ".join(sorted(s.diagnoses))] for s in summary.students]
     return {
-        "functions": (["function", "mean score (% of its maximum)"],
+        "functions": ([_("function"), _("mean score (% of its maximum)")],
                       [[fn, f"{p:.1f}%"] for fn, p in summary.function_means()]),
-        "failed": (["test", "students not at full marks", "share of class"],
+        "failed": ([_("test"), _("students not at full marks"), _("share of class")],
                    [[t, c, f"{100 * c / n:.0f}%"] for t, c in summary.failed_tests()]),
-        "misconceptions": (["code", "students", "share of class", "what the student reads"],
+        "misconceptions": ([_("code"), _("students"), _("share of class"), _("what the student reads")],
                            [[c, k, f"{100 * k / n:.0f}%", s] for c, k, s in summary.misconceptions()]),
-        "students": (["student", "score", "max", *fns, "misconceptions"], students),
+        "students": ([_("student"), _("score"), _("max"), *fns, _("misconceptions")], students),
     }
 
 
@@ -312,39 +319,40 @@ def _rows(summary: ClassSummary) -> dict[str, tuple[list[str], list[list]]]:
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
 
 
-def render_html(summary: ClassSummary, title: str = "Class report", extra: str = "") -> str:
+def render_html(summary: ClassSummary, title: str = N_("Class report"), extra: str = "") -> str:
     """The report as HTML; EXTRA: a section of other checks (already escaped HTML), before the students."""
     esc = html_text
-    parts = [f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+    title = _(title)
+    parts = [f'<!DOCTYPE html>\n<html lang="{current()}"><head><meta charset="utf-8">'
              f'<meta http-equiv="Content-Security-Policy" content="{CSP}"><title>{esc(title)}</title>'
              f"<style>{CSS}</style></head><body>", f"<h1>{esc(title)}</h1>"]
     parts.append(_skipped_html(summary))
     if not summary.students:
-        parts.append("<p>No readable results.json was found: nothing to report.</p></body></html>\n")
+        parts.append(f"<p>{_('No readable results.json was found: nothing to report.')}</p></body></html>\n")
         return "\n".join(parts)
     st = summary.stats()
-    parts.append(_table(["students", "mean", "median", "min", "max", "out of"],
+    parts.append(_table([_("students"), _("mean"), _("median"), _("min"), _("max"), _("out of")],
                         [[summary.size, f"{st['mean']:.2f}", _g(st["median"]), _g(st["min"]), _g(st["max"]),
                           _g(summary.max_total())]], numeric={0, 1, 2, 3, 4, 5}))
     rows = _rows(summary)
     hist = summary.histogram()
-    parts += ["<h2>Totals</h2>",
-              bar_chart([lab for lab, _ in hist], [c for _, c in hist], "Students per total score")]
+    parts += [f"<h2>{_('Totals')}</h2>",
+              bar_chart([lab for lab, _n in hist], [c for _lab, c in hist], _("Students per total score"))]
     means = summary.function_means()
-    parts += ["<h2>Score by function</h2>",
-              bar_chart([f for f, _ in means], [p for _, p in means], "Mean score, % of the function's maximum",
+    parts += [f"<h2>{_('Score by function')}</h2>",
+              bar_chart([f for f, _p in means], [p for _f, p in means], _("Mean score, % of the function's maximum"),
                         unit="%", horizontal=True, vmax=100),
               _table(*rows["functions"])]
-    parts.append("<h2>Tests most often failed</h2>")
+    parts.append(f"<h2>{_('Tests most often failed')}</h2>")
     if rows["failed"][1]:
         parts += [f"<p>{esc(_failed_note(summary))}</p>", _table(*rows["failed"], numeric={1, 2})]
     else:
-        parts.append("<p>Every student passed every test.</p>")
-    parts += ["<h2>Misconceptions most often diagnosed</h2>", _table(*rows["misconceptions"], numeric={1, 2})
-              if rows["misconceptions"][1] else "<p>No misconception was diagnosed.</p>"]
+        parts.append(f"<p>{_('Every student passed every test.')}</p>")
+    parts += [f"<h2>{_('Misconceptions most often diagnosed')}</h2>", _table(*rows["misconceptions"], numeric={1, 2})
+              if rows["misconceptions"][1] else f"<p>{_('No misconception was diagnosed.')}</p>"]
     header, students = rows["students"]
     parts += [extra] if extra else []
-    parts += ["<h2>Students</h2>", _table(header, students, numeric=set(range(1, len(header) - 1)))]
+    parts += [f"<h2>{_('Students')}</h2>", _table(header, students, numeric=set(range(1, len(header) - 1)))]
     parts.append("</body></html>\n")
     return "\n".join(parts)
 
@@ -354,14 +362,15 @@ def _skipped_html(summary: ClassSummary) -> str:
         return ""
     items = "".join(f"<li><code>{html_text(str(s.path))}</code>: {html_text(s.reason)}</li>"
                     for s in summary.skipped)
-    return (f'<div class="skipped"><p>Skipped {len(summary.skipped)} unreadable results file(s):</p>'
-            f"<ul>{items}</ul></div>")
+    return (f'<div class="skipped"><p>{_("Skipped {n} unreadable results file(s):").format(n=len(summary.skipped))}'
+            f"</p><ul>{items}</ul></div>")
 
 
 def _failed_note(summary: ClassSummary) -> str:
     n = summary.tests_failed_by_anyone()
     shown = min(n, TOP_TESTS)
-    return f"The {shown} most failed of the {n} tests that at least one student did not pass at full marks."
+    return _("The {shown} most failed of the {n} tests that at least one student did not pass at full marks.").format(
+        shown=shown, n=n)
 
 
 def _md_cell(value) -> str:
@@ -383,39 +392,56 @@ def _md_bars(items: list[tuple[str, float]], top: float, unit: str = "") -> list
                       for lab, v in items] + [fence, ""]
 
 
-def render_markdown(summary: ClassSummary, title: str = "Class report", extra: str = "") -> str:
-    lines = [f"# {markdown_inline(title)}", ""]
+def render_markdown(summary: ClassSummary, title: str = N_("Class report"), extra: str = "") -> str:
+    lines = [f"# {markdown_inline(_(title))}", ""]
     if summary.skipped:
-        lines.append(f"Skipped {len(summary.skipped)} unreadable results file(s):")
+        lines.append(_("Skipped {n} unreadable results file(s):").format(n=len(summary.skipped)))
         lines += [f"- {markdown_inline(str(s.path))}: {markdown_inline(s.reason)}" for s in summary.skipped] + [""]
     if not summary.students:
-        return "\n".join(lines + ["No readable results.json was found: nothing to report.", ""])
+        return "\n".join(lines + [_("No readable results.json was found: nothing to report."), ""])
     st = summary.stats()
-    lines += _md_table(["students", "mean", "median", "min", "max", "out of"],
+    lines += _md_table([_("students"), _("mean"), _("median"), _("min"), _("max"), _("out of")],
                        [[summary.size, f"{st['mean']:.2f}", _g(st["median"]), _g(st["min"]), _g(st["max"]),
                          _g(summary.max_total())]])
     rows = _rows(summary)
     hist = summary.histogram()
-    lines += ["## Totals", ""] + _md_bars(hist, max((c for _, c in hist), default=0))
-    lines += ["## Score by function", ""] + _md_bars(summary.function_means(), 100, "%")
-    lines += ["## Tests most often failed", ""]
+    lines += ["## " + _("Totals"), ""] + _md_bars(hist, max((c for _lab, c in hist), default=0))
+    lines += ["## " + _("Score by function"), ""] + _md_bars(summary.function_means(), 100, "%")
+    lines += ["## " + _("Tests most often failed"), ""]
     if rows["failed"][1]:
         lines += [_failed_note(summary), "", *_md_table(*rows["failed"])]
     else:
-        lines += ["Every student passed every test.", ""]
-    lines += ["## Misconceptions most often diagnosed", ""] + (
-        _md_table(*rows["misconceptions"]) if rows["misconceptions"][1] else ["No misconception was diagnosed.", ""])
+        lines += [_("Every student passed every test."), ""]
+    lines += ["## " + _("Misconceptions most often diagnosed"), ""] + (
+        _md_table(*rows["misconceptions"]) if rows["misconceptions"][1] else [_("No misconception was diagnosed."), ""])
     lines += [extra] if extra else []
-    lines += ["## Students", ""] + _md_table(*rows["students"])
+    lines += ["## " + _("Students"), ""] + _md_table(*rows["students"])
     return "\n".join(lines)
 
 
-def write_report(results_dir: Path, output: Path, fmt: str = "html", assignment=None) -> ClassSummary:
-    """Read RESULTS_DIR, write the report to OUTPUT; returns the summary (for the command's message)."""
+def results_language(summary: ClassSummary) -> str | None:
+    """The language most of the results were written in (a known one), or None."""
+    from autograder.i18n import LANGUAGES
+
+    counts = Counter(s.lang for s in summary.students if s.lang in LANGUAGES)
+    return min(counts, key=lambda k: (-counts[k], k)) if counts else None
+
+
+def write_report(results_dir: Path, output: Path, fmt: str = "html", assignment=None, lang: str | None = None,
+                 fallback: str | None = None) -> ClassSummary:
+    """Read RESULTS_DIR, write the report to OUTPUT; returns the summary (for the command's message).
+    In LANG; when None, in the language of the results, else FALLBACK, else the current language."""
+    from autograder.i18n import language
+
     summary = load_class(Path(results_dir), assignment)
-    title = f"Class report: {Path(results_dir).resolve().name}"
+    with language(lang or results_language(summary) or fallback):
+        return _write_report(summary, results_dir, output, fmt)
+
+
+def _write_report(summary: ClassSummary, results_dir: Path, output: Path, fmt: str) -> ClassSummary:
     from autograder.similarity.report import section_html, section_markdown
 
+    title = _("Class report: {folder}").format(folder=Path(results_dir).resolve().name)
     if fmt == "md":
         text = render_markdown(summary, title, section_markdown(Path(results_dir)))
     else:

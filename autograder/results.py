@@ -10,6 +10,7 @@ from autograder.escape import markdown_lines, plain_text
 from autograder.fingerprint import grader_fingerprint
 from autograder.grade import Report
 from autograder.gradescope.settings import VISIBILITIES
+from autograder.i18n import N_, _, in_language_of
 from autograder.scoring import feedback
 
 
@@ -22,12 +23,13 @@ def by_function(report: Report) -> list[tuple[str, float, float]]:
 
 
 HELD_BACK = {
-    "after_due_date": "The results of the tests will be shown after the due date.",
-    "after_published": "The results of the tests will be shown when your instructor publishes the grades.",
-    "hidden": "The results of the tests are not shown to students.",
+    "after_due_date": N_("The results of the tests will be shown after the due date."),
+    "after_published": N_("The results of the tests will be shown when your instructor publishes the grades."),
+    "hidden": N_("The results of the tests are not shown to students."),
 }
 
 
+@in_language_of
 def summary_markdown(report: Report, greeting: str = "", visibility: str = "visible") -> str:
     """The overall output: greeting, score by function (unless the tests' visibility holds them
     back: then it would reveal them early), problems with the files.
@@ -37,17 +39,19 @@ def summary_markdown(report: Report, greeting: str = "", visibility: str = "visi
     """
     lines = [greeting, ""] if greeting else []
     if visibility == "visible":
-        lines.append(f"**Score: {report.score:g} / {report.max_score:g}**")
-        lines += ["", "| function | score |", "|---|---|"]
+        lines.append(_("**Score: {score} / {total}**").format(score=f"{report.score:g}", total=f"{report.max_score:g}"))
+        lines += ["", _("| function | score |"), "|---|---|"]
         lines += [f"| `{name}` | {score:g} / {total:g} |" for name, score, total in by_function(report)]
     else:
-        lines.append(f"Your submission has been graded. {HELD_BACK[visibility]} Meanwhile, the public self-check "
-                     "(`pytest` in the folder of your files and test_selfcheck.py) catches the most common slips.")
+        lines.append(_("Your submission has been graded. {held_back} Meanwhile, the public self-check "
+                     "(`pytest` in the folder of your files and test_selfcheck.py) catches the most common slips."
+                       ).format(held_back=_(HELD_BACK[visibility])))
     if report.notes:
-        lines += ["", "**About your files:**", *[f"- {markdown_lines(n, indent='  ')}" for n in report.notes]]
+        lines += ["", _("**About your files:**"), *[f"- {markdown_lines(n, indent='  ')}" for n in report.notes]]
     return "\n".join(lines)
 
 
+@in_language_of
 def to_gradescope(report: Report, visibility: str = "visible", greeting: str = "",
                   results_visibility: str = "visible") -> dict:
     """results.json. visibility: of every test (its name, score and feedback); results_visibility: of
@@ -60,8 +64,9 @@ def to_gradescope(report: Report, visibility: str = "visible", greeting: str = "
         test = {"name": plain_text(o.name), "score": o.score, "max_score": o.max_score,
                 "status": "passed" if o.score >= o.max_score else "failed",
                 "output": plain_text(feedback(o)), "output_format": "text", "visibility": visibility}
+        test["extra_data"] = {"function": o.check.function, "check": o.check.id}
         if o.diagnoses:
-            test["extra_data"] = {"diagnosis": [code for code, _ in o.diagnoses]}
+            test["extra_data"]["diagnosis"] = [code for code, _sentence in o.diagnoses]
         tests.append(test)
     return {
         "score": round(sum(t["score"] for t in tests), 4),
@@ -70,8 +75,8 @@ def to_gradescope(report: Report, visibility: str = "visible", greeting: str = "
         "output_format": "md",
         "visibility": results_visibility,
         "stdout_visibility": "hidden",
-        "extra_data": {"assignment": report.assignment.name,
-                       "grader_fingerprint": grader_fingerprint(report.assignment)},
+        "extra_data": {"assignment": report.assignment.name, "lang": report.lang,
+                       "grader_fingerprint": grader_fingerprint(report.assignment, report.lang)},
         "tests": tests,
     }
 

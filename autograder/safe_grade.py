@@ -19,6 +19,7 @@ from pathlib import Path
 
 from autograder.assignment import load
 from autograder.grade import Report, failed_report, grade_submission
+from autograder.i18n import in_language
 from autograder.results import to_gradescope, write_atomically
 from autograder.sandbox.confine import SandboxError
 from autograder.sandbox.runner import Limits
@@ -35,12 +36,14 @@ class Graded:
     unavailable: str | None = None   # the instructor's message when the grader could not run here
 
 
+@in_language
 def grade_safely(submission: Path, *, limits: Limits | None = None, secret: CourseSecret | None = None,
                  assignment=None) -> Graded:
     """Grade SUBMISSION (a folder or a .zip) for ASSIGNMENT (an Assignment, a name or a folder;
     default rnn_bptt); an internal error gives failed_report, never an exception.
 
-    secret: the course secret that seeds the hidden cases (default: secret.load_secret())."""
+    secret: the course secret that seeds the hidden cases (default: secret.load_secret()).
+    lang (keyword): the language of the feedback (default: autograder.i18n.current())."""
     try:
         return Graded(grade_submission(Path(submission), limits=limits, secret=secret, assignment=assignment), None)
     except SandboxError as exc:
@@ -98,6 +101,7 @@ def save(path: Path, data: dict) -> str | None:
     return None
 
 
+@in_language
 def grade_and_save(submission: Path, results: Path, *, limits: Limits | None = None,
                    secret: CourseSecret | None = None, assignment=None) -> tuple[Graded, str | None]:
     """grade_safely + results_document + save: (what was graded, the write problem or None)."""
@@ -105,7 +109,7 @@ def grade_and_save(submission: Path, results: Path, *, limits: Limits | None = N
 
     secret = secret or load_secret()
     graded = grade_safely(submission, limits=limits, secret=secret, assignment=assignment)
-    data = results_document(graded.report, fingerprint(secret.key, graded.report.assignment),
+    data = results_document(graded.report, fingerprint(secret.key, graded.report.assignment, graded.report.lang),
                             submission_hash(Path(submission)),
                             graded.internal_error is not None)
     return graded, save(results, data)

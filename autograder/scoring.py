@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from autograder import worker_text
 from autograder.assignment import Assignment, load
 from autograder.checks import CallResult, Case, Check
+from autograder.i18n import N_, _
 from autograder.judge import Verdict
 
 MAX_FAILURES_SHOWN = 2
@@ -51,14 +53,16 @@ def call_problem(check: Check, result: CallResult, assignment: Assignment | None
     if result.status == "import_error" and result.raised:
         return Verdict(False, describe_import_error(fn.filename, result.raised))
     if result.status == "timeout":
-        return Verdict(False, f"{fn.name} did not finish: it {result.detail}, and was stopped. Look for an "
+        return Verdict(False, _("{function} did not finish: it {detail}, and was stopped. Look for an "
                               "infinite loop (a while loop whose condition never changes, a recursion without "
-                              "a base case) or work that grows much faster than the input.")
+                              "a base case) or work that grows much faster than the input.").format(
+                                  function=fn.name, detail=result.detail))
     if result.status == "crashed":
-        hint = ("Do not call os._exit() or start processes, and keep memory modest"
-                + (" (a crash like this also comes from very deep recursion after sys.setrecursionlimit)"
+        hint = (_("Do not call os._exit() or start processes, and keep memory modest")
+                + (_(" (a crash like this also comes from very deep recursion after sys.setrecursionlimit)")
                    if "SIGSEGV" in result.detail else "") + ".")
-        return Verdict(False, f"{fn.name} stopped the process running it: {result.detail}. {hint}")
+        return Verdict(False, _("{function} stopped the process running it: {detail}. {hint}").format(
+            function=fn.name, detail=result.detail, hint=hint))
     return Verdict(False, result.detail)
 
 
@@ -89,14 +93,14 @@ def _text(value, limit: int = 400) -> str:
 
 # What to do about an exception, by type (the student's code raised it, in a call or at import).
 RAISE_HINTS = {
-    "SystemExit": "Do not call sys.exit(), exit() or quit() in your files: return the result instead "
-                  "(or raise an exception for invalid input).",
-    "KeyboardInterrupt": "KeyboardInterrupt is meant for Ctrl-C: do not raise it in your functions.",
-    "RecursionError": "A function calls itself (directly or through another) without end: check the base "
-                      "case, or write a loop instead.",
-    "EOFError": "The grader types nothing at the keyboard: remove calls to input().",
-    "MemoryError": "The call needed more memory than the grader allows: avoid building huge arrays.",
-    "ModuleNotFoundError": "Only the Python standard library and NumPy are available to your code.",
+    "SystemExit": N_("Do not call sys.exit(), exit() or quit() in your files: return the result instead "
+                     "(or raise an exception for invalid input)."),
+    "KeyboardInterrupt": N_("KeyboardInterrupt is meant for Ctrl-C: do not raise it in your functions."),
+    "RecursionError": N_("A function calls itself (directly or through another) without end: check the base "
+                         "case, or write a loop instead."),
+    "EOFError": N_("The grader types nothing at the keyboard: remove calls to input()."),
+    "MemoryError": N_("The call needed more memory than the grader allows: avoid building huge arrays."),
+    "ModuleNotFoundError": N_("Only the Python standard library and NumPy are available to your code."),
 }
 
 
@@ -106,7 +110,8 @@ def _line_of(raised: dict) -> str:
     if not isinstance(where, dict):
         return ""
     code = _text(where.get("code"), 160)
-    return f" ({_text(where.get('file'), 120)} line {_text(where.get('line'), 12)}{': ' + code if code else ''})"
+    return _(" ({file} line {line}{code})").format(file=_text(where.get("file"), 120),
+                                                   line=_text(where.get("line"), 12), code=": " + code if code else "")
 
 
 def _place(raised: dict) -> str:
@@ -114,56 +119,65 @@ def _place(raised: dict) -> str:
     if not isinstance(where, dict):
         return ""
     code = _text(where.get("code"), 160)
-    return (f" at {_text(where.get('file'), 120)} line {_text(where.get('line'), 12)}, in "
-            f"{_text(where.get('function'), 80)}" + (f":\n    {code}" if code else ""))
+    return (_(" at {file} line {line}, in {function}").format(
+        file=_text(where.get("file"), 120), line=_text(where.get("line"), 12),
+        function=_text(where.get("function"), 80)) + (f":\n    {code}" if code else ""))
 
 
 def _what_raised(raised: dict) -> str:
     """'ValueError: bad shape at rnn.py line 12, in <function>:\n    code' (no empty ': ')."""
-    kind, message = _text(raised.get("type") or "an exception", 120), _text(raised.get("message"))
+    kind, message = _text(raised.get("type") or _("an exception"), 120), _text(raised.get("message"))
+    kind = worker_text.phrase(kind)
     if raised.get("message_hidden"):
-        return f"{kind}{_place(raised)}\n(On a hidden case the exception's message is not shown.)"
+        return f"{kind}{_place(raised)}\n" + _("(On a hidden case the exception's message is not shown.)")
     if message == "<unprintable>":
-        return f"{kind} (its message could not be turned into text){_place(raised)}"
+        return _("{kind} (its message could not be turned into text){place}").format(kind=kind, place=_place(raised))
     return f"{kind}{': ' + message if message else ''}{_place(raised)}"
 
 
 def describe_raise(function: str, raised: dict) -> str:
     kind = _text(raised.get("type"), 120)
     if kind == "NotImplementedError":
-        return (f"{function} still raises NotImplementedError{_place(raised)}\nIt has not been implemented "
-                "yet: replace that raise with your implementation.")
-    hint = RAISE_HINTS.get(kind, "")
+        return (_("{function} still raises NotImplementedError{place}").format(function=function, place=_place(raised))
+                + "\n" + _("It has not been implemented yet: replace that raise with your implementation."))
+    hint = _(RAISE_HINTS.get(kind, ""))
     if kind == "ModuleNotFoundError" and raised.get("missing_module"):
-        hint = (f"The module {_text(raised['missing_module'], 120)!r} is not available: only the Python "
-                "standard library and NumPy are, plus your own .py files uploaded beside the stubs.")
-    return f"{function} raised {_what_raised(raised)}" + (f"\n{hint}" if hint else "")
+        hint = _("The module {module} is not available: only the Python "
+                 "standard library and NumPy are, plus your own .py files uploaded beside the stubs.").format(
+                     module=repr(_text(raised["missing_module"], 120)))
+    return _("{function} raised {what}").format(function=function, what=_what_raised(raised)) + (
+        f"\n{hint}" if hint else "")
 
 
 def describe_import_error(filename: str, raised: dict) -> str:
-    kind = _text(raised.get("type") or "an exception", 120)
+    kind = _text(raised.get("type") or _("an exception"), 120)
     mro = raised.get("mro") if isinstance(raised.get("mro"), list) else []
     if "SyntaxError" in mro or kind in ("SyntaxError", "IndentationError", "TabError"):
         line, code = raised.get("line"), _text(raised.get("code"), 160)
         other = _text(raised.get("file"), 120)
-        where = f" in {other} (which {filename} imports)" if other and other != filename else ""
-        at = f" on line {line}" if isinstance(line, int) else ""
-        fix = ("Indent with spaces only, 4 per level (most editors can convert tabs to spaces)."
-               if kind == "TabError" or "tab" in _text(raised.get("message")).lower() else "Fix the syntax.")
-        fix += " Until then none of its functions can run."
-        return (f"{filename} could not be loaded: {kind}{where}{at}: {_text(raised.get('message'))}"
+        where = _(" in {other} (which {filename} imports)").format(other=other, filename=filename) if (
+            other and other != filename) else ""
+        at = _(" on line {line}").format(line=line) if isinstance(line, int) else ""
+        fix = (_("Indent with spaces only, 4 per level (most editors can convert tabs to spaces).")
+               if kind == "TabError" or "tab" in _text(raised.get("message")).lower() else _("Fix the syntax."))
+        fix += " " + _("Until then none of its functions can run.")
+        return (_("{filename} could not be loaded: {kind}{where}{at}: {message}").format(
+            filename=filename, kind=kind, where=where, at=at, message=_text(raised.get("message")))
                 + (f"\n    {code}" if code else "") + f"\n{fix}")
     if raised.get("missing_module"):
         name = _text(raised["missing_module"], 120)
-        return (f"{filename} could not be loaded: it imports {name!r}, which the grader does not provide"
-                f"{_line_of(raised)}."
-                f"\nOnly the Python standard library and NumPy are available, plus your own .py files uploaded "
-                f"beside {filename}. If {name} is your own file, upload {name}.py too; if it is a package "
-                "(torch, tensorflow, scipy, pandas, matplotlib...), rewrite that part with NumPy or remove it.")
-    hint = "Remove the call to sys.exit(), exit() or quit()." if kind == "SystemExit" else RAISE_HINTS.get(kind, "")
-    return (f"{filename} could not be loaded: its top-level code raised {_what_raised(raised)}\n"
-            "Code outside functions runs when the grader imports the file: keep only definitions there, and "
-            "put tests and experiments under `if __name__ == \"__main__\":`." + (f" {hint}" if hint else ""))
+        return (_("{filename} could not be loaded: it imports {module}, which the grader does not provide"
+                  "{where}.").format(filename=filename, module=repr(name), where=_line_of(raised))
+                + "\n" + _("Only the Python standard library and NumPy are available, plus your own .py files uploaded "
+                "beside {filename}. If {name} is your own file, upload {name}.py too; if it is a package "
+                "(torch, tensorflow, scipy, pandas, matplotlib...), rewrite that part with NumPy or remove it."
+                            ).format(filename=filename, name=name))
+    hint = _("Remove the call to sys.exit(), exit() or quit().") if kind == "SystemExit" else _(
+        RAISE_HINTS.get(kind, ""))
+    return (_("{filename} could not be loaded: its top-level code raised {what}").format(
+        filename=filename, what=_what_raised(raised)) + "\n"
+            + _("Code outside functions runs when the grader imports the file: keep only definitions there, and "
+            "put tests and experiments under `if __name__ == \"__main__\":`.") + (f" {hint}" if hint else ""))
 
 
 def score_check(check: Check, cases: list[Case], results: list[CallResult],
@@ -203,10 +217,11 @@ def feedback(outcome: Outcome) -> str:
     if outcome.problem:
         lines.append(outcome.problem)
     elif outcome.ok:
-        lines.append(f"Passed all {outcome.total} cases." if outcome.total > 1 else "Passed.")
+        lines.append(_("Passed all {total} cases.").format(total=outcome.total) if outcome.total > 1 else _("Passed."))
     else:
-        unit = "groups of cases" if any("group" in c.meta for c, _ in outcome.failures) else "cases"
-        lines.append(f"Passed {outcome.passed} of {outcome.total} {unit}.")
+        groups = any("group" in c.meta for c, _verdict in outcome.failures)
+        lines.append((_("Passed {passed} of {total} groups of cases.") if groups else
+                      _("Passed {passed} of {total} cases.")).format(passed=outcome.passed, total=outcome.total))
         seen = set()
         shown = 0
         for case, verdict in outcome.failures:
@@ -214,11 +229,11 @@ def feedback(outcome: Outcome) -> str:
                 continue
             seen.add(verdict.message)
             label = f" ({case.label})" if case.label else ""
-            lines.append(f"Failed case{label}:\n{verdict.message}")
+            lines.append(_("Failed case{label}:").format(label=label) + f"\n{verdict.message}")
             shown += 1
             if shown == MAX_FAILURES_SHOWN:
                 break
-    for _, sentence in outcome.diagnoses:
-        lines.append(f"Likely mistake: {sentence}")
+    for _code, sentence in outcome.diagnoses:
+        lines.append(_("Likely mistake: {sentence}").format(sentence=_(sentence)))
     lines.extend(outcome.notes)
     return "\n\n".join(lines)

@@ -55,7 +55,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from autograder import notebook_submission
+from autograder import i18n, notebook_submission
 from autograder.assignment import Assignment, load
 from autograder.ziplimits import ZipRefused, looks_like_zip, read_directory
 
@@ -127,8 +127,8 @@ def quoted(names) -> str:
     """'a.py, "b (1).py" and c.py' (names with spaces in quotes), at most MAX_LISTED of them."""
     names = [f'"{n}"' if " " in n else n for n in names]
     if len(names) > MAX_LISTED:
-        names = names[:MAX_LISTED] + [f"{len(names) - MAX_LISTED} more"]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1] if names else ""
+        names = names[:MAX_LISTED] + [i18n._("{n} more").format(n=len(names) - MAX_LISTED)]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + i18n._(" and ") + names[-1] if names else ""
 
 
 # ---- unpack -------------------------------------------------------------------------------------
@@ -174,8 +174,10 @@ def unpack_zip(archive: Path, into: Path, budget: list[int]) -> str | None:
                     continue
     except (zipfile.BadZipFile, zipfile.LargeZipFile, RuntimeError, NotImplementedError, OSError, EOFError,
             ValueError) as exc:
-        reason = "it is password-protected" if "encrypted" in str(exc) else "it is damaged or not a zip file"
-        return f"{archive.name} could not be unpacked: {reason}. Upload the .py files themselves, or a plain zip."
+        reason = i18n._("it is password-protected") if "encrypted" in str(exc) else i18n._(
+            "it is damaged or not a zip file")
+        return i18n._("{name} could not be unpacked: {reason}. Upload the .py files themselves, or a plain zip."
+                      ).format(name=archive.name, reason=reason)
     return None
 
 
@@ -281,30 +283,33 @@ def defined_elsewhere(upload: Upload, module: str, texts: dict[str, str],
         pattern = re.compile(rf"^\s*def\s+{fn.name}\s*\(", re.MULTILINE)
         where = [rel for rel, text in texts.items() if pattern.search(text)]
         if where:
-            out.append(f"{fn.name} is defined in {quoted(where[:2])}")
+            out.append(i18n._("{function} is defined in {files}").format(function=fn.name, files=quoted(where[:2])))
     return out
 
 
 def missing_message(upload: Upload, module: str, texts: dict[str, str], has_any: bool,
                     assignment: Assignment | None = None) -> str:
-    lines = [f"{module}.py was not found in your submission. It should define "
-             f"{expected_signatures(module, assignment)}."]
+    lines = [i18n._("{module}.py was not found in your submission. It should define {signatures}.").format(
+        module=module, signatures=expected_signatures(module, assignment))]
     hints = []
     for rel in look_alikes(upload, module):
         if not rel.lower().endswith(".ipynb"):       # notebooks are read: see notebook_submission.py
-            hints.append(f"{rel} may be it, but the grader only grades files named exactly {module}.py "
-                         f"(or a download copy such as \"{module} (1).py\"): rename it to {module}.py.")
+            hints.append(i18n._("{rel} may be it, but the grader only grades files named exactly {module}.py "
+                                "(or a download copy such as \"{module} (1).py\"): rename it to {module}.py."
+                                ).format(rel=rel, module=module))
     elsewhere = defined_elsewhere(upload, module, texts, assignment)
     if elsewhere:
-        hints.append("; ".join(elsewhere) + f", but the grader looks for {'it' if len(elsewhere) == 1 else 'them'} "
-                     f"in {module}.py only: move {'it' if len(elsewhere) == 1 else 'them'} there.")
+        hints.append("; ".join(elsewhere) + i18n.ngettext(
+            ", but the grader looks for it in {module}.py only: move it there.",
+            ", but the grader looks for them in {module}.py only: move them there.", len(elsewhere)
+        ).format(module=module))
     zips = [rel for rel in upload.files if rel.lower().endswith(".zip")]
     if zips and has_any:
-        hints.append(f"The grader does not look inside {quoted(zips)} when other files of the assignment are "
-                     "uploaded beside it: upload the .py files themselves.")
+        hints.append(i18n._("The grader does not look inside {zips} when other files of the assignment are "
+                            "uploaded beside it: upload the .py files themselves.").format(zips=quoted(zips)))
     lines += hints[:3]
     if not hints and has_any:
-        lines.append(f"Upload {module}.py next to your other files.")
+        lines.append(i18n._("Upload {module}.py next to your other files.").format(module=module))
     return " ".join(lines)
 
 
@@ -321,16 +326,19 @@ def normalise(data: bytes, name: str) -> tuple[bytes | None, str | None, str | N
     """(bytes for Python to read, a note, a problem): see the module docstring."""
     note = None
     if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)) and b"\x00\x00" in data[:4]:
-        return None, None, f"{name} is saved as UTF-32, which Python cannot read: save it as UTF-8."
+        return None, None, i18n._("{name} is saved as UTF-32, which Python cannot read: save it as UTF-8.").format(
+            name=name)
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             data = data.decode("utf-16").encode("utf-8")
         except UnicodeError:
-            return None, None, f"{name} could not be read as UTF-16 text: save it as UTF-8 and upload it again."
-        note = f"{name} was saved as UTF-16 and was converted to UTF-8 for grading; save your files as UTF-8."
+            return None, None, i18n._("{name} could not be read as UTF-16 text: save it as UTF-8 and upload it "
+                                      "again.").format(name=name)
+        note = i18n._("{name} was saved as UTF-16 and was converted to UTF-8 for grading; save your files as "
+                      "UTF-8.").format(name=name)
     if b"\x00" in data:
-        return None, None, (f"{name} contains NUL bytes, so it is not a Python source file (a document or binary "
-                            f"saved under a .py name?). Upload the plain-text {name}.")
+        return None, None, i18n._("{name} contains NUL bytes, so it is not a Python source file (a document or "
+                                  "binary saved under a .py name?). Upload the plain-text {name}.").format(name=name)
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     except SyntaxError:
@@ -349,17 +357,20 @@ def normalise(data: bytes, name: str) -> tuple[bytes | None, str | None, str | N
         text = data.decode("utf-8", errors="autograder-cp1252")
         lines = sorted({i + 1 for i, line in enumerate(data.split(b"\n")) if not _is_utf8(line)})
         where = ", ".join(str(n) for n in lines[:5]) + (", ..." if len(lines) > 5 else "")
-        note = (f"{name} is not valid UTF-8 (line{'s' if len(lines) > 1 else ''} {where}): those bytes were read "
-                "as Windows-1252 characters (such as é or ’). Save your files as UTF-8 so that they run as you "
-                "meant them.")
+        note = i18n.ngettext("{name} is not valid UTF-8 (line {where}): those bytes were read "
+                             "as Windows-1252 characters (such as é or ’). Save your files as UTF-8 so that they run "
+                             "as you meant them.",
+                             "{name} is not valid UTF-8 (lines {where}): those bytes were read "
+                             "as Windows-1252 characters (such as é or ’). Save your files as UTF-8 so that they run "
+                             "as you meant them.", len(lines)).format(name=name, where=where)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
-        return None, None, f"{name} is empty."
+        return None, None, i18n._("{name} is empty.").format(name=name)
     head = text.lstrip()[:2000]
     if head.startswith("{") and '"cells"' in head and '"nbformat"' in text:
-        return None, None, (f"{name} is a Jupyter notebook saved under a .py name, not Python code. Export the "
-                            "code instead (in Jupyter: File > Download as > Python (.py)) and keep only the "
-                            "functions.")
+        return None, None, i18n._("{name} is a Jupyter notebook saved under a .py name, not Python code. Export "
+                                  "the code instead (in Jupyter: File > Download as > Python (.py)) and keep only "
+                                  "the functions.").format(name=name)
     return text.encode("utf-8"), note, None
 
 
@@ -416,7 +427,7 @@ def stage(upload: Path, assignment: Assignment | str | None = None) -> Staged:
 def _nothing_there(staged: Staged, message: str) -> None:
     staged.notes.append(message)
     for module in staged.modules:
-        staged.problems[module] = f"{module}.py was not found. {message}"
+        staged.problems[module] = i18n._("{module}.py was not found. {message}").format(module=module, message=message)
 
 
 def find_files(staged: Staged, upload: Path, scratch: Path) -> Upload | None:
@@ -430,8 +441,8 @@ def find_files(staged: Staged, upload: Path, scratch: Path) -> Upload | None:
             return None
         return survey(scratch / "zip")
     if not upload.is_dir():
-        what = "is not a folder or a .zip file" if upload.exists() else "does not exist"
-        _nothing_there(staged, f"The submission {upload} {what}.")
+        _nothing_there(staged, (i18n._("The submission {upload} is not a folder or a .zip file.") if upload.exists()
+                                else i18n._("The submission {upload} does not exist.")).format(upload=upload))
         return None
     files = survey(upload)
     if any(candidates(files, m) for m in staged.modules) or has_notebook(files):
@@ -449,7 +460,8 @@ def find_files(staged: Staged, upload: Path, scratch: Path) -> Upload | None:
         packages |= unpacked.packages
     zipped = Upload(inner, frozenset(packages))
     if any(candidates(zipped, m) for m in staged.modules) or has_notebook(zipped):
-        staged.notes.append(f"Your files were found inside {quoted(zips)} and graded from there.")
+        staged.notes.append(i18n._("Your files were found inside {zips} and graded from there.").format(
+            zips=quoted(zips)))
         return zipped
     return files
 
@@ -483,29 +495,33 @@ def locate_and_copy(staged: Staged, upload: Upload) -> None:
         best_key = min((c.tier, c.depth) for c in pool)
         ties = sorted((c for c in pool if (c.tier, c.depth) == best_key), key=lambda c: c.rel)
         if len({_read(upload.files[c.rel]) for c in ties}) > 1:
-            why = "different folders" if len({c.folder for c in ties}) > 1 else "the same folder"
-            staged.problems[module] = (
-                f"{module}.py was not graded: the grader found {quoted(c.rel for c in ties)} in {why}, with "
-                f"different contents, and cannot tell which one you mean. Keep only one of them, named {module}.py.")
+            why = i18n._("different folders") if len({c.folder for c in ties}) > 1 else i18n._("the same folder")
+            staged.problems[module] = i18n._(
+                "{module}.py was not graded: the grader found {files} in {why}, with "
+                "different contents, and cannot tell which one you mean. Keep only one of them, named {module}.py."
+            ).format(module=module, files=quoted(c.rel for c in ties), why=why)
             continue
         cand = ties[0]
         data = _read(upload.files[cand.rel])
         if data is None:
-            staged.problems[module] = (f"{cand.rel} is larger than {MAX_FILE_BYTES >> 20} MB or unreadable, so it "
-                                       "was not graded: a source file of this assignment is far smaller.")
+            staged.problems[module] = i18n._("{rel} is larger than {mb} MB or unreadable, so it "
+                                             "was not graded: a source file of this assignment is far smaller."
+                                             ).format(rel=cand.rel, mb=MAX_FILE_BYTES >> 20)
             continue
         source, note, problem = normalise(data, cand.rel)
         if problem:
-            staged.problems[module] = f"{problem} It should define {expected_signatures(module, staged.assignment)}."
+            staged.problems[module] = problem + " " + i18n._("It should define {signatures}.").format(
+                signatures=expected_signatures(module, staged.assignment))
             continue
         if note:
             staged.notes.append(note)
         if cand.tier == 1:
-            staged.notes.append(f"{cand.rel} was graded as {module}.py. Name it exactly {module}.py (file names "
-                                "are case-sensitive on the grader).")
+            staged.notes.append(i18n._("{rel} was graded as {module}.py. Name it exactly {module}.py (file names "
+                                       "are case-sensitive on the grader).").format(rel=cand.rel, module=module))
         elif cand.tier == 2:
-            staged.notes.append(f'"{cand.rel}" was graded as {module}.py (the end of its name looks like a copy '
-                                f"or download suffix). Name it exactly {module}.py.")
+            staged.notes.append(i18n._('"{rel}" was graded as {module}.py (the end of its name looks like a copy '
+                                       "or download suffix). Name it exactly {module}.py.").format(rel=cand.rel,
+                                                                                                   module=module))
         (staged.dir / f"{module}.py").write_bytes(source)
         staged.found[module] = cand.rel
         chosen[module] = cand
@@ -518,8 +534,9 @@ def locate_and_copy(staged: Staged, upload: Upload) -> None:
                      key=lambda f: (f not in homes, f))
     nested = [f"{f}/" for f in folders if f]
     if nested:
-        staged.notes.append(f"Your files were found in {quoted(nested)}"
-                            + (" and in the top folder" if "" in folders else "") + " and graded from there.")
+        staged.notes.append((i18n._("Your files were found in {folders} and in the top folder and graded from there.")
+                             if "" in folders else i18n._("Your files were found in {folders} and graded from there.")
+                             ).format(folders=quoted(nested)))
     helpers = helper_files(staged, upload, folders)
     extra = notebook_helper_files(staged, notebooks, set(helpers))
     refusal = too_many_files(staged, helpers, extra)
@@ -661,18 +678,21 @@ def summarise(staged: Staged, upload: Upload, any_candidate: bool) -> None:
     """Whole-submission notes: nothing found at all; the stubs as handed out."""
     if not any_candidate:
         present = sorted(upload.files)
-        holds = f" The submission holds: {quoted(present)}." if present else " The submission holds no files."
-        staged.notes.insert(0, "No file of the assignment was found, so nothing could be graded: expected "
-                               f"{', '.join(m + '.py' for m in staged.modules)} (or a Jupyter notebook that defines "
-                               f"their functions).{holds}")
+        holds = " " + (i18n._("The submission holds: {files}.").format(files=quoted(present)) if present
+                       else i18n._("The submission holds no files."))
+        staged.notes.insert(0, i18n._("No file of the assignment was found, so nothing could be graded: expected "
+                                      "{files} (or a Jupyter notebook that defines their functions).").format(
+            files=", ".join(m + ".py" for m in staged.modules)) + holds)
         return
     stubs = _stub_texts(load(staged.assignment))
     unchanged = [m for m in staged.found if m in stubs
                  and _canonical((staged.dir / f"{m}.py").read_bytes().decode("utf-8", "replace")) == stubs[m]]
     if unchanged and len(unchanged) == len(staged.modules):
-        staged.notes.insert(0, "Your files are the stubs as handed out, unchanged: every function still raises "
-                               "NotImplementedError, so the score is 0. Implement the functions (see the "
-                               "handout), check them with test_selfcheck.py, and submit again.")
+        staged.notes.insert(0, i18n._("Your files are the stubs as handed out, unchanged: every function still "
+                                      "raises NotImplementedError, so the score is 0. Implement the functions (see "
+                                      "the handout), check them with test_selfcheck.py, and submit again."))
     elif unchanged:
-        staged.notes.append(f"{quoted(m + '.py' for m in unchanged)} {'is' if len(unchanged) == 1 else 'are'} "
-                            "still the stub as handed out, unchanged: implement its functions.")
+        staged.notes.append(i18n.ngettext(
+            "{files} is still the stub as handed out, unchanged: implement its functions.",
+            "{files} are still the stub as handed out, unchanged: implement its functions.", len(unchanged)
+        ).format(files=quoted(m + ".py" for m in unchanged)))

@@ -74,7 +74,7 @@ class Run:
     def by_function(self) -> dict[str, tuple[float, float]]:
         out = {f.name: [0.0, 0.0] for f in FUNCTIONS}
         for t in self.results["tests"]:
-            row = out[t["name"].split(":", 1)[0]]
+            row = out[t["extra_data"]["function"]]
             row[0] += t["score"]
             row[1] += t["max_score"]
         return {k: (round(a, 4), round(b, 4)) for k, (a, b) in out.items()}
@@ -166,7 +166,8 @@ def test_zip_holds_the_grader_and_reference_and_nothing_else(default_zip):
         for name in names:
             if name.endswith(".py"):
                 ast.parse(zf.read(name), filename=name)
-    package = {p.relative_to(ROOT).as_posix() for p in (ROOT / "autograder").rglob("*.py")
+    package = {p.relative_to(ROOT).as_posix() for p in [*(ROOT / "autograder").rglob("*.py"),
+                                                         *(ROOT / "autograder").rglob("*.po")]
                if "__pycache__" not in p.parts}
     assert package <= names, f"grader files missing from the zip: {sorted(package - names)}"
     assert {f"reference/rnn_bptt/solution/{f}" for f in STUDENT_FILES} <= names

@@ -6,12 +6,16 @@ Run it from your submission folder (the one holding lstm.py, gru.py and truncate
 
 or, for one function at a time, e.g. `pytest -k lstm_backward`.
 
+In Vietnamese: put test_selfcheck.vi.po beside this file and run with SELFCHECK_LANG=vi (or a LANG
+that starts with vi), e.g. `SELFCHECK_LANG=vi pytest` (handout section 8.2).
+
 These are shape and sanity checks that catch common slips early, plus finite-difference checks of
 your backward passes against YOUR OWN forward passes. Passing them does NOT mean full marks: the
 hidden tests compare your answers with a reference implementation, with finite differences and
 with properties, on many more cases.
 """
 import copy
+import functools
 import importlib
 import os
 import sys
@@ -30,6 +34,43 @@ RNN_KEYS = ("W_xh", "W_hh", "b_h", "W_hy", "b_y")
 
 
 # --------------------------------------------------------------------------------------------
+# the language of the messages
+# --------------------------------------------------------------------------------------------
+@functools.lru_cache(maxsize=1)
+def _catalogue():
+    """msgid -> msgstr of test_selfcheck.vi.po beside this file, when SELFCHECK_LANG (else LANG) starts
+    with "vi"; else empty (English). A gettext catalogue read with the standard library: msgid and
+    msgstr strings (continued on following lines), entries that are empty or marked fuzzy skipped."""
+    import ast
+    import os
+    lang = os.environ.get("SELFCHECK_LANG") or os.environ.get("LANG") or ""
+    path = os.path.join(globals().get("HERE", ""), "test_selfcheck.vi.po")
+    if not lang.lower().startswith("vi") or not os.path.isfile(path):
+        return {}
+    out, entry, key = {}, {}, None
+    with open(path, encoding="utf-8") as f:
+        for line in [*f, "\n"]:
+            line = line.strip()
+            if not line:
+                if entry.get("msgid") and entry.get("msgstr") and not entry.get("fuzzy"):
+                    out[entry["msgid"]] = entry["msgstr"]
+                entry, key = {}, None
+            elif line.startswith("#,") and "fuzzy" in line:
+                entry["fuzzy"] = True
+            elif line.startswith(("msgid ", "msgstr ")):
+                key, _sep, text = line.partition(" ")
+                entry[key] = ast.literal_eval(text)
+            elif line.startswith('"') and key:
+                entry[key] += ast.literal_eval(line)
+    return out
+
+
+def _(message):
+    """MESSAGE in the language asked for (see _catalogue)."""
+    return _catalogue().get(message, message)
+
+
+# --------------------------------------------------------------------------------------------
 # helpers
 # --------------------------------------------------------------------------------------------
 def load(module_name):
@@ -37,54 +78,60 @@ def load(module_name):
     try:
         return importlib.import_module(module_name)
     except Exception as e:  # noqa: BLE001 - any error in the student's file
-        pytest.fail(f"Could not import {module_name}.py from {HERE}: {type(e).__name__}: {e}. "
-                    f"It must be in the same folder as this test file and import without errors.")
+        pytest.fail(_("Could not import {module}.py from {folder}: {error}. "
+                      "It must be in the same folder as this test file and import without errors.").format(
+            module=module_name, folder=HERE, error=f"{type(e).__name__}: {e}"))
 
 
 def as_array(value, what):
     try:
         return np.asarray(value, dtype=np.float64)
     except Exception as e:  # noqa: BLE001
-        pytest.fail(f"{what} should be a NumPy array (or something np.asarray turns into numbers), "
-                    f"but converting it failed: {type(e).__name__}: {e}")
+        pytest.fail(_("{what} should be a NumPy array (or something np.asarray turns into numbers), "
+                      "but converting it failed: {error}").format(what=what, error=f"{type(e).__name__}: {e}"))
 
 
 def check_shape(value, shape, what):
     arr = as_array(value, what)
-    assert arr.shape == tuple(shape), f"{what} should have shape {tuple(shape)}, but it has shape {arr.shape}."
-    assert np.all(np.isfinite(arr)), f"{what} should contain only finite numbers, got:\n{arr}"
+    assert arr.shape == tuple(shape), _("{what} should have shape {shape}, but it has shape {got}.").format(
+        what=what, shape=tuple(shape), got=arr.shape)
+    assert np.all(np.isfinite(arr)), _("{what} should contain only finite numbers, got:").format(what=what) + f"\n{arr}"
     return arr
 
 
 def describe_difference(got, expected):
     err = np.abs(got - expected)
     if got.size <= 12:
-        return f"expected:\n{expected}\ngot:\n{got}"
+        return _("expected:") + f"\n{expected}\n" + _("got:") + f"\n{got}"
     worst = np.unravel_index(np.argmax(err), err.shape)
     rel = err.max() / max(np.abs(expected).max(), 1e-12)
-    return (f"largest difference at index {tuple(int(i) for i in worst)}: expected {expected[worst]:.6g}, "
-            f"got {got[worst]:.6g} (max relative error {rel:.3g})")
+    return _("largest difference at index {index}: expected {expected}, got {got} (max relative error {rel})"
+             ).format(index=tuple(int(i) for i in worst), expected=f"{expected[worst]:.6g}", got=f"{got[worst]:.6g}",
+                      rel=f"{rel:.3g}")
 
 
 def check_close(value, expected, what, rtol=1e-5, atol=1e-8):
     expected = np.asarray(expected, dtype=np.float64)
     got = check_shape(value, expected.shape, what)
     ok = np.all(np.abs(got - expected) <= rtol * np.abs(expected) + atol * max(1.0, np.abs(expected).max()))
-    assert ok, f"{what} is not what was expected.\n{describe_difference(got, expected)}"
+    assert ok, _("{what} is not what was expected.").format(what=what) + f"\n{describe_difference(got, expected)}"
 
 
 def unpack(result, n, what):
     assert isinstance(result, (tuple, list)) and len(result) == n, (
-        f"{what} should return a tuple of {n} values, got {type(result).__name__}"
-        + (f" of length {len(result)}" if isinstance(result, (tuple, list)) else ""))
+        _("{what} should return a tuple of {n} values, got {kind}").format(what=what, n=n, kind=type(result).__name__)
+        + (_(" of length {n}").format(n=len(result)) if isinstance(result, (tuple, list)) else ""))
     return result
 
 
 def check_grads(grads, params, what):
-    assert isinstance(grads, dict), f"{what}: grads should be a dict, got {type(grads).__name__}"
-    assert set(grads) == set(params), f"{what}: grads should have exactly the keys {sorted(params)}, got {sorted(grads)}"
+    assert isinstance(grads, dict), f"{what}: " + _("grads should be a dict, got {kind}").format(
+        kind=type(grads).__name__)
+    assert set(grads) == set(params), f"{what}: " + _("grads should have exactly the keys {keys}, got {got}").format(
+        keys=sorted(params), got=sorted(grads))
     for k in params:
-        check_shape(grads[k], params[k].shape, f"{what}: grads[{k!r}] (it must have the shape of params[{k!r}])")
+        check_shape(grads[k], params[k].shape, f"{what}: " + _("grads[{key}] (it must have the shape of params[{key}])"
+                                                               ).format(key=repr(k)))
 
 
 def numerical_gradient(loss, a, eps=1e-6):
@@ -105,11 +152,14 @@ def assert_unchanged(args, before, what):
     for name, a in args.items():
         b = before[name]
         if isinstance(a, dict):
-            assert set(a) == set(b), f"{what} changed the keys of its input {name}"
+            assert set(a) == set(b), _("{function} changed the keys of its input {name}").format(function=what,
+                                                                                                    name=name)
             for k in a:
-                assert np.array_equal(a[k], b[k]), f"{what} changed its input {name}[{k!r}]; inputs must be left alone."
+                assert np.array_equal(a[k], b[k]), _("{function} changed its input {name}; inputs must be left alone."
+                                                     ).format(function=what, name=f"{name}[{k!r}]")
         else:
-            assert np.array_equal(a, b), f"{what} changed its input {name}; inputs must be left as they were."
+            assert np.array_equal(a, b), _("{function} changed its input {name}; inputs must be left as they were."
+                                           ).format(function=what, name=name)
 
 
 def sig(a):
@@ -161,9 +211,9 @@ def test_lstm_forward_shapes():
     lstm = load("lstm")
     x, h0, c0, params = lstm_setup(N=2, T=3, D=3, H=2)
     h, c = unpack(lstm.lstm_forward(x, h0, c0, params), 2, "lstm_forward")
-    h = check_shape(h, (2, 3, 2), "h from lstm_forward with N=2, T=3, H=2")
-    check_shape(c, (2, 3, 2), "c from lstm_forward with N=2, T=3, H=2")
-    assert np.all(np.abs(h) < 1), "h_t = o_t * tanh(c_t) should lie strictly in (-1, 1)"
+    h = check_shape(h, (2, 3, 2), _("h from lstm_forward with N=2, T=3, H=2"))
+    check_shape(c, (2, 3, 2), _("c from lstm_forward with N=2, T=3, H=2"))
+    assert np.all(np.abs(h) < 1), _("h_t = o_t * tanh(c_t) should lie strictly in (-1, 1)")
 
 
 def test_lstm_forward_one_step_by_hand_uses_c0_and_the_gate_order_i_f_o_g():
@@ -176,9 +226,9 @@ def test_lstm_forward_one_step_by_hand_uses_c0_and_the_gate_order_i_f_o_g():
     i, f, o, g = sig(params["b"][0:2]), sig(params["b"][2:4]), sig(params["b"][4:6]), np.tanh(params["b"][6:8])
     c1 = f * c0 + i * g
     h, c = unpack(lstm.lstm_forward(x, h0, c0, params), 2, "lstm_forward")
-    check_close(c, c1[:, None, :], "c_1 with W_x = W_h = 0: f * c0 + i * g, gates in the order i, f, o, g "
-                "(handout section 2; is c0 used?)")
-    check_close(h, (o * np.tanh(c1))[:, None, :], "h_1 with W_x = W_h = 0: o * tanh(c_1) (handout section 2)")
+    check_close(c, c1[:, None, :], _("c_1 with W_x = W_h = 0: f * c0 + i * g, gates in the order i, f, o, g "
+                "(handout section 2; is c0 used?)"))
+    check_close(h, (o * np.tanh(c1))[:, None, :], _("h_1 with W_x = W_h = 0: o * tanh(c_1) (handout section 2)"))
 
 
 def test_lstm_forward_is_finite_and_warning_free_when_gates_saturate():
@@ -190,10 +240,10 @@ def test_lstm_forward_is_finite_and_warning_free_when_gates_saturate():
         try:
             h, c = unpack(lstm.lstm_forward(x, h0, c0, params), 2, "lstm_forward")
         except (RuntimeWarning, FloatingPointError) as w:
-            pytest.fail(f"lstm_forward raised a warning with gate pre-activations of +-1000: {w}. "
-                        "Use a sigmoid that never overflows (handout section 2.3).")
-    check_shape(h, (2, 2, 2), "h with saturated gates")
-    check_shape(c, (2, 2, 2), "c with saturated gates")
+            pytest.fail(_("lstm_forward raised a warning with gate pre-activations of +-1000: {warning}. "
+                          "Use a sigmoid that never overflows (handout section 2.3).").format(warning=w))
+    check_shape(h, (2, 2, 2), _("h with saturated gates"))
+    check_shape(c, (2, 2, 2), _("c with saturated gates"))
 
 
 def test_lstm_forward_does_not_modify_its_inputs():
@@ -213,9 +263,9 @@ def test_lstm_backward_shapes():
     rng = np.random.default_rng(1)
     out = lstm.lstm_backward(rng.normal(size=(N, T, H)), rng.normal(size=(N, T, H)), x, h0, c0, h, c, params)
     dx, dh0, dc0, grads = unpack(out, 4, "lstm_backward")
-    check_shape(dx, (N, T, D), "dx from lstm_backward")
-    check_shape(dh0, (N, H), "dh0 from lstm_backward")
-    check_shape(dc0, (N, H), "dc0 from lstm_backward")
+    check_shape(dx, (N, T, D), _("dx from lstm_backward"))
+    check_shape(dh0, (N, H), _("dh0 from lstm_backward"))
+    check_shape(dc0, (N, H), _("dc0 from lstm_backward"))
     check_grads(grads, params, "lstm_backward")
 
 
@@ -235,7 +285,7 @@ def test_lstm_backward_matches_finite_differences():
     h, c = (as_array(a, "lstm_forward output") for a in unpack(lstm.lstm_forward(x, h0, c0, params), 2, "lstm_forward"))
     dx, dh0, dc0, grads = unpack(lstm.lstm_backward(dh, dc, x, h0, c0, h, c, params), 4, "lstm_backward")
     check_grads(grads, params, "lstm_backward")
-    how = "compared with central differences of L = sum(dh * h) + sum(dc * c) (handout section 3)"
+    how = _("compared with central differences of L = sum(dh * h) + sum(dc * c) (handout section 3)")
     check_close(dx, numerical_gradient(loss, x), f"dx {how}", atol=1e-7)
     check_close(dh0, numerical_gradient(loss, h0), f"dh0 {how}", atol=1e-7)
     check_close(dc0, numerical_gradient(loss, c0), f"dc0 {how}", atol=1e-7)
@@ -260,9 +310,9 @@ def test_lstm_state_jacobian_shape_and_cell_block_is_diag_f():
     x, h0, c0, params = lstm_setup(seed=6, D=3, H=3)
     x_t, h_prev, c_prev = x[0, 0], h0[0], c0[0]
     J = check_shape(lstm.lstm_state_jacobian(x_t, h_prev, c_prev, params), (6, 6),
-                    "lstm_state_jacobian(x_t (3,), h_prev (3,), c_prev (3,)) for H = 3")
+                    _("lstm_state_jacobian(x_t (3,), h_prev (3,), c_prev (3,)) for H = 3"))
     f = sig((x_t @ params["W_x"] + h_prev @ params["W_h"] + params["b"])[3:6])
-    check_close(J[3:, 3:], np.diag(f), "the lower-right block d c_t / d c_(t-1): diag(f_t) (handout section 4.1)")
+    check_close(J[3:, 3:], np.diag(f), _("the lower-right block d c_t / d c_(t-1): diag(f_t) (handout section 4.1)"))
 
 
 def test_lstm_state_jacobian_matches_finite_differences_of_your_forward():
@@ -282,8 +332,8 @@ def test_lstm_state_jacobian_matches_finite_differences_of_your_forward():
         e = np.zeros(4)
         e[j] = eps
         numeric[:, j] = (step(s_prev + e) - step(s_prev - e)) / (2 * eps)
-    check_close(J, numeric, "J compared with central differences of s_t = [h_t, c_t] w.r.t. s_(t-1) "
-                "(numerator layout, J[i, j] = d s_t[i] / d s_(t-1)[j]; handout section 4)", atol=1e-7)
+    check_close(J, numeric, _("J compared with central differences of s_t = [h_t, c_t] w.r.t. s_(t-1) "
+                "(numerator layout, J[i, j] = d s_t[i] / d s_(t-1)[j]; handout section 4)"), atol=1e-7)
 
 
 # --------------------------------------------------------------------------------------------
@@ -292,8 +342,8 @@ def test_lstm_state_jacobian_matches_finite_differences_of_your_forward():
 def test_gru_forward_shapes():
     gru = load("gru")
     x, h0, params = gru_setup(N=2, T=3, D=3, H=2)
-    h = check_shape(gru.gru_forward(x, h0, params), (2, 3, 2), "h from gru_forward with N=2, T=3, H=2")
-    assert np.all(np.abs(h) < 1), "GRU states stay in (-1, 1) when h0 does"
+    h = check_shape(gru.gru_forward(x, h0, params), (2, 3, 2), _("h from gru_forward with N=2, T=3, H=2"))
+    assert np.all(np.abs(h) < 1), _("GRU states stay in (-1, 1) when h0 does")
 
 
 def test_gru_forward_one_step_by_hand():
@@ -305,7 +355,7 @@ def test_gru_forward_one_step_by_hand():
             params[k][:] = 0.0
     z, n = sig(params["b_z"]), np.tanh(params["b_n"])
     check_close(gru.gru_forward(x, h0, params), ((1 - z) * h0 + z * n)[:, None, :],
-                "h_1 with all weights 0: (1 - z) * h0 + z * n (z weighs the candidate; handout section 5.1)")
+                _("h_1 with all weights 0: (1 - z) * h0 + z * n (z weighs the candidate; handout section 5.1)"))
 
 
 def test_gru_forward_resets_before_W_hn():
@@ -321,9 +371,9 @@ def test_gru_forward_resets_before_W_hn():
     r, z = sig(params["b_r"]), sig(params["b_z"])
     n = np.tanh((r * h0) @ params["W_hn"] + params["b_n"])
     check_close(gru.gru_forward(x, h0, params), ((1 - z) * h0 + z * n)[:, None, :],
-                "h_1 = (1 - z) * h0 + z * n with n = tanh((r * h0) @ W_hn + b_n). Two PyTorch habits give "
-                "another answer here: the reset gate applied after W_hn (it multiplies h0 BEFORE W_hn), or "
-                "z and 1 - z swapped (z weighs the candidate n) (handout sections 5.1 and 5.2)")
+                _("h_1 = (1 - z) * h0 + z * n with n = tanh((r * h0) @ W_hn + b_n). Two PyTorch habits give "
+                  "another answer here: the reset gate applied after W_hn (it multiplies h0 BEFORE W_hn), or "
+                  "z and 1 - z swapped (z weighs the candidate n) (handout sections 5.1 and 5.2)"))
 
 
 def test_gru_backward_shapes_and_finite_differences():
@@ -338,10 +388,10 @@ def test_gru_backward_shapes_and_finite_differences():
 
     h = as_array(gru.gru_forward(x, h0, params), "h from gru_forward")
     dx, dh0, grads = unpack(gru.gru_backward(dh, x, h0, h, params), 3, "gru_backward")
-    check_shape(dx, (N, T, D), "dx from gru_backward")
-    check_shape(dh0, (N, H), "dh0 from gru_backward")
+    check_shape(dx, (N, T, D), _("dx from gru_backward"))
+    check_shape(dh0, (N, H), _("dh0 from gru_backward"))
     check_grads(grads, params, "gru_backward")
-    how = "compared with central differences of L = sum(dh * h) (handout section 5.3)"
+    how = _("compared with central differences of L = sum(dh * h) (handout section 5.3)")
     check_close(dx, numerical_gradient(loss, x), f"dx {how}", atol=1e-7)
     check_close(dh0, numerical_gradient(loss, h0), f"dh0 {how}", atol=1e-7)
     for k in GRU_KEYS:
@@ -373,7 +423,7 @@ def test_rnn_backward_truncated_matches_finite_differences_of_the_detached_forwa
     x, h0, params = rnn_setup(seed=10 + T + k, N=N, T=T, D=D, H=H, O=O)
     rng = np.random.default_rng(11)
     dh, dy = rng.normal(size=(N, T, H)), rng.normal(size=(N, T, O))
-    fixed, _ = rnn_forward_detached(x, h0, params)
+    fixed, _y = rnn_forward_detached(x, h0, params)
 
     def loss():
         h, y = rnn_forward_detached(x, h0, params, k, fixed)
@@ -381,11 +431,11 @@ def test_rnn_backward_truncated_matches_finite_differences_of_the_detached_forwa
 
     out = trunc.rnn_backward_truncated(dh, dy, x, h0, fixed.copy(), params, k)
     dx, dh0, grads = unpack(out, 3, "rnn_backward_truncated")
-    check_shape(dx, (N, T, D), "dx from rnn_backward_truncated")
-    check_shape(dh0, (N, H), "dh0 from rnn_backward_truncated")
+    check_shape(dx, (N, T, D), _("dx from rnn_backward_truncated"))
+    check_shape(dh0, (N, H), _("dh0 from rnn_backward_truncated"))
     check_grads(grads, params, "rnn_backward_truncated")
-    how = (f"for T={T}, k={k}, compared with central differences of L = sum(dh * h) + sum(dy * y) for the "
-           "forward with h_k, h_2k, ... detached (handout section 6)")
+    how = _("for T={T}, k={k}, compared with central differences of L = sum(dh * h) + sum(dy * y) for the "
+            "forward with h_k, h_2k, ... detached (handout section 6)").format(T=T, k=k)
     check_close(dx, numerical_gradient(loss, x), f"dx {how}", atol=1e-7)
     check_close(dh0, numerical_gradient(loss, h0), f"dh0 {how}", atol=1e-7)
     for key in RNN_KEYS:
@@ -395,7 +445,7 @@ def test_rnn_backward_truncated_matches_finite_differences_of_the_detached_forwa
 def test_rnn_backward_truncated_does_not_modify_its_inputs():
     trunc = load("truncated")
     x, h0, params = rnn_setup()
-    h, _ = rnn_forward_detached(x, h0, params)
+    h, _y = rnn_forward_detached(x, h0, params)
     rng = np.random.default_rng(12)
     args = {"dh": rng.normal(size=h.shape), "dy": rng.normal(size=(2, 5, 2)), "x": x, "h0": h0, "h": h,
             "params": params}

@@ -14,7 +14,9 @@ from typing import Any
 
 import numpy as np
 
+from autograder import worker_text
 from autograder.cases import Draw
+from autograder.i18n import N_, _
 from autograder.judge import PASS, Verdict, compare
 
 
@@ -96,7 +98,7 @@ class Check:
 
     @property
     def name(self) -> str:
-        return f"{self.function}: {self.title}"
+        return f"{self.function}: {_(self.title)}"     # the title in the active language (the registry's msgid)
 
 
 # ---- judges shared by many checks -----------------------------------------------------------
@@ -122,7 +124,8 @@ def all_of(*judges: Judge) -> Judge:
 
 def warning_free(case: Case, result: CallResult) -> Verdict:
     if result.warnings:
-        return Verdict(False, f"the call raised a warning under NumPy's default error state: {result.warnings[0]}")
+        return Verdict(False, _("the call raised a warning under NumPy's default error state: {warning}").format(
+            warning=worker_text.phrase(result.warnings[0])))
     return PASS
 
 
@@ -152,15 +155,16 @@ def inputs_unchanged(arg_names: tuple[str, ...]) -> Judge:
             after = result.inputs_after.get(path)
             label = _readable_path(path, arg_names)
             if after is None or "array" not in after:
-                return Verdict(False, f"{label} could not be read back after the call")
+                return Verdict(False, _("{label} could not be read back after the call").format(label=label))
             got = after["array"]
             if got.shape != original.shape or not np.array_equal(got, original, equal_nan=True):
                 if "[" in path:   # an entry of a dict argument: changed in place, or replaced in the dict
-                    return Verdict(False, f"{label} was changed by the call: the array was modified in place or "
-                                          "replaced in the dict you were given. Build and return a new dict "
-                                          "(e.g. {k: g * scale for k, g in grads.items()}) and leave the input alone.")
-                return Verdict(False, f"{label} was modified in place by the call. Work on a copy "
-                                      "(e.g. x = x.copy(), or z = a + b instead of a += b).")
+                    return Verdict(False, _("{label} was changed by the call: the array was modified in place or "
+                                            "replaced in the dict you were given. Build and return a new dict "
+                                            "(e.g. {{k: g * scale for k, g in grads.items()}}) and leave the input "
+                                            "alone.").format(label=label))
+                return Verdict(False, _("{label} was modified in place by the call. Work on a copy "
+                                        "(e.g. x = x.copy(), or z = a + b instead of a += b).").format(label=label))
         return PASS
 
     return judge
@@ -168,10 +172,10 @@ def inputs_unchanged(arg_names: tuple[str, ...]) -> Judge:
 
 def _readable_path(path: str, arg_names: tuple[str, ...]) -> str:
     if path.startswith("arg"):
-        head, _, rest = path[3:].partition("[")
+        head, _sep, rest = path[3:].partition("[")
         if head.isdigit() and int(head) < len(arg_names):
-            return f"the input {arg_names[int(head)]}" + (f"[{rest}" if rest else "")
-    return f"the input {path}"
+            return _("the input {name}").format(name=arg_names[int(head)] + (f"[{rest}" if rest else ""))
+    return _("the input {name}").format(name=path)
 
 
 def other_probes(probes: list[Probe], function: str, main: str) -> tuple[str, ...]:
@@ -185,7 +189,7 @@ def other_probes(probes: list[Probe], function: str, main: str) -> tuple[str, ..
 def example_check(function: str, probe: str, judge: Judge, expects_exception: bool = False) -> Check:
     """FUNCTION's worked example: no points; run in a worker that holds no hidden input, so its
     feedback may show inputs, expected values and the full text of an exception."""
-    return Check(f"{function}.example", function, "worked example (visible, no points)", probe, judge,
+    return Check(f"{function}.example", function, N_("worked example (visible, no points)"), probe, judge,
                  expects_exception=expects_exception, example=True)
 
 
@@ -196,7 +200,7 @@ def inputs_check(probes: list[Probe], function: str, main: str, arg_names: tuple
     credit only once the value check `gate` passes a case.
     """
     return Check(f"{function}.inputs", function,
-                 "does not modify its input" if arg_names == ("x",) else "does not modify its inputs",
+                 N_("does not modify its input") if arg_names == ("x",) else N_("does not modify its inputs"),
                  main, inputs_unchanged(arg_names), gated_by=gate,
                  extra_probes=other_probes(probes, function, main), expects_exception=True)
 

@@ -6,6 +6,7 @@ The zip, unpacked by Gradescope into /autograder/source:
     gradescope.json                the settings chosen at build time (settings.py)
     fallback_results.json          a zero-score results.json that run_autograder copies if the grader fails
     autograder/**.py               the grader, with every built-in assignment's declaration
+    autograder/locale/**.po        the message catalogues (read at run time; gradescope.json names the language)
     reference/<assignment>/solution/*.py   the chosen assignment's reference solution
 Nothing else: no tests, no caches, no stubs. The same inputs give the same bytes (fixed dates, sorted).
 It is built from a checkout of the project: the reference solution lives beside the package. An
@@ -32,12 +33,13 @@ def lf(data: bytes) -> bytes:
     return data.replace(b"\r\n", b"\n")
 
 
-def fallback_results(assignment=None) -> bytes:
+def fallback_results(assignment=None, lang: str | None = None) -> bytes:
     """A valid zero-score results.json naming every test, for when the grader cannot run at all."""
     from autograder.grade import failed_report
     from autograder.results import to_gradescope
 
-    report = failed_report(RuntimeError("run_autograder: the grader stopped without writing results"), assignment)
+    report = failed_report(RuntimeError("run_autograder: the grader stopped without writing results"), assignment,
+                           lang=lang)
     return (json.dumps(to_gradescope(report), indent=2) + "\n").encode()
 
 
@@ -57,8 +59,8 @@ def contents(chosen: Settings, secret_file: Path | None = None, assignment=None)
     chosen = replace(chosen, assignment=a.name)
     files = {name: lf((TEMPLATES / name).read_bytes()) for name in (*EXECUTABLE, "requirements.txt")}
     files[SETTINGS_FILE] = chosen.to_json().encode()
-    files["fallback_results.json"] = fallback_results(a)
-    for path in sorted(PACKAGE_DIR.rglob("*.py")):
+    files["fallback_results.json"] = fallback_results(a, chosen.lang)
+    for path in sorted([*PACKAGE_DIR.rglob("*.py"), *PACKAGE_DIR.rglob("*.po")]):
         if "__pycache__" not in path.parts:
             files[path.relative_to(PACKAGE_DIR.parent).as_posix()] = lf(path.read_bytes())
     if a.folder is not None and a.folder.resolve() != (BUILTIN_DIR / a.name).resolve():   # given by path

@@ -65,7 +65,7 @@ def run(where: Layout) -> int:
     info = metadata.read_metadata(where.metadata)
     log += [m for m in (problem, info.problem) if m]
     graded = grade_safely(where.submission, limits=CONTAINER_LIMITS, secret=course_secret(where),
-                          assignment=chosen.assignment)
+                          assignment=chosen.assignment, lang=chosen.lang)
     if graded.internal_error:
         print(graded.internal_error, file=sys.stderr, end="")
     report = graded.report

@@ -21,12 +21,15 @@ class Settings:
     test_visibility: str = "visible"
     results_visibility: str = "visible"
     assignment: str = "rnn_bptt"     # the built-in assignment (of the zip's autograder/assignments/) it grades
+    lang: str = "en"                 # the language of the feedback (autograder.i18n.LANGUAGES)
 
     def __post_init__(self) -> None:
         for name in ("test_visibility", "results_visibility"):
             value = getattr(self, name)
             if value not in VISIBILITIES:
                 raise ValueError(f"{name.replace('_', '-')} must be one of {', '.join(VISIBILITIES)}; got {value!r}")
+        from autograder.i18n import check
+        check(self.lang)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2) + "\n"

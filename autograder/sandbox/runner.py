@@ -30,6 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
+from autograder import i18n
 from autograder.sandbox import confine, tree
 from autograder.sandbox.forms import StepForm, form_of
 from autograder.sandbox.wire import Budget, RecordTail, read_step
@@ -215,7 +216,8 @@ def _supervise(box, steps, arrays, limits, substitute) -> WorkerRun:
             continue
         deadline = deadlines[start_step]
         if restarts > limits.max_restarts or time.monotonic() > deadline:
-            why = "the submission's time ran out" if time.monotonic() > deadline else "the worker failed too often"
+            why = i18n._("the submission's time ran out") if time.monotonic() > deadline else i18n._(
+                "the worker failed too often")
             for s in range(start_step, len(steps)):
                 run.failures.setdefault(s, StepFailure(None, "not_run", why))
             break
@@ -291,8 +293,8 @@ def _read_answers(run: WorkerRun, out_dir: Path, forms: list[StepForm], limits: 
 
 
 def _unreadable(why: str) -> str:
-    return (f"its answer could not be read back ({why}): the files the grader reads were written to or "
-            "changed by the submission")
+    return i18n._("its answer could not be read back ({why}): the files the grader reads were written to or "
+                  "changed by the submission").format(why=why)
 
 
 def step_deadlines(steps: list[dict], limits: Limits, start: float) -> list[float]:
@@ -334,17 +336,17 @@ def _watch(box, proc, progress_r, state, limits, deadlines, output, dropped):
     while True:
         now = time.monotonic()
         if state.printed > limits.flood_bytes:
-            return ("crashed", f"it printed more than {limits.flood_bytes >> 20} MB in one call (an output flood: "
-                               "remove print calls from loops)"), dropped
+            return ("crashed", i18n._("it printed more than {mb} MB in one call (an output flood: "
+                                      "remove print calls from loops)").format(mb=limits.flood_bytes >> 20)), dropped
         if now > next_disk_check:
             next_disk_check = now + 0.25
             if box.disk_usage(limits.disk_bytes) > limits.disk_bytes:
-                quota = (f"at most {limits.disk_bytes >> 20} MB and {tree.MEASURE_ENTRIES} files, in folders at "
-                         f"most {tree.MEASURE_DEPTH} deep")
-                return ("crashed", f"it wrote more files than allowed ({quota})"), dropped
+                quota = i18n._("at most {mb} MB and {files} files, in folders at most {depth} deep").format(
+                    mb=limits.disk_bytes >> 20, files=tree.MEASURE_ENTRIES, depth=tree.MEASURE_DEPTH)
+                return ("crashed", i18n._("it wrote more files than allowed ({quota})").format(quota=quota)), dropped
         if state.step is None:
             if now - state.wall_at_start > limits.startup_seconds:
-                return ("timeout", "the worker did not start"), dropped
+                return ("timeout", i18n._("the worker did not start")), dropped
         else:
             cpu_now = _cpu_seconds(pid)
             cpu, step_cpu = cpu_now - state.cpu_at_start, cpu_now - state.step_cpu_at_start
@@ -355,11 +357,11 @@ def _watch(box, proc, progress_r, state, limits, deadlines, output, dropped):
             if (cpu > budget or wall > call_wall
                     or step_cpu > state.step_calls * budget + STEP_SLACK_SECONDS
                     or step_wall > state.step_calls * call_wall):
-                return ("timeout", f"went past its time limit ({budget:g} s of CPU time "
-                                   "for one call)"), dropped
+                return ("timeout", i18n._("went past its time limit ({seconds} s of CPU time for one call)").format(
+                    seconds=f"{budget:g}")), dropped
         # (modules imported again before the start step count as the start step's)
         if now > deadlines[max(state.step if state.step is not None else 0, state.start_step)]:
-            return ("timeout", "the submission's total time ran out"), dropped
+            return ("timeout", i18n._("the submission's total time ran out")), dropped
         pump(0.05)
         if proc.poll() is not None:
             for _ in range(100):   # drain what the worker wrote before it exited
@@ -423,12 +425,12 @@ def _advance(state: _Progress, line: bytes, pid: int) -> None:
 
 def _exit_description(returncode: int | None) -> str:
     if returncode is None:
-        return "the worker stopped responding"
+        return i18n._("the worker stopped responding")
     if returncode < 0:
         try:
             name = signal.Signals(-returncode).name
         except ValueError:
             name = f"signal {-returncode}"
-        hint = " (memory limit?)" if name in ("SIGKILL", "SIGSEGV", "SIGABRT") else ""
-        return f"the process was killed by {name}{hint}"
-    return f"the process exited with status {returncode} in the middle of a call"
+        hint = i18n._(" (memory limit?)") if name in ("SIGKILL", "SIGSEGV", "SIGABRT") else ""
+        return i18n._("the process was killed by {signal}{hint}").format(signal=name, hint=hint)
+    return i18n._("the process exited with status {status} in the middle of a call").format(status=returncode)

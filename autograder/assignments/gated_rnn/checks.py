@@ -35,6 +35,7 @@ import numpy as np
 
 from autograder import cases as C
 from autograder import checks as engine  # all_of, warning_free: the saturating gates
+from autograder import i18n
 from autograder.assignments.gated_rnn.contract import ARG_NAMES, GRU_KEYS, LSTM_KEYS, RNN_KEYS
 from autograder.assignments.gated_rnn.reference import load as ref
 from autograder.assignments.rnn_bptt.inputs import rnn_params  # the truncation is part 1's vanilla RNN
@@ -100,10 +101,12 @@ def agrees_with_finite_differences(paths: dict[str, str], loss_text: str,
             scale = max(1e-6, float(np.abs(fd[name]).max()))
             err = float(np.abs(got - fd[name]).max())
             if err > 1e-5 * scale + 1e-7:
-                size = "by more than 10% of its scale" if err > 0.1 * scale else "by up to 10% of its scale"
+                size = i18n._("by more than 10% of its scale") if err > 0.1 * scale else i18n._(
+                    "by up to 10% of its scale")
                 wrong.append(f"{label(name)} ({size})")
         if wrong:
-            return Verdict(False, f"these disagree with central finite differences of {loss_text}: " + "; ".join(wrong))
+            return Verdict(False, i18n._("these disagree with central finite differences of {loss}: ").format(
+                loss=i18n._(loss_text)) + "; ".join(wrong))
         return PASS
 
     return judge
@@ -151,7 +154,7 @@ LSTM_SIZES = [(2, 4, 3, 3), (3, 5, 2, 2), (1, 6, 4, 4), (3, 1, 2, 3), (2, 4, 3, 
 LSTM_RANGES = dict(N=(1, 3), T=(1, 5), D=(1, 4), H=(1, 4))
 LSTM_FD_SIZES = [(2, 3, 2, 2), (1, 4, 3, 1), (2, 1, 2, 3)]
 LSTM_GRADS = grad_paths(LSTM_KEYS, ("dh0", "dc0"))
-LSTM_LOSS = "L = sum(dh * h) + sum(dc * c)"
+LSTM_LOSS = i18n.N_("L = sum(dh * h) + sum(dc * c)")
 
 
 def lstm_params(g: np.random.Generator, D: int, H: int, scale: float = 1.0, forget_bias: float = 0.0) -> dict:
@@ -218,7 +221,7 @@ def jacobian_case(D, H, seed, scale, forget_bias: float = 0.0) -> Case:
     x_t = _normal(g, scale, (D,))
     h_prev, c_prev = initial_state(g, 1, H)[0], initial_cell(g, 1, H)[0]
     params = lstm_params(g, D, H, scale, forget_bias)
-    label = _label(D=D, H=H) + (", large forget-gate bias (f near 1)" if forget_bias else "")
+    label = _label(D=D, H=H) + (i18n._(", large forget-gate bias (f near 1)") if forget_bias else "")
     return Case((x_t, h_prev, c_prev, params), label=label)
 
 
@@ -297,7 +300,7 @@ GRU_SIZES = [(2, 4, 3, 3), (3, 5, 2, 2), (1, 6, 4, 4), (3, 1, 2, 3), (2, 4, 3, 2
 GRU_RANGES = dict(N=(1, 3), T=(1, 5), D=(1, 4), H=(2, 4))
 GRU_FD_SIZES = [(2, 3, 2, 2), (1, 4, 2, 3), (2, 1, 3, 2)]
 GRU_GRADS = grad_paths(GRU_KEYS, ("dh0",))
-GRU_LOSS = "L = sum(dh * h)"
+GRU_LOSS = i18n.N_("L = sum(dh * h)")
 
 
 def gru_params(g: np.random.Generator, D: int, H: int, scale: float = 1.0) -> dict:
@@ -395,8 +398,8 @@ def gru_fd_cases(draw: C.Draw) -> list[Case]:
 
 # ---- truncated BPTT ---------------------------------------------------------------------------
 TRUNCATED_GRADS = grad_paths(RNN_KEYS, ("dh0",))
-TRUNCATED_LOSS = ("L = sum(dh * h) + sum(dy * y) through the detached forward (h_k, h_2k, ... entering the "
-                  "next step as constants)")
+TRUNCATED_LOSS = i18n.N_("L = sum(dh * h) + sum(dy * y) through the detached forward (h_k, h_2k, ... entering "
+                          "the next step as constants)")
 DIMS = dict(N=(1, 3), D=(1, 4), H=(1, 4), O=(1, 3))
 
 
@@ -615,8 +618,8 @@ CHECKS = [
             block_matches(block)) for block, (what, _, _) in BLOCKS.items()],
     Check(f"{LJ}.finite_differences", LJ, "J agrees with central finite differences of one step",
           f"{LJ}.finite_differences",
-          agrees_with_finite_differences({"J": "output"}, "s_t = [h_t, c_t] with respect to [h_{t-1}, c_{t-1}]",
-                                        str)),
+          agrees_with_finite_differences({"J": "output"},
+                                         i18n.N_("s_t = [h_t, c_t] with respect to [h_{t-1}, c_{t-1}]"), str)),
     inputs_check(PROBES, LJ, "lstm_state_jacobian.cases", ARG_NAMES[LJ], gate="lstm_state_jacobian.hh"),
     # gru.py
     Check("gru_forward.h", "gru_forward", "hidden states h match the reference", "gru_forward.cases",

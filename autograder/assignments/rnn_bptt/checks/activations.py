@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from autograder import cases as C
+from autograder import i18n
 from autograder.checks import (
     PASS,
     CallResult,
@@ -27,14 +28,14 @@ EXTREME_MAGNITUDES = (1000.0, 800.0, 710.0, 100.0, 40.0)   # past exp's overflow
 def moderate_inputs(draw: C.Draw, name: str) -> list[Case]:
     """Elementwise inputs of several shapes, |x| <= 30: a few fixed shapes, then Hypothesis's."""
     g = draw.rng(name + "/fixed")
-    out = [Case((np.sort(g.uniform(-8.0, 8.0, 17)),), label="x = 17 points in [-8, 8]"),
-           Case((g.normal(0.0, 3.0, size=(3, 4)),), label="x of shape (3, 4)"),
-           Case((np.array(g.uniform(-3.0, 3.0)),), label="a 0-d array x")]
+    out = [Case((np.sort(g.uniform(-8.0, 8.0, 17)),), label=i18n._("x = 17 points in [-8, 8]")),
+           Case((g.normal(0.0, 3.0, size=(3, 4)),), label=i18n._("x of shape {shape}").format(shape=(3, 4))),
+           Case((np.array(g.uniform(-3.0, 3.0)),), label=i18n._("a 0-d array x"))]
     shapes = C.generated_sizes(9, ndim=(1, 3), a=(1, 4), b=(1, 4), c=(1, 3))
     for i, s in enumerate(shapes):
         shape = (s["a"], s["b"], s["c"])[: s["ndim"]]
         x = np.clip(draw.rng(f"{name}/generated/{i}").normal(0.0, 4.0 * s["scale"], size=shape), -30, 30)
-        out.append(Case((x,), label=f"x of shape {shape}"))
+        out.append(Case((x,), label=i18n._("x of shape {shape}").format(shape=shape)))
     return out
 
 
@@ -44,7 +45,7 @@ def symmetric_inputs(draw: C.Draw, name: str) -> list[Case]:
     out = []
     for n in (5, 8):
         v = g.normal(0.0, 3.0, size=n)
-        out.append(Case((np.concatenate([v, -v]),), label=f"{n} values followed by their negatives"))
+        out.append(Case((np.concatenate([v, -v]),), label=i18n._("{n} values followed by their negatives").format(n=n)))
     return out
 
 
@@ -54,8 +55,8 @@ def extreme_inputs(draw: C.Draw, name: str) -> list[Case]:
     far = np.array([m * g.uniform(1.0, 1.05) for m in EXTREME_MAGNITUDES])
     values = np.concatenate([far, -far, g.normal(0.0, 2.0, size=3)])
     mixed = np.concatenate([g.uniform(710.0, 1000.0, size=2) * np.array([-1.0, 1.0]), g.normal(0.0, 3.0, size=4)])
-    return [Case((g.permutation(values),), label="x with |x| up to 1000"),
-            Case((g.permutation(mixed).reshape(2, 3),), label="x of shape (2, 3) with |x| up to 1000")]
+    return [Case((g.permutation(values),), label=i18n._("x with |x| up to 1000")),
+            Case((g.permutation(mixed).reshape(2, 3),), label=i18n._("x of shape (2, 3) with |x| up to 1000"))]
 
 
 def example_inputs(draw: C.Draw, name: str) -> list[Case]:
@@ -71,10 +72,11 @@ def in_unit_interval(case: Case, result: CallResult) -> Verdict:
         return compare(leaf, np.zeros(np.shape(case.args[0])), "sigmoid(x)")
     x = case.args[0]
     if np.any(got < 0) or np.any(got > 1) or not np.all(np.isfinite(got)):
-        return Verdict(False, "sigmoid(x) must lie in [0, 1], but some values are outside")
+        return Verdict(False, i18n._("sigmoid(x) must lie in [0, 1], but some values are outside"))
     inner = np.abs(x) <= 30
     if np.any((got[inner] <= 0) | (got[inner] >= 1)):
-        return Verdict(False, "for |x| <= 30, sigmoid(x) is strictly between 0 and 1, but some values equal 0 or 1")
+        return Verdict(False, i18n._("for |x| <= 30, sigmoid(x) is strictly between 0 and 1, but some values equal 0 "
+                                     "or 1"))
     return PASS
 
 
@@ -85,10 +87,10 @@ def even_and_at_most_quarter(case: Case, result: CallResult) -> Verdict:
     if not isinstance(got, np.ndarray) or got.shape != (2 * n,) or not np.all(np.isfinite(got)):
         return compare(leaf, np.zeros(2 * n), "sigmoid_derivative(x)")
     if np.any(got > 0.25 + 1e-12) or np.any(got < 0):
-        return Verdict(False, "sigma'(x) lies in [0, 1/4], but some values returned are outside it")
+        return Verdict(False, i18n._("sigma'(x) lies in [0, 1/4], but some values returned are outside it"))
     if not np.allclose(got[:n], got[n:], rtol=1e-7, atol=1e-12):
-        return Verdict(False, "sigma'(x) should equal sigma'(-x) (the derivative is an even function), "
-                              "but the values for x and -x differ")
+        return Verdict(False, i18n._("sigma'(x) should equal sigma'(-x) (the derivative is an even function), "
+                                     "but the values for x and -x differ"))
     return PASS
 
 

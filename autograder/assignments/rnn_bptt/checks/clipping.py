@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from autograder import cases as C
+from autograder import i18n
 from autograder.checks import (
     CallResult,
     Case,
@@ -40,7 +41,7 @@ def above_cases(draw: C.Draw) -> list[Case]:
         g = draw.rng(f"clip_grad_norm/above/{i}")
         grads = grads_dict(g, {"W_xh": 5.0, "b_y": 0.1} if i % 2 else {"W_hh": 3.0, "b_h": 0.2})
         tau = float(g.uniform(lo, hi)) * norm(grads)
-        out.append(Case((grads, tau), label="total norm above max_norm"))
+        out.append(Case((grads, tau), label=i18n._("total norm above max_norm")))
     return out
 
 
@@ -50,27 +51,28 @@ def below_cases(draw: C.Draw) -> list[Case]:
         g = draw.rng(f"clip_grad_norm/below/{i}")
         grads = grads_dict(g)
         tau = float(g.uniform(lo, hi)) * norm(grads)
-        out.append(Case((grads, tau), label="total norm below max_norm"))
+        out.append(Case((grads, tau), label=i18n._("total norm below max_norm")))
     return out
 
 
 def zero_cases(draw: C.Draw) -> list[Case]:
     zeros = {k: np.zeros(SHAPES[k]) for k in PARAM_KEYS}
-    return [Case((zeros, 1.0), label="all-zero gradients, max_norm 1.0"),
-            Case(({k: v.copy() for k, v in zeros.items()}, 1e-3), label="all-zero gradients, max_norm 0.001")]
+    return [Case((zeros, 1.0), label=i18n._("all-zero gradients, max_norm {max_norm}").format(max_norm="1.0")),
+            Case(({k: v.copy() for k, v in zeros.items()}, 1e-3),
+                 label=i18n._("all-zero gradients, max_norm {max_norm}").format(max_norm="0.001"))]
 
 
 def invalid_cases(draw: C.Draw) -> list[Case]:
     g = draw.rng("clip_grad_norm/invalid")
     grads = grads_dict(g)
     return [Case(({k: v.copy() for k, v in grads.items()}, tau), label=label)
-            for tau, label in ((0.0, "max_norm = 0"), (-float(g.uniform(0.5, 2.0)), "a negative max_norm"),
-                               (-float(g.uniform(1e-4, 1e-2)), "a small negative max_norm"))]
+            for tau, label in ((0.0, "max_norm = 0"), (-float(g.uniform(0.5, 2.0)), i18n._("a negative max_norm")),
+                               (-float(g.uniform(1e-4, 1e-2)), i18n._("a small negative max_norm")))]
 
 
 def example_cases(draw: C.Draw) -> list[Case]:
     grads = {k: np.full(SHAPES[k], 0.5) for k in PARAM_KEYS}
-    return [Case((grads, 1.0), label="every gradient entry 0.5 (total norm 3.5), max_norm 1.0")]
+    return [Case((grads, 1.0), label=i18n._("every gradient entry 0.5 (total norm 3.5), max_norm 1.0"))]
 
 
 def _clipped(key: str):
@@ -98,8 +100,9 @@ def raises_value_error(case: Case, result: CallResult) -> Verdict:
     if result.status == "raised" and result.raised and "ValueError" in result.raised.get("mro", []):
         return PASS
     if result.status == "raised":
-        return Verdict(False, f"expected ValueError for {case.label}, got {result.raised.get('type', 'an exception')}")
-    return Verdict(False, f"{case.label} was accepted; raise ValueError when max_norm <= 0")
+        return Verdict(False, i18n._("expected ValueError for {case}, got {kind}").format(
+            case=case.label, kind=result.raised.get("type", i18n._("an exception"))))
+    return Verdict(False, i18n._("{case} was accepted; raise ValueError when max_norm <= 0").format(case=case.label))
 
 
 def example_matches(case: Case, result: CallResult) -> Verdict:

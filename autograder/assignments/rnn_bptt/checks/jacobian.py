@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from autograder import cases as C
+from autograder import i18n, worker_text
 from autograder.checks import CallResult, Case, Check, Probe, Verdict, example_check, inputs_check, matches
 from autograder.judge import PASS, compare
 
@@ -114,7 +115,8 @@ def bound_tight_cases(draw: C.Draw) -> list[Case]:
         W = float(g.uniform(lo, hi)) * Q
         hs = np.full((steps + 1, H), PEAK_STATE[activation])
         out.append(Case((W, steps), {"activation": activation},
-                        label=f"W = c Q (Q orthogonal), H={H}, steps={steps}, activation={activation!r}",
+                        label=i18n._("W = c Q (Q orthogonal), H={H}, steps={steps}, activation={activation}").format(
+                            H=H, steps=steps, activation=repr(activation)),
                         meta={"true_norm": product_norm(hs, W, activation)}))
     return out
 
@@ -132,8 +134,8 @@ def bound_holds(case: Case, result: CallResult) -> Verdict:
     if value is None:
         return compare(result.leaf("output"), np.float64(true), "the bound")
     if value < true * (1 - 1e-9):
-        return Verdict(False, "the bound is smaller than the true norm of the Jacobian product for some states, "
-                              "so it is not an upper bound")
+        return Verdict(False, i18n._("the bound is smaller than the true norm of the Jacobian product for some "
+                                     "states, so it is not an upper bound"))
     return PASS
 
 
@@ -167,8 +169,9 @@ def regime_cases(draw: C.Draw) -> list[Case]:
                 value = (1 + margin) * float(g.uniform(1.0, 1.0 + margin / 4)) if above else \
                     (1 - margin) * float(g.uniform(1.0 - margin / 4, 1.0))
                 out.append(Case((with_gamma_lambda(base, value, activation),), {"activation": activation},
-                                label=f"H={H}, activation={activation!r}, one of {REGIME_GROUP} matrices near "
-                                      "gamma*lambda_1 = 1",
+                                label=i18n._("H={H}, activation={activation}, one of {n} matrices near "
+                                             "gamma*lambda_1 = 1").format(H=H, activation=repr(activation),
+                                                                          n=REGIME_GROUP),
                                 meta={"group": f"{i}/{activation}"}))
     return out
 
@@ -177,14 +180,15 @@ def regime_right(case: Case, result: CallResult) -> Verdict:
     expected = ref().classify_gradient_regime(*case.args, **case.kwargs)
     leaf = result.leaf("output") or {}
     if "problem" in leaf:
-        return Verdict(False, leaf["problem"])
+        return Verdict(False, worker_text.translate(leaf["problem"]))
     got = leaf.get("str")
     if got not in ("vanishing", "may_explode"):
-        return Verdict(False, "the answer is neither 'vanishing' nor 'may_explode' (the only two answers)")
+        return Verdict(False, i18n._("the answer is neither 'vanishing' nor 'may_explode' (the only two answers)"))
     if got != expected:
         if case.visible:
-            return Verdict(False, f"expected {expected!r}, got {got!r}")
-        return Verdict(False, "at least one matrix of this group is classified wrongly")
+            return Verdict(False, i18n._("expected {expected}, got {got}").format(expected=repr(expected),
+                                                                                  got=repr(got)))
+        return Verdict(False, i18n._("at least one matrix of this group is classified wrongly"))
     return PASS
 
 
@@ -193,7 +197,7 @@ def example_regime(draw: C.Draw) -> list[Case]:
     for value in (0.8, 1.25):
         W = np.array([[0.0, value], [0.0, 0.0]]) + np.diag([value / 2, 0.0])
         out.append(Case((with_gamma_lambda(W, value, "tanh"),), {"activation": "tanh"},
-                        label=f"W with gamma*lambda_1 = {value}, activation='tanh'"))
+                        label=i18n._("W with gamma*lambda_1 = {value}, activation='tanh'").format(value=value)))
     return out
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from autograder import cases as C
+from autograder import i18n
 from autograder.checks import CallResult, Case, Check, Probe, Verdict, example_check, inputs_check, matches
 from autograder.judge import PASS, compare
 from autograder.numerics import central_differences
@@ -115,11 +116,11 @@ def agrees_with_finite_differences(case: Case, result: CallResult) -> Verdict:
         scale = max(1e-6, float(np.abs(fd[name]).max()))
         err = float(np.abs(got - fd[name]).max())
         if err > 1e-5 * scale + 1e-7:
-            size = "by more than 10% of its scale" if err > 0.1 * scale else "by up to 10% of its scale"
+            size = i18n._("by more than 10% of its scale") if err > 0.1 * scale else i18n._("by up to 10% of its scale")
             wrong.append(f"{GRAD_LABELS[name]} ({size})")
     if wrong:
-        return Verdict(False, "these gradients disagree with central finite differences of "
-                              "L = sum(dh * h) + sum(dy * y): " + "; ".join(wrong))
+        return Verdict(False, i18n._("these gradients disagree with central finite differences of "
+                                     "L = sum(dh * h) + sum(dy * y): ") + "; ".join(wrong))
     return PASS
 
 

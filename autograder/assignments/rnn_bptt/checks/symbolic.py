@@ -13,24 +13,25 @@ from collections.abc import Callable
 
 import numpy as np
 
+from autograder import i18n
 from autograder.checks import CallResult, Case, Check, Verdict
 from autograder.derivation import difference, size_of_difference  # noqa: F401 - part of this module's interface
 from autograder.derivation import verdict as _verdict
 
 from .. import derived
 
-SIGMOID_FORM = ("sigma'(x) = sigma(x) (1 - sigma(x)), which sympy derives from sigma(x) = 1 / (1 + e^-x): "
-                "d sigma / dx = e^-x / (1 + e^-x)^2")
-TANH_FORM = ("tanh'(x) = 1 - tanh(x)^2, which sympy derives from tanh(x) = (e^x - e^-x) / (e^x + e^-x): "
-             "d tanh / dx = 4 / (e^x + e^-x)^2")
+SIGMOID_FORM = i18n.N_("sigma'(x) = sigma(x) (1 - sigma(x)), which sympy derives from sigma(x) = 1 / (1 + e^-x): "
+                       "d sigma / dx = e^-x / (1 + e^-x)^2")
+TANH_FORM = i18n.N_("tanh'(x) = 1 - tanh(x)^2, which sympy derives from tanh(x) = (e^x - e^-x) / (e^x + e^-x): "
+                    "d tanh / dx = 4 / (e^x + e^-x)^2")
 JACOBIAN_FORM = {
     "tanh": f"J = diag(1 - h_t^2) W_hh^T, i.e. J[i, j] = d h_t[i] / d h_{{t-1}}[j] = {derived.JACOBIAN_ENTRY['tanh']}",
     "sigmoid": ("J = diag(h_t (1 - h_t)) W_hh^T, i.e. J[i, j] = d h_t[i] / d h_{t-1}[j] = "
                 f"{derived.JACOBIAN_ENTRY['sigmoid']}"),
 }
-BPTT_FORM = ("the gradients sympy obtains by differentiating L = sum(dh * h) + sum(dy * y) through the unrolled "
-             "RNN h_t = tanh(x_t W_xh + h_{t-1} W_hh + b_h), y_t = h_t W_hy + b_y, with respect to every "
-             "parameter, x and h0 (sums over the batch and over time)")
+BPTT_FORM = i18n.N_("the gradients sympy obtains by differentiating L = sum(dh * h) + sum(dy * y) through the "
+                    "unrolled RNN h_t = tanh(x_t W_xh + h_{t-1} W_hh + b_h), y_t = h_t W_hy + b_y, with respect to "
+                    "every parameter, x and h0 (sums over the batch and over time)")
 
 GRADIENTS = {"dx": "dx", "dh0": "dh0", "W_xh": "grads['W_xh']", "W_hh": "grads['W_hh']", "b_h": "grads['b_h']",
              "W_hy": "grads['W_hy']", "b_y": "grads['b_y']"}          # derived key -> the worker's output path
