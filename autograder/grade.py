@@ -20,6 +20,7 @@ from autograder.cases import VISIBLE, Draw, cache_scope, submission_draw
 from autograder.checks import Case, Check
 from autograder.diagnosis import diagnose
 from autograder.i18n import _, current, in_language
+from autograder.judge import compare
 from autograder.plan import build_plan, call_results, timed_out
 from autograder.sandbox.runner import Limits, run_plan
 from autograder.scoring import Outcome, call_problem, feedback, helper_refused, score_check
@@ -83,6 +84,7 @@ def score_checks(assignment: Assignment, checks: list[Check], cases, results) ->
                                   assignment)
                 for c in checks if all(p in results for p in c.probes)}
     apply_realistic_gates(assignment, outcomes, cases, results)
+    apply_realistic_values(assignment, outcomes, cases, results)
     apply_gates(outcomes)
     return outcomes
 
@@ -103,18 +105,75 @@ def apply_realistic_gates(assignment: Assignment, outcomes: dict[str, Outcome], 
         if why is None:
             continue
         label = next((c.label for pid in realistic for c in cases[pid] if c.label), "")
-        message = (f"No credit for {fn.name}: on the realistic-size case{f' ({label})' if label else ''} it gave no "
-                   f"answer: {why}\n{fn.name} returns gradients over a whole sequence, so it earns points only "
-                   "when it computes them at a realistic size within that case's time budget, as "
-                   "backpropagation through time does (in a few seconds at most, even with plain loops over "
-                   "samples and time); numerical differentiation, one or two forward passes per parameter entry, "
-                   "cannot. Once it gives a finite answer of the right shape there, all its tests count again.")
+        message = _("No credit for {function}: on the realistic-size case ({label}) it gave no answer: {why}\n"
+                    "{function} returns gradients over a whole sequence, so it earns points only when it computes "
+                    "them at a realistic size within that case's time budget, as backpropagation through time "
+                    "does (in a few seconds at most, even with plain loops over samples and time); numerical "
+                    "differentiation, one or two forward passes per parameter entry, cannot. Once it gives a "
+                    "finite answer of the right shape there, all its tests count again.").format(
+            function=fn.name, label=label, why=why)
         for o in own:          # a test that fails anyway keeps its own feedback, and says this too
             if o.ok:
                 o.passed, o.problem = 0, message
             else:
                 o.notes.insert(0, message)
             o.score = 0.0
+
+
+def apply_realistic_values(assignment: Assignment, outcomes: dict[str, Outcome], cases, results) -> None:
+    """A check of a sequence-gradient function earns credit only when the outputs it judges are right
+    at the realistic size too. A check made with checks.matches(path, ...) judges that one output;
+    any other value check judges the whole answer. Properties (gated_by) follow their gate.
+
+    An honest mistake shows on the small cases as well, so this costs it nothing more; an answer that
+    is right only on small inputs (computed there some other way, e.g. by numerical differentiation,
+    with anything returned at the realistic size) earns nothing."""
+    probes = assignment.probe_map
+    for fn in assignment.functions:
+        realistic = [pid for pid, p in probes.items() if p.function == fn.name and p.realistic and pid in results]
+        own = [o for o in outcomes.values() if o.check.function == fn.name and o.score > 0
+               and o.check.gated_by is None and not any(probes[p].realistic for p in o.check.probes)]
+        if not fn.sequence_gradient or not realistic or not own:
+            continue
+        wrong: list[str] = []
+        for pid in realistic:
+            for case, result in zip(cases[pid], results[pid]):
+                if result.status != "ok":
+                    continue            # no answer at all: apply_realistic_gates has taken every point
+                try:
+                    expected = answer_leaves(fn.schema, getattr(assignment.ref(), fn.name)(*case.args, **case.kwargs))
+                except Exception:  # noqa: BLE001 - the reference raises on this case: nothing to compare
+                    continue
+                wrong += [path for path, value in expected.items() if path not in wrong
+                          and not compare(result.leaf(path), value, path).passed]
+        if not wrong:
+            continue
+        label = next((c.label for pid in realistic for c in cases[pid] if c.label), "")
+        closed: dict[str, str] = {}
+        for o in own:
+            judged = getattr(o.check.judge, "outputs", None)
+            bad = [path for path in wrong if judged is None or path in judged]
+            if not bad:
+                continue
+            message = _(
+                "No credit for this test yet: your {function} gives a wrong {outputs} on the realistic-size case "
+                "({label}). A gradient counts only when it is right at every size: compute it the same way for "
+                "large inputs as for small ones (backpropagation through time, not numerical differentiation), "
+                "and look at the realistic-size test for what differs.").format(
+                function=fn.name, outputs=", ".join(bad), label=label)
+            if o.ok:            # as apply_realistic_gates: the reason takes the place of a pass
+                o.problem = message
+            else:
+                o.notes.insert(0, message)
+            o.score = 0.0
+            closed[o.check.id] = message
+        for o in outcomes.values():     # a property gated by a test closed here is closed with it
+            if o.check.gated_by in closed and o.score > 0:
+                o.score = 0.0
+                o.problem = (_("No credit yet: this property counts once {function} gives right "
+                               "answers in \"{title}\", and it does not yet:").format(
+                    function=fn.name, title=_(outcomes[o.check.gated_by].check.title))
+                    + "\n" + closed[o.check.gated_by])
 
 
 def no_answer(assignment: Assignment, fn, case: Case, result) -> str:
@@ -130,7 +189,7 @@ def no_answer(assignment: Assignment, fn, case: Case, result) -> str:
         expected = getattr(assignment.ref(), fn.name)(*case.args, **case.kwargs)
     except Exception:  # noqa: BLE001 - the reference raises on this case: nothing to compare
         return ""
-    for path, shape in answer_shapes(fn.schema, expected).items():
+    for path, shape in {p: np.shape(v) for p, v in answer_leaves(fn.schema, expected).items()}.items():
         leaf = result.leaf(path) or {}
         got = leaf.get("array")
         if not isinstance(got, np.ndarray):
@@ -143,20 +202,20 @@ def no_answer(assignment: Assignment, fn, case: Case, result) -> str:
     return ""
 
 
-def answer_shapes(schema: dict, value, path: str = "") -> dict[str, tuple]:
-    """The shape of every array leaf of VALUE (an answer of SCHEMA), by the worker's path names."""
+def answer_leaves(schema: dict, value, path: str = "") -> dict[str, np.ndarray]:
+    """Every array leaf of VALUE (an answer of SCHEMA), by the worker's path names."""
     kind = schema["kind"]
     if kind == "tuple":
-        out: dict[str, tuple] = {}
+        out: dict[str, np.ndarray] = {}
         for name, child, item in zip(schema["names"], schema["items"], value):
-            out.update(answer_shapes(child, item, f"{path}.{name}" if path else name))
+            out.update(answer_leaves(child, item, f"{path}.{name}" if path else name))
         return out
     if kind == "dict":
         out = {}
         for key, child in zip(schema["keys"], schema["items"]):
-            out.update(answer_shapes(child, value[key], f"{path}[{key!r}]"))
+            out.update(answer_leaves(child, value[key], f"{path}[{key!r}]"))
         return out
-    return {path or "output": np.shape(value)} if kind in ("array", "scalar") else {}
+    return {path or "output": np.asarray(value, dtype=float)} if kind in ("array", "scalar") else {}
 
 
 def apply_gates(outcomes: dict[str, Outcome]) -> None:

@@ -58,6 +58,11 @@ GATED_NUMERICAL = {
     "gated_zero_forwards": ({"lstm_forward", "gru_forward", "lstm_backward", "gru_backward"},
                             {"lstm_state_jacobian", "rnn_backward_truncated"}),
 }
+# numerical differentiation on small inputs, zeros at the realistic size: attack -> (nothing, full marks)
+SIZE_AWARE = {
+    "numerical_size_aware": ({"rnn_backward"}, None),
+    "gated_numerical_size_aware": ({"gru_backward"}, None),
+}
 HONEST_LOOPS = {"loops": ROOT / "tests" / "correct_variants" / "loops",
                 "gated_loops": ROOT / "tests" / "gated_rnn" / "correct_variants" / "loops"}
 REDUCED_BUDGET = "3"
@@ -82,7 +87,7 @@ def honest(name: str, workdir: Path) -> tuple[Path, Path]:
 def graded(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("integrity")
     os.chmod(workdir, 0o755)
-    names = [NUMERICAL, *GATED_NUMERICAL, *ATTACKED]
+    names = [NUMERICAL, *GATED_NUMERICAL, *SIZE_AWARE, *ATTACKED]
     jobs = {name: harness.build(name, workdir) for name in names}
     jobs.update({name: honest(name, workdir) for name in HONEST_LOOPS})
     with ThreadPoolExecutor(max_workers=2) as pool:
@@ -133,6 +138,21 @@ def test_part_2_numerical_differentiation_earns_none_of_the_backwards_points(gra
         fn = t["name"].split(":")[0]
         if fn in nothing and fn.endswith(("_backward", "_truncated")):
             assert "No credit for" in t["output"] and "realistic-size case" in t["output"], t["output"]
+
+
+@pytest.mark.parametrize("attack", list(SIZE_AWARE))
+def test_numerical_differentiation_that_answers_anything_at_the_realistic_size_earns_nothing(graded, attack):
+    """A backward that differentiates numerically on the small cases and returns zeros, in time, at
+    the realistic size: every test of it is gated by the outputs it judges being right there too."""
+    g = graded["graded"][attack]
+    harness.check_results_file(g)
+    nothing, _ = SIZE_AWARE[attack]
+    scores = g.by_function()
+    assert {fn: s for fn, s in scores.items() if fn in nothing and s[0] > 0} == {}, scores
+    assert {fn: s for fn, s in scores.items() if fn not in nothing and s[0] < s[1]} == {}, scores
+    for t in g.results["tests"]:
+        if t["name"].split(":")[0] in nothing and "realistic size" not in t["name"] and t["max_score"] > 0:
+            assert "on the realistic-size case" in t["output"], t["output"]
 
 
 @pytest.mark.parametrize("name", list(HONEST_LOOPS))

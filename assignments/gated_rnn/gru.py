@@ -67,5 +67,6 @@ def gru_backward(dh, x, h0, h, params):
     answer within 20 seconds of CPU time, or gru_backward earns none of its points.
     Backpropagation takes a second or two at most there, even with loops over samples and time
     steps (they are fine); numerical differentiation of a forward pass is far too slow.
+    Each test of gru_backward counts only when the gradients it judges are right at that size too.
     """
     raise NotImplementedError("gru_backward is not implemented yet: see handout section 5.")

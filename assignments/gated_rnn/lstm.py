@@ -76,6 +76,7 @@ def lstm_backward(dh, dc, x, h0, c0, h, c, params):
     answer within 20 seconds of CPU time, or lstm_backward earns none of its points.
     Backpropagation takes a second or two at most there, even with loops over samples and time
     steps (they are fine); numerical differentiation of a forward pass is far too slow.
+    Each test of lstm_backward counts only when the gradients it judges are right at that size too.
     """
     raise NotImplementedError("lstm_backward is not implemented yet: see handout section 3.")
 

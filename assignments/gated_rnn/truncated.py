@@ -47,5 +47,7 @@ def rnn_backward_truncated(dh, dy, x, h0, h, params, k):
     give an answer within 20 seconds of CPU time, or rnn_backward_truncated earns none of its
     points. Backpropagation takes a second or two at most there, even with loops over samples
     and time steps (they are fine); numerical differentiation of a forward pass is far too slow.
+    Each test of rnn_backward_truncated counts only when the gradients it judges are right at that
+    size too.
     """
     raise NotImplementedError("rnn_backward_truncated is not implemented yet: see handout section 6.")

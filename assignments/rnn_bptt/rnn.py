@@ -56,7 +56,7 @@ def rnn_backward(dh, dy, x, h0, h, params):
     Speed: one graded case has a realistic size, N=16, T=100, D=64, H=128, and must finish within
     20 seconds of CPU time, or rnn_backward earns none of its points. Backpropagation with NumPy
     takes milliseconds there, and about a second even with loops over samples and time steps
-    (they are fine); loops over every index in pure Python, or numerical differentiation of
-    your forward pass, are far too slow.
+    (they are fine); numerical differentiation of your forward pass is far too slow. Each test
+    of rnn_backward counts only when the gradients it judges are right at that size too.
     """
     raise NotImplementedError("rnn_backward is not implemented yet: see handout section 4.")

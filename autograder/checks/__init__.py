@@ -108,6 +108,7 @@ def matches(path: str, expected: Callable[[Case], Any], name: str | None = None)
     def judge(case: Case, result: CallResult) -> Verdict:
         return compare(result.leaf(path), expected(case), name or path, visible=case.visible)
 
+    judge.outputs = (path,)     # what it judges: grade.apply_realistic_values reads it
     return judge
 
 
