@@ -88,12 +88,26 @@ def test_a_non_finite_answer_at_the_realistic_size_closes_the_gate(tmp_path):
     assert others_full(data, "rnn_backward")
 
 
-def test_a_wrong_answer_at_the_realistic_size_costs_only_that_test(tmp_path):
+def test_a_wrong_output_at_the_realistic_size_closes_the_tests_that_judge_it_and_no_other(tmp_path):
+    """dx wrong only at the realistic size: the tests that judge dx (dx, the whole-answer tests) earn
+    nothing and say why; the tests of the other gradients, and every other function, keep their points."""
     sub = submission(tmp_path, PART1, "rnn", ANSWER_AT_REALISTIC_SIZE.format(factor="2.0"))
     data = to_gradescope(grade_submission(sub, LIMITS))
-    lost = [t["name"] for t in data["tests"] if t["score"] < t["max_score"]]
-    assert lost == ["rnn_backward: all gradients match the reference at a realistic size (N=16, T=100, D=64, "
-                    "H=128), within the time limit"]
+    lost = {t["name"]: t["output"] for t in data["tests"] if t["score"] < t["max_score"]}
+    assert set(lost) == {
+        "rnn_backward: all gradients match the reference at a realistic size (N=16, T=100, D=64, H=128), "
+        "within the time limit",
+        "rnn_backward: dx matches the reference",
+        "rnn_backward: all gradients agree with central finite differences",
+        "rnn_backward: equals the sympy derivation of BPTT"}, list(lost)
+    for name, output in lost.items():
+        if "realistic size" not in name:
+            assert "gives a wrong dx on the realistic-size case" in output, output
+
+
+def test_a_right_answer_at_the_realistic_size_closes_nothing(tmp_path):
+    sub = submission(tmp_path, PART1, "rnn", ANSWER_AT_REALISTIC_SIZE.format(factor="1.0"))
+    assert to_gradescope(grade_submission(sub, LIMITS))["score"] == 100
 
 
 # ---- the counted substituted helper ---------------------------------------------------------------------

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
+from autograder.assignment import load
 from autograder.grade import grade_submission
 from autograder.results import to_gradescope
 from autograder.secret import CourseSecret
@@ -181,45 +182,40 @@ def test_the_gradescope_zip_built_in_vietnamese_writes_vietnamese_feedback(tmp_p
 
 
 def test_the_nbgrader_course_in_vietnamese_round_trips(tmp_path):
+    """A course written with --lang vi: its grading step (nbgrader_autograde.GradeInSandbox) writes the
+    test cells' feedback in Vietnamese, with the same points as the file grader."""
     pytest.importorskip("nbgrader")
     from tests.test_nbgrader_roundtrip import (
-        ASSIGNMENT,
-        BUGGY_SAMPLE,
         environment,
+        file_grader_points,
+        files_notebook,
         nbgrader_run,
-        student_notebook,
         visible_text,
     )
 
-    env = environment(tmp_path)
-    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])   # this checkout's grader
+    assignment = "rnn_bptt"
+    env = environment(tmp_path, ROOT / "tests" / "data" / "course-secret", tmp_path / "kernel-started")
     course = tmp_path / "course"
     run = subprocess.run([sys.executable, "-m", "autograder", "notebook", "--course-dir", str(course), "--lang", "vi"],
-                         capture_output=True, text=True, timeout=120, cwd=ROOT)
+                         capture_output=True, text=True, timeout=120, cwd=ROOT, env=env)
     assert run.returncode == 0, run.stderr
-    source = (course / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_text(encoding="utf-8")
-    assert "_LANG = 'vi'" in "".join(line for cell in json.loads(source)["cells"] for line in cell["source"])
-    nbgrader_run(course, env, "generate_assignment", ASSIGNMENT)
-    released = json.loads((course / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_text(encoding="utf-8"))
-    folder = course / "submitted" / "buggy_sample" / ASSIGNMENT
+    assert "c.GradeInSandbox.lang = 'vi'" in (course / "nbgrader_config.py").read_text(encoding="utf-8")
+    nbgrader_run(course, env, "generate_assignment", assignment)
+    released = json.loads((course / "release" / assignment / f"{assignment}.ipynb").read_text(encoding="utf-8"))
+    folder = course / "submitted" / "buggy_sample" / assignment
     folder.mkdir(parents=True)
-    (folder / f"{ASSIGNMENT}.ipynb").write_text(json.dumps(student_notebook(released, BUGGY_SAMPLE)),
+    modules = list(load(assignment).modules)
+    (folder / f"{assignment}.ipynb").write_text(json.dumps(files_notebook(released, SAMPLES[assignment], modules)),
                                                 encoding="utf-8")
-    nbgrader_run(course, env, "autograde", ASSIGNMENT)
-    nbgrader_run(course, env, "generate_feedback", ASSIGNMENT)
+    nbgrader_run(course, env, "autograde", assignment)
+    nbgrader_run(course, env, "generate_feedback", assignment)
+    assert not (tmp_path / "kernel-started").exists()
     from nbgrader.api import Gradebook
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
-        cells = {g.name: g.score for g in gb.find_submission_notebook(ASSIGNMENT, ASSIGNMENT, "buggy_sample").grades}
-    results = tmp_path / "files.json"
-    subprocess.run([sys.executable, "-m", "autograder", "grade", str(BUGGY_SAMPLE), "--results", str(results),
-                    "--quiet", "--lang", "vi"], check=True, timeout=300, cwd=ROOT, env=env)
-    graded_files = json.loads(results.read_text(encoding="utf-8"))
-    points: dict[str, float] = {}
-    for t in graded_files["tests"]:
-        key = "test-" + t["extra_data"]["function"].replace("_", "-")
-        points[key] = round(points.get(key, 0.0) + t["score"], 4)
-    assert cells == points
-    page = visible_text((course / "feedback" / "buggy_sample" / ASSIGNMENT / f"{ASSIGNMENT}.html")
+        cells = {g.name: g.score for g in gb.find_submission_notebook(assignment, assignment, "buggy_sample").grades}
+    points, _ = file_grader_points(SAMPLES[assignment], assignment, env, tmp_path)
+    assert cells == {"test-" + fn.replace("_", "-"): p for fn, p in points.items()}
+    page = visible_text((course / "feedback" / "buggy_sample" / assignment / f"{assignment}.html")
                         .read_text(encoding="utf-8"))
     assert "Lỗi có thể mắc:" in page and "Likely mistake:" not in page
 

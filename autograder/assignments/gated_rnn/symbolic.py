@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from autograder import cases as C
+from autograder import i18n
 from autograder.checks import CallResult, Case, Check, Probe, Verdict
 from autograder.derivation import difference, verdict
 
@@ -24,17 +25,17 @@ from .contract import GRU_KEYS, LSTM_KEYS
 N_SYMBOLIC = 2                 # the batch size of the backward cases (the derivation holds for any N)
 FORGET_BIAS = 5.0              # one Jacobian case with f_t near 1
 
-JACOBIAN_FORM = (
+JACOBIAN_FORM = i18n.N_(
     "J = [[J_hh, J_hc], [J_ch, J_cc]] as sympy's Matrix.jacobian of s_t = [h_t, c_t] with respect to "
     "[h_{t-1}, c_{t-1}] (numerator layout) gives it: J_cc = diag(f_t), J_hc = diag(o_t (1 - tanh(c_t)^2) f_t), "
     "J_ch = diag(g_t i_t (1 - i_t)) (W_h^i)^T + diag(c_{t-1} f_t (1 - f_t)) (W_h^f)^T + diag(i_t (1 - g_t^2)) "
     "(W_h^g)^T, J_hh = diag(tanh(c_t) o_t (1 - o_t)) (W_h^o)^T + diag(o_t (1 - tanh(c_t)^2)) J_ch")
-LSTM_FORM = (
+LSTM_FORM = i18n.N_(
     "the gradients sympy obtains by differentiating L = sum(dh * h) + sum(dc * c) through the unrolled LSTM "
     "a_t = x_t W_x + h_{t-1} W_h + b, [i_t, f_t, o_t] = sigma(quarters 1-3 of a_t), g_t = tanh(quarter 4), "
     "c_t = f_t * c_{t-1} + i_t * g_t, h_t = o_t * tanh(c_t), with respect to every parameter, x, h0 and c0 "
     "(sums over the batch and over time)")
-GRU_FORM = (
+GRU_FORM = i18n.N_(
     "the gradients sympy obtains by differentiating L = sum(dh * h) through the unrolled GRU "
     "r_t = sigma(x_t W_xr + h_{t-1} W_hr + b_r), z_t = sigma(x_t W_xz + h_{t-1} W_hz + b_z), "
     "n_t = tanh(x_t W_xn + (r_t * h_{t-1}) W_hn + b_n), h_t = (1 - z_t) * h_{t-1} + z_t * n_t, with respect to "
