@@ -228,7 +228,7 @@ def run_batch(inputs: Iterable[Path], out: Path, *, jobs: int | None = None, for
     docstring and batch_inputs), with feedback in LANG (default: autograder.i18n.current()).
     SIMILARITY: the similarity check's options (autograder.similarity.run.Options; default ones
     when None), or False to skip it."""
-    from autograder.i18n import current
+    from autograder.i18n import current, language
 
     lang = lang or current()
     out = Path(out)
@@ -266,7 +266,8 @@ def run_batch(inputs: Iterable[Path], out: Path, *, jobs: int | None = None, for
             progress.line(f"all {result.skipped} submissions already graded by this grader (--force grades them "
                           "again)")
         if similarity is not False and not result.interrupted:
-            _similarity(found.submissions, out, assignment, similarity, result, progress)
+            with language(lang):
+                _similarity(found.submissions, out, assignment, similarity, result, progress)
     if not result.interrupted:
         write_grades_csv(out / "grades.csv", result.rows, assignment)
         try:

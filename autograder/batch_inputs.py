@@ -30,10 +30,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from autograder.i18n import N_, _, ngettext
 from autograder.submission import MAX_ENTRIES, MAX_UNPACKED_BYTES, _is_junk_name, _safe_member_path
 from autograder.ziplimits import ZipRefused, looks_like_zip, read_directory
 
 METADATA = "submission_metadata.yml"
+NOT_READ = N_("not read")                         # an input's kind when it could not be read
 METADATA_MAX_BYTES = 128 << 20                    # largest submission_metadata.yml read
 MAX_SUBMITTERS = 50                               # submitters read per submission (a group)
 MAX_FIELD_CHARS = 200                             # longest name, email or sid kept
@@ -68,9 +70,10 @@ class Input:
 
     def summary(self) -> str:
         """E.g. "class/ (class folder): 12 submissions" or "... 40 submissions of 41 folders"."""
-        n = f"{self.submissions} submission{'' if self.submissions == 1 else 's'}"
-        of = f" of {self.folders} folder{'' if self.folders == 1 else 's'}" if self.submissions < self.folders else ""
-        return f"{self.label} ({self.kind or 'not read'}): {n}{of}"
+        n = ngettext("{n} submission", "{n} submissions", self.submissions).format(n=self.submissions)
+        of = (ngettext(" of {n} folder", " of {n} folders", self.folders).format(n=self.folders)
+              if self.submissions < self.folders else "")
+        return f"{self.label} ({_(self.kind or NOT_READ)}): {n}{of}"
 
 
 @dataclass
@@ -288,7 +291,7 @@ def unpack_export(archive: Path, into: Path) -> tuple[Path | None, list[str]]:
 
 def collect_export(path: Path, scratch: Path, found: Found, entry: Input) -> list[Submission]:
     """The submissions of an export the instructor gave with --export (a folder or a zip)."""
-    entry.kind = "Gradescope export"
+    entry.kind = N_("Gradescope export")
     if path.is_dir():
         root, why = export_root(path)
     elif path.is_file() and looks_like_zip(path):
@@ -331,7 +334,7 @@ def from_nbgrader(submitted: Path, assignment: str, found: Found, entry: Input |
 
 def collect_nbgrader(path: Path, assignment: str, found: Found, entry: Input) -> list[Submission]:
     """The submissions of an nbgrader course (or its submitted/ folder) given with --nbgrader."""
-    entry.kind = "nbgrader course"
+    entry.kind = N_("nbgrader course")
     submitted = submitted_folder(path) if path.is_dir() else None
     if submitted is None:
         why = "it has no submitted/ folder" if path.is_dir() else \
@@ -395,16 +398,16 @@ def warn_ignored(paths: list[Path], found: Found) -> None:
 def collect_plain(path: Path, found: Found, entry: Input) -> list[Path]:
     """What a plain INPUT holds: itself (a submission), or its sub-folders and zips (a class folder)."""
     if path.is_file() and looks_like_zip(path):
-        entry.kind, entry.folders = "submission", 1
+        entry.kind, entry.folders = N_("submission"), 1
         warn_ignored([path], found)
         return [path]
     if not path.is_dir():
-        entry.kind = "not read"
+        entry.kind = NOT_READ
         found.problems.append(f"{entry.label}: {'not a folder or a .zip file' if path.exists() else 'does not exist'}; "
                               "not graded.")
         return []
     if is_submission_folder(path):
-        entry.kind, entry.folders = "submission", 1
+        entry.kind, entry.folders = N_("submission"), 1
         warn_ignored([path], found)
         nested = sorted(p.name for p in path.iterdir() if p.is_dir() and not p.name.startswith((".", "__"))
                         and is_submission_folder(p))
@@ -416,7 +419,7 @@ def collect_plain(path: Path, found: Found, entry: Input) -> list[Path]:
         return [path]
     inside = sorted(p for p in path.iterdir() if not p.name.startswith((".", "__"))
                     and (p.is_dir() or p.suffix.lower() == ".zip"))
-    entry.kind, entry.folders = ("class folder", len(inside)) if inside else ("submission", 1)
+    entry.kind, entry.folders = (N_("class folder"), len(inside)) if inside else (N_("submission"), 1)
     if (path / METADATA).exists() or (path / "submitted").is_dir() or path.name == "submitted":
         found.warnings.append(f"{path} looks like a Gradescope export or an nbgrader course; it is read "
                               "as a class folder (each sub-folder or .zip a submission, no names). Give an "
@@ -443,7 +446,7 @@ def collect(inputs: Sequence[Path], scratch: Path, assignment: str = "rnn_bptt",
         entry = Input(str(path))
         given.append((entry, []))
         plain += [(entry, p) for p in collect_plain(path, found, entry)]
-    for (entry, _), sub in zip(plain, _plain([p for _, p in plain])):
+    for (entry, _path), sub in zip(plain, _plain([p for _entry, p in plain])):
         next(subs for e, subs in given if e is entry).append(sub)
     unique, seen = [], set()
     for entry, subs in given:

@@ -94,6 +94,7 @@ def similarity_options(args: argparse.Namespace):
     return Options(threshold=args.threshold, common=args.common, archives=[Path(a) for a in args.archive])
 
 
+@in_language_of     # args.lang
 def cmd_similarity(args: argparse.Namespace) -> int:
     import tempfile
 

@@ -15,6 +15,7 @@ import os
 from pathlib import Path
 
 from autograder.escape import html_text, markdown_inline
+from autograder.i18n import _
 from autograder.similarity import text
 from autograder.similarity.index import Pair
 
@@ -85,7 +86,7 @@ def write_outputs(out: Path, outcome, assignment) -> None:
                "archived": outcome.archived, "pairs": listed, "more": max(0, len(above) - MAX_LISTED),
                "groups": comparison.groups(options.threshold), "problems": outcome.problems}
     _atomic(out / SUMMARY, json.dumps(summary, indent=1, sort_keys=True))
-    _atomic(out / "similarity.html", _page(text.PAGE_TITLE, section_from(summary, link_prefix="")))
+    _atomic(out / "similarity.html", _page(_(text.PAGE_TITLE), section_from(summary, link_prefix="")))
 
 
 def _page(title: str, body: str) -> str:
@@ -116,12 +117,12 @@ def section_markdown(results_dir: Path) -> str:
         return ""
     md = markdown_inline
     threshold = float(summary.get("threshold", 0))
-    lines = [f"## {md(text.SECTION_TITLE)}", ""]
+    lines = [f"## {md(_(text.SECTION_TITLE))}", ""]
     pairs = summary.get("pairs") or []
     if not pairs:
-        return "\n".join(lines + [md(text.NONE_ABOVE.format(threshold=threshold)), ""])
-    lines += [md(text.INTRO.format(threshold=threshold, common=summary.get("common"))), ""]
-    lines += ["| " + " | ".join(md(h) for h in text.HEADER) + " |", "|" + "---|" * len(text.HEADER)]
+        return "\n".join(lines + [md(_(text.NONE_ABOVE).format(threshold=threshold)), ""])
+    lines += [md(_(text.INTRO).format(threshold=threshold, common=summary.get("common"))), ""]
+    lines += ["| " + " | ".join(md(h) for h in map(_, text.HEADER)) + " |", "|" + "---|" * len(text.HEADER)]
     for p in pairs:
         functions = sorted(set(p.get("units_a", [])) | set(p.get("units_b", [])))
         cells = [str(p.get("rank")), str(p.get("a")), str(p.get("b")), f"{float(p.get('score', 0)):.0%}",
@@ -130,19 +131,19 @@ def section_markdown(results_dir: Path) -> str:
         lines.append("| " + " | ".join(md(c) for c in cells) + " |")
     lines.append("")
     for n, g in enumerate(summary.get("groups") or [], 1):
-        lines.append("- " + md(text.GROUP_ROW.format(n=n, size=len(g), members=", ".join(map(str, g)))))
+        lines.append("- " + md(_(text.GROUP_ROW).format(n=n, size=len(g), members=", ".join(map(str, g)))))
     return "\n".join(lines + [""])
 
 
 def section_from(summary: dict, link_prefix: str = "") -> str:
     esc = html_text
     threshold = float(summary.get("threshold", 0))
-    parts = [f"<h2>{esc(text.SECTION_TITLE)}</h2>"]
+    parts = [f"<h2>{esc(_(text.SECTION_TITLE))}</h2>"]
     pairs = summary.get("pairs") or []
     if not pairs:
-        parts.append(f"<p>{esc(text.NONE_ABOVE.format(threshold=threshold))}</p>")
+        parts.append(f"<p>{esc(_(text.NONE_ABOVE).format(threshold=threshold))}</p>")
     else:
-        parts.append(f"<p>{esc(text.INTRO.format(threshold=threshold, common=summary.get('common')))}</p>")
+        parts.append(f"<p>{esc(_(text.INTRO).format(threshold=threshold, common=summary.get('common')))}</p>")
         rows = []
         for p in pairs:
             functions = sorted(set(p.get("units_a", [])) | set(p.get("units_b", [])))
@@ -152,22 +153,22 @@ def section_from(summary: dict, link_prefix: str = "") -> str:
                 f'<td class="num">{float(p.get("share_a", 0)):.0%} / {float(p.get("share_b", 0)):.0%}</td>',
                 f"<td>{esc(', '.join(map(str, functions)))}</td>",
                 f"<td>{esc(' / '.join(map(str, p.get('grades', []))))}</td>",
-                f'<td><a href="{esc(link_prefix + str(p.get("page")))}">{esc(text.LINK)}</a></td>']) + "</tr>")
-        parts.append("<table><thead><tr>" + "".join(f"<th>{esc(h)}</th>" for h in text.HEADER)
+                f'<td><a href="{esc(link_prefix + str(p.get("page")))}">{esc(_(text.LINK))}</a></td>']) + "</tr>")
+        parts.append("<table><thead><tr>" + "".join(f"<th>{esc(h)}</th>" for h in map(_, text.HEADER))
                      + "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
         if summary.get("more"):
-            parts.append(f"<p>{esc(text.MORE_PAIRS.format(n=summary['more']))}</p>")
+            parts.append(f"<p>{esc(_(text.MORE_PAIRS).format(n=summary['more']))}</p>")
     groups = summary.get("groups") or []
     if groups:
-        parts.append(f"<h3>{esc(text.GROUPS_TITLE)}</h3><p>{esc(text.GROUPS_INTRO)}</p><ul>")
-        parts += [f"<li>{esc(text.GROUP_ROW.format(n=n, size=len(g), members=', '.join(map(str, g))))}</li>"
+        parts.append(f"<h3>{esc(_(text.GROUPS_TITLE))}</h3><p>{esc(_(text.GROUPS_INTRO))}</p><ul>")
+        parts += [f"<li>{esc(_(text.GROUP_ROW).format(n=n, size=len(g), members=', '.join(map(str, g))))}</li>"
                   for n, g in enumerate(groups, 1)]
         parts.append("</ul>")
     if summary.get("archived"):
-        parts.append(f"<p>{esc(text.ARCHIVE_NOTE.format(n=summary['archived']))}</p>")
+        parts.append(f"<p>{esc(_(text.ARCHIVE_NOTE).format(n=summary['archived']))}</p>")
     problems = summary.get("problems") or []
     if problems:
-        parts.append(f"<h3>{esc(text.PROBLEMS_TITLE)}</h3><ul>"
+        parts.append(f"<h3>{esc(_(text.PROBLEMS_TITLE))}</h3><ul>"
                      + "".join(f"<li>{esc(str(p))}</li>" for p in problems[:50]) + "</ul>")
     return "\n".join(parts)
 
@@ -180,7 +181,7 @@ def _region_numbers(pair: Pair) -> tuple[dict[tuple[int, int], int], dict[tuple[
     side_a: dict[tuple[int, int], int] = {}
     side_b: dict[tuple[int, int], int] = {}
     number, last = 0, None
-    for _, spans_a, spans_b in ordered:
+    for _unit, spans_a, spans_b in ordered:
         start = (spans_a[0][0], spans_a[0][1], spans_b[0][0], spans_b[0][1])
         if last is None or start[0] != last[0] or start[2] != last[2] or start[1] > last[1] + 1 \
                 or abs(start[3] - last[3]) > 3:
@@ -197,7 +198,7 @@ def _side(sub_id: str, files: dict[str, str], regions: dict[tuple[int, int], int
     esc = html_text
     parts = [f'<div class="code"><h3>{esc(sub_id)}</h3>']
     if not files:
-        parts.append(f"<p>{esc(text.NO_CODE)}</p>")
+        parts.append(f"<p>{esc(_(text.NO_CODE))}</p>")
     for index, rel in enumerate(sorted(files)):
         parts.append(f"<h3>{esc(rel)}</h3>")
         for n, line in enumerate(files[rel].splitlines(), 1):
@@ -212,13 +213,13 @@ def _side(sub_id: str, files: dict[str, str], regions: dict[tuple[int, int], int
 def pair_page(pair: Pair, files: dict[str, dict[str, str]], grades: list[str]) -> str:
     esc = html_text
     side_a, side_b = _region_numbers(pair)
-    body = [f"<p><a href=\"../similarity.html\">{esc(text.BACK)}</a></p>",
-            f"<h1>{esc(text.PAIR_TITLE.format(a=pair.a, b=pair.b))}</h1>",
-            f"<p>{esc(text.PAIR_INTRO.format(score=pair.score, shared=pair.shared))}</p><ul>",
-            *[f"<li>{esc(text.PAIR_SHARE.format(who=who, share=share, functions=', '.join(units)))}</li>"
+    body = [f"<p><a href=\"../similarity.html\">{esc(_(text.BACK))}</a></p>",
+            f"<h1>{esc(_(text.PAIR_TITLE).format(a=pair.a, b=pair.b))}</h1>",
+            f"<p>{esc(_(text.PAIR_INTRO).format(score=pair.score, shared=pair.shared))}</p><ul>",
+            *[f"<li>{esc(_(text.PAIR_SHARE).format(who=who, share=share, functions=', '.join(units)))}</li>"
               for who, share, units in ((pair.a, pair.share_a, pair.units_a), (pair.b, pair.share_b, pair.units_b))],
-            f"<li>{esc(text.PAIR_SCORE.format(who=pair.a, score=grades[0]))}</li>",
-            f"<li>{esc(text.PAIR_SCORE.format(who=pair.b, score=grades[1]))}</li></ul>",
+            f"<li>{esc(_(text.PAIR_SCORE).format(who=pair.a, score=grades[0]))}</li>",
+            f"<li>{esc(_(text.PAIR_SCORE).format(who=pair.b, score=grades[1]))}</li></ul>",
             '<div class="sides">', _side(pair.a, files.get(pair.a, {}), side_a),
             _side(pair.b, files.get(pair.b, {}), side_b), "</div>"]
-    return _page(text.PAIR_TITLE.format(a=pair.a, b=pair.b), "\n".join(body))
+    return _page(_(text.PAIR_TITLE).format(a=pair.a, b=pair.b), "\n".join(body))

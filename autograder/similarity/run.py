@@ -16,6 +16,7 @@ from pathlib import Path
 from autograder.assignment import BUILTIN_DIR, Assignment, load
 from autograder.batch_inputs import Submission, collect, safe_id
 from autograder.fingerprint import submission_hash
+from autograder.i18n import _
 from autograder.similarity import store, text
 from autograder.similarity.index import COMMON, THRESHOLD, Comparison, Entry, compare
 from autograder.similarity.intake import read_code, read_folder
@@ -110,7 +111,7 @@ def _entries(todo: list[_Todo], assignment: Assignment, outcome: Outcome, jobs: 
     for t in todo:
         files, fps = results[t.id]
         if not files:
-            outcome.problems.append(text.PROBLEM_NO_CODE.format(id=t.id))
+            outcome.problems.append(_(text.PROBLEM_NO_CODE).format(id=t.id))
         outcome.files[t.id] = files
         entries.append(Entry(t.id, sorted(files), fps, t.archive))
     return entries
@@ -130,7 +131,7 @@ def run_similarity(submissions: list[Submission], out: Path, assignment: Assignm
     with tempfile.TemporaryDirectory(prefix="rnn-similarity-archive-") as scratch:
         for n, folder in enumerate(options.archives):
             found = collect([Path(folder)], Path(scratch) / str(n), a.name)
-            outcome.problems += [text.PROBLEM_ARCHIVE.format(path=folder, problem=p) for p in found.problems]
+            outcome.problems += [_(text.PROBLEM_ARCHIVE).format(path=folder, problem=p) for p in found.problems]
             label = safe_id(Path(folder).resolve().name)
             for s in found.submissions:
                 sub_id = f"{text.ARCHIVE_PREFIX}/{label}/{s.id}"
@@ -154,6 +155,6 @@ def run_similarity(submissions: list[Submission], out: Path, assignment: Assignm
 def summary_line(outcome: Outcome, out: Path) -> str:
     above = sum(p.above(outcome.options.threshold) for p in outcome.comparison.pairs)
     n = sum(not e.archive for e in outcome.entries)
-    return text.SUMMARY.format(n=n, archived=outcome.archived, pairs=above,
+    return _(text.SUMMARY).format(n=n, archived=outcome.archived, pairs=above,
                                threshold=outcome.options.threshold,
                                csv=f"{out / 'similarity.csv'}, {out / 'similarity.html'}")
