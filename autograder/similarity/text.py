@@ -36,6 +36,6 @@ CSV_HEADER = ["submission", "other_submission", "score", "above_threshold", "sha
 REFERENCE = "reference/solution"
 ARCHIVE_PREFIX = "archive"
 SUMMARY = N_("similarity: {n} submissions compared with each other, {archived} archived ones and the reference "
-             "solution; {pairs} pairs at or above {threshold:.0%} to look at: {csv}")
+             "solution; pairs at or above {threshold:.0%} to look at: {pairs} ({csv})")
 PROBLEM_NO_CODE = N_("{id}: no Python code could be read, so it was not compared")
 PROBLEM_ARCHIVE = N_("archive {path}: {problem}")
