@@ -140,11 +140,8 @@ def apply_realistic_values(assignment: Assignment, outcomes: dict[str, Outcome],
             for case, result in zip(cases[pid], results[pid]):
                 if result.status != "ok":
                     continue            # no answer at all: apply_realistic_gates has taken every point
-                try:
-                    expected = answer_leaves(fn.schema, getattr(assignment.ref(), fn.name)(*case.args, **case.kwargs))
-                except Exception:  # noqa: BLE001 - the reference raises on this case: nothing to compare
-                    continue
-                wrong += [path for path, value in expected.items() if path not in wrong
+                expected = reference_leaves(assignment, fn, case)
+                wrong += [path for path, value in (expected or {}).items() if path not in wrong
                           and not compare(result.leaf(path), value, path).passed]
         if not wrong:
             continue
@@ -185,11 +182,10 @@ def no_answer(assignment: Assignment, fn, case: Case, result) -> str:
         check = next(c for c in assignment.checks if c.function == fn.name)
         verdict = call_problem(check, result, assignment)
         return verdict.message if verdict is not None else f"the call gave no answer ({result.status})"
-    try:
-        expected = getattr(assignment.ref(), fn.name)(*case.args, **case.kwargs)
-    except Exception:  # noqa: BLE001 - the reference raises on this case: nothing to compare
+    expected = reference_leaves(assignment, fn, case)
+    if expected is None:
         return ""
-    for path, shape in {p: np.shape(v) for p, v in answer_leaves(fn.schema, expected).items()}.items():
+    for path, shape in {p: np.shape(v) for p, v in expected.items()}.items():
         leaf = result.leaf(path) or {}
         got = leaf.get("array")
         if not isinstance(got, np.ndarray):
@@ -200,6 +196,18 @@ def no_answer(assignment: Assignment, fn, case: Case, result) -> str:
         if not np.all(np.isfinite(got)):
             return f"{path} holds values that are not finite (nan or inf)"
     return ""
+
+
+def reference_leaves(assignment: Assignment, fn, case: Case) -> dict[str, np.ndarray] | None:
+    """The reference's answer to CASE by output path, computed once per case (kept in case.meta);
+    None when the reference raises on it (nothing to compare)."""
+    if "reference_leaves" not in case.meta:
+        try:
+            answer = getattr(assignment.ref(), fn.name)(*case.args, **case.kwargs)
+            case.meta["reference_leaves"] = answer_leaves(fn.schema, answer)
+        except Exception:  # noqa: BLE001 - the reference raises on this case
+            case.meta["reference_leaves"] = None
+    return case.meta["reference_leaves"]
 
 
 def answer_leaves(schema: dict, value, path: str = "") -> dict[str, np.ndarray]:

@@ -122,8 +122,7 @@ def import_stopped(fn, reason: str, detail: str) -> str:
 
 def timed_out(result: CallResult) -> bool:
     """The call, or the import of its file, ran out of time (running it again would only do so again)."""
-    return result.status == "timeout" or (result.status == "import_error" and result.raised is None
-                                          and i18n._(IMPORT_TIMED_OUT).split("(")[0].strip() in result.detail)
+    return result.status == "timeout" or (result.status == "import_error" and result.import_timed_out)
 
 
 def skipped_after_failure(plan: Plan, run: WorkerRun, fn, failure) -> str:
@@ -160,7 +159,8 @@ def _call_results(fn, plan: Plan, run: WorkerRun, probe: Probe, n_cases: int, mo
     import_failure = run.failures.get(plan.module_step[fn.module])
     if import_failure is not None:
         detail = import_stopped(fn, import_failure.reason, import_failure.detail)
-        return [CallResult("import_error", detail=detail) for _ in range(n_cases)]
+        return [CallResult("import_error", detail=detail, import_timed_out=import_failure.reason == "timeout")
+                for _ in range(n_cases)]
     import_records = run.records.get(plan.module_step[fn.module], [])
     if import_records and "error" in import_records[0]:
         error = import_records[0]["error"]

@@ -47,6 +47,7 @@ class CallResult:
     warnings: list[str] = field(default_factory=list)
     inputs_after: dict[str, dict] = field(default_factory=dict)
     detail: str = ""
+    import_timed_out: bool = False      # import_error: the file's import ran out of time
 
     def leaf(self, path: str) -> dict | None:
         return self.leaves.get(path)
