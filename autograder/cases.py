@@ -16,6 +16,7 @@ what Hypothesis drew, without even importing it; a missing, unreadable or malfor
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import json
@@ -84,8 +85,10 @@ def sizes(**ranges: tuple[int, int]):
     return st.fixed_dictionaries(parts)
 
 
+@functools.cache
 def hypothesis_version() -> str:
-    """Hypothesis' version without importing it where the package metadata is there to read."""
+    """Hypothesis' version without importing it where the package metadata is there to read (read
+    once per process: the package metadata is parsed again on every importlib.metadata.version)."""
     try:
         return version("hypothesis")
     except PackageNotFoundError:      # e.g. a runtime copy without .dist-info folders
@@ -116,12 +119,16 @@ def generated_sizes(n: int, **ranges: tuple[int, int]) -> list[dict]:
     key = json.dumps([hypothesis_version(), n, sorted(ranges.items()), SCALES, "sizes-v1"])
     scope = _SCOPE.get()
     path = cache_dir() / f"{scope + '-' if scope else ''}draws-{hashlib.sha256(key.encode()).hexdigest()[:24]}.json"
-    cached = _read_cache(path, n, ranges)
-    if cached is not None:
-        return cached
-    drawn = draws(sizes(**ranges), n)
-    _write_cache(path, drawn)
-    return drawn
+    if path not in _SEEN:         # the file is read (or drawn and written) once per process
+        cached = _read_cache(path, n, ranges)
+        if cached is None:
+            cached = draws(sizes(**ranges), n)
+            _write_cache(path, cached)
+        _SEEN[path] = cached
+    return [dict(d) for d in _SEEN[path]]
+
+
+_SEEN: dict[Path, list[dict]] = {}     # generated_sizes' answers in this process, by cache file
 
 
 def _read_cache(path: Path, n: int, ranges: dict) -> list[dict] | None:

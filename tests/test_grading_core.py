@@ -170,7 +170,10 @@ def test_cached_draws_are_what_hypothesis_draws_and_bad_caches_are_ignored(tmp_p
     first = C.generated_sizes(7, **ranges)       # a miss: drawn, then written
     files = list(tmp_path.glob("*draws-*.json"))
     assert first == fresh and len(files) == 1
+    assert C.generated_sizes(7, **ranges) == fresh   # kept in this process
+    C._SEEN.clear()                                  # as a new process: the file is read
     assert C.generated_sizes(7, **ranges) == fresh   # a hit
     for junk in ("not json", "[{\"N\": 99, \"T\": 1, \"seed\": 0, \"scale\": 1.0}]", "{}"):
         files[0].write_text(junk)
+        C._SEEN.clear()
         assert C.generated_sizes(7, **ranges) == fresh
