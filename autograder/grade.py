@@ -200,10 +200,13 @@ def no_answer(assignment: Assignment, fn, case: Case, result) -> str:
 
 def reference_leaves(assignment: Assignment, fn, case: Case) -> dict[str, np.ndarray] | None:
     """The reference's answer to CASE by output path, computed once per case (kept in case.meta);
-    None when the reference raises on it (nothing to compare)."""
+    None when the reference raises on it (nothing to compare). A case whose judges' expected answer
+    comes from the same reference call (case.meta["expected"].reference_answer: that call on the
+    case's own arguments) shares it: no second reference call at the realistic size, no second copy."""
     if "reference_leaves" not in case.meta:
         try:
-            answer = getattr(assignment.ref(), fn.name)(*case.args, **case.kwargs)
+            shared = getattr(case.meta.get("expected"), "reference_answer", None)
+            answer = shared() if callable(shared) else getattr(assignment.ref(), fn.name)(*case.args, **case.kwargs)
             case.meta["reference_leaves"] = answer_leaves(fn.schema, answer)
         except Exception:  # noqa: BLE001 - the reference raises on this case
             case.meta["reference_leaves"] = None
