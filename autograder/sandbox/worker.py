@@ -303,6 +303,7 @@ def snapshot_inputs(args, kwargs, call_spec, writer):
 def run_call(fn, call_spec, schema, arrays, writer, call, submission_dir, report_inputs, fname="the function"):
     args = [build_arg(a, arrays) for a in call_spec.get("args", [])]
     kwargs = {k: build_arg(v, arrays) for k, v in call_spec.get("kwargs", {}).items()}
+    release_inputs()
     record = {"call": call}
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -367,6 +368,20 @@ def import_module(name, submission_dir, substitutions):
     return module, {"module": name, "ok": True}
 
 
+_INPUTS = [None]      # the mapping of inputs.f64 (release_inputs)
+
+
+def release_inputs():
+    """Drop the pages of inputs.f64 read so far from this process's memory (a call's copies are
+    made): else every realistic-size input, read once, would stay resident until the worker ends.
+    A later read maps them again from the file."""
+    if _INPUTS[0] is not None:
+        try:
+            _INPUTS[0].madvise(mmap.MADV_DONTNEED)
+        except (OSError, ValueError, AttributeError):
+            pass
+
+
 def load_inputs(plan_dir):
     """The plan's input arrays: read-only views of inputs.f64, mapped read-only (a call gets copies)."""
     with _open(os.path.join(plan_dir, "inputs.json"), encoding="utf-8") as f:
@@ -374,6 +389,7 @@ def load_inputs(plan_dir):
     with _open(os.path.join(plan_dir, "inputs.f64"), "rb") as f:
         size = os.fstat(f.fileno()).st_size
         data = mmap.mmap(f.fileno(), size, prot=mmap.PROT_READ) if size else b""
+    _INPUTS[0] = data if size else None
     flat = _np_frombuffer(data, dtype="<f8")
     arrays = {}
     for name, (at, shape) in index.items():
