@@ -13,6 +13,9 @@ Prints, on the same machine in one run:
 Targets (issue 20): the class <= 20 x one cold grade; a cold grade >= 8 x faster than `otter run`
 and >= 10 x faster than nbgrader's autograde; grader <= 62 MB and worker <= 49 MB. Other work on the
 machine slows everything: the load average is printed with the figures.
+The worker's peak RSS printed here is RUSAGE_CHILDREN's: at least the grader's own RSS when it
+started a worker (a child inherits that high-water mark at fork, and exec keeps it);
+benchmarks/worker_memory.py measures the worker alone.
 """
 from __future__ import annotations
 
