@@ -23,3 +23,32 @@ def central_differences(loss: Callable[[dict], float], inputs: dict[str, np.ndar
             grad[idx] = (values[0] - values[1]) / (2 * eps)
         out[name] = grad
     return out
+
+
+
+# ---- the activations' maths, as the grader's own models (diagnosis) compute it -------------------
+# Not the students' helpers (an assignment's public_helpers.py, copied to the worker): these run in
+# the trusted process only. The misconception models compute with these, so a change here changes
+# diagnoses. Which activation an assignment's argument names (e.g. "tanh") is the assignment's
+# business: the names here are the maths'.
+
+# gamma, the largest value of phi' (handout §2.1): tanh' = 1 - tanh^2 <= 1, sigma' = s (1 - s) <= 1/4.
+TANH_PRIME_MAX = 1.0
+LOGISTIC_PRIME_MAX = 0.25
+
+
+def logistic(z):
+    """sigma(z) = 1 / (1 + exp(-z)) without overflow, in z's own float type (float64 for integers
+    and Python numbers); callers that want float64 whatever comes in convert first."""
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def tanh_prime_from_output(h):
+    """tanh'(z) written from h = tanh(z): 1 - h^2."""
+    return 1.0 - h ** 2
+
+
+def logistic_prime_from_output(s):
+    """sigma'(z) written from s = sigma(z): s (1 - s)."""
+    return s * (1.0 - s)

@@ -4,7 +4,7 @@ autograder/assignments/gated_rnn/derived.py.
 Usage: python reference/gated_rnn/generate_derived.py [--output PATH]
 
 The grader judges lstm_state_jacobian, lstm_backward and gru_backward against these functions at
-grade time (autograder/assignments/gated_rnn/symbolic.py) without importing sympy. Every
+grade time (autograder/assignments/gated_rnn/checks/symbolic.py) without importing sympy. Every
 expression is derived by sympy (Matrix.jacobian of one LSTM step; sp.diff of the loss of an
 unrolled LSTM or GRU) and printed by sympy's NumPyPrinter after common-subexpression elimination
 (sp.cse); only the def lines, docstrings, array conversions and return containers are written
@@ -26,7 +26,7 @@ import derivations as D  # noqa: E402
 
 OUTPUT = HERE.parents[1] / "autograder" / "assignments" / "gated_rnn" / "derived.py"
 
-# The fixed sizes of the sympy probes (autograder/assignments/gated_rnn/symbolic.py): H >= 2 and
+# The fixed sizes of the sympy probes (autograder/assignments/gated_rnn/checks/symbolic.py): H >= 2 and
 # D != H, so that a transposed or misplaced weight, or a gate read from the wrong quarter, shows.
 JACOBIAN_SIZES = ((3, 2), (2, 3))            # (D, H)
 LSTM_SIZES = ((2, 3, 2), (1, 2, 3))          # (T, D, H); the batch size N is free
@@ -41,7 +41,7 @@ Plain NumPy functions whose every formula was derived by sympy: the LSTM one-ste
 d [h_t, c_t] / d [h_(t-1), c_(t-1)] for the (D, H) in LSTM_STATE_JACOBIAN, the LSTM's BPTT
 gradients of L = sum(dh * h) + sum(dc * c) and the GRU's of L = sum(dh * h) for an unrolled
 sequence of the (T, D, H) in LSTM_BACKWARD and GRU_BACKWARD (evaluated on a whole batch at once).
-symbolic.py (beside this file) judges submissions with them; they share no code with the
+checks/symbolic.py (beside this file) judges submissions with them; they share no code with the
 reference solution.
 """
 # ruff: noqa: E501

@@ -5,7 +5,7 @@ Each bugs/<name>.py holds only the buggy function(s), written as a student would
 module-level constants read here without running the file:
 - BUG_FILE: the student file it goes into ("lstm", "gru" or "truncated");
 - BUG_BREAKS: the student function(s) it breaks (only these may differ from the reference);
-- BUG_CODES: the misconception codes (autograder/assignments/gated_rnn/mistakes.py) whose model
+- BUG_CODES: the misconception codes (autograder/assignments/gated_rnn/diagnosis/) whose model
   reproduces it (empty for bugs beyond the catalogue).
 
 build_source() appends the bug file to the reference's BUG_FILE.py, so its definitions override

@@ -13,7 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from gated_bug_bank import FUNCTIONS, correct_variants, load_bug_module, load_bugs  # noqa: E402
 from gated_helpers import call, gru_case, load_module_from_path, lstm_case, reference, rnn_case, same  # noqa: E402
 
-from autograder.assignments.gated_rnn import mistakes as M  # noqa: E402
+from autograder.assignments.gated_rnn import diagnosis as M  # noqa: E402
 
 BUGS = load_bugs(M.codes())
 MODULE_OF = {fn: mod for mod, fns in FUNCTIONS.items() for fn in fns}

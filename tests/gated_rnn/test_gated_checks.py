@@ -1,4 +1,4 @@
-"""The gated_rnn checks (autograder/assignments/gated_rnn/checks.py), judged in this process.
+"""The gated_rnn checks (autograder/assignments/gated_rnn/checks/), judged in this process.
 
 Every function under test here is ours (the reference, the stubs, the bug bank, the misconception
 models, the CS231n-style variant), so its answers come from diagnosis.answers.run_trusted instead
@@ -24,7 +24,6 @@ from autograder import scoring  # noqa: E402
 from autograder.assignments.gated_rnn import checks as K  # noqa: E402
 from autograder.assignments.gated_rnn import contract as CT  # noqa: E402
 from autograder.assignments.gated_rnn import diagnosis as GD  # noqa: E402
-from autograder.assignments.gated_rnn import mistakes as M  # noqa: E402
 from autograder.assignments.gated_rnn import points as P  # noqa: E402
 from autograder.assignments.gated_rnn import public_helpers  # noqa: E402
 from autograder.assignments.gated_rnn import reference as R  # noqa: E402
@@ -43,7 +42,7 @@ HIDDEN = [c for c in GRADED if not set(c.probes) & REALISTIC]
 EXAMPLES = [c for c in K.CHECKS if c.example]
 CHECKED = [c for c in K.CHECKS if not set(c.probes) & REALISTIC]      # hidden and worked examples
 PROBES = {p.id: p for p in K.PROBES}
-BUGS = load_bugs(M.codes())
+BUGS = load_bugs(GD.codes())
 MODULE_OF = {f.name: f.module for f in CT.FUNCTIONS}
 
 
@@ -297,7 +296,7 @@ def test_a_bug_gets_its_misconception_and_no_other(cases, gated_diagnosis, bug):
 
 # ---- the misconception catalogue --------------------------------------------------------------
 def test_the_catalogue_has_every_mistake_and_names_real_checks():
-    assert [e.name for e in GD.CATALOGUE] == [m.name for m in M.MISTAKES]
+    assert [e.name for e in GD.CATALOGUE] == [m.name for m in GD.MISTAKES]
     ids = {c.id: c.function for c in GRADED}
     for entry in GD.CATALOGUE:
         assert entry.checks and all(ids.get(cid) == entry.function for cid in entry.checks), entry.name
@@ -383,8 +382,9 @@ def naive_sigmoid(a):
 
 @pytest.mark.parametrize("function", ["lstm_forward", "gru_forward"])
 def test_a_naive_sigmoid_loses_the_saturating_point_only(cases, function, monkeypatch):
-    monkeypatch.setattr(M, "sigmoid", naive_sigmoid)
-    outs = outcomes(cases, function, getattr(M, function))
+    models = {"lstm_forward": GD.lstm, "gru_forward": GD.gru}[function]     # each imports numerics.logistic as sigmoid
+    monkeypatch.setattr(models, "sigmoid", naive_sigmoid)
+    outs = outcomes(cases, function, getattr(models, function))
     assert lost(outs) == {f"{function}.saturating"}, lost(outs)
     message = outs[f"{function}.saturating"].failures[0][1].message
     assert "warning" in message and "overflow" in message, message

@@ -2,7 +2,7 @@
 equal to the derivations.
 
 The module is printed by reference/gated_rnn/generate_derived.py from reference/gated_rnn/derivations.py;
-the grader uses it at grade time without sympy (autograder/assignments/gated_rnn/symbolic.py).
+the grader uses it at grade time without sympy (autograder/assignments/gated_rnn/checks/symbolic.py).
 """
 import re
 import subprocess
@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from gated_helpers import REPO_ROOT, derivations, gru_params, load_module_from_path, lstm_params  # noqa: E402
 
 from autograder.assignments.gated_rnn import derived  # noqa: E402
-from autograder.assignments.gated_rnn import symbolic as S  # noqa: E402
+from autograder.assignments.gated_rnn.checks import symbolic as S  # noqa: E402
 from autograder.cases import Draw  # noqa: E402
 
 DV = derivations()

@@ -11,8 +11,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from gated_helpers import REPO_ROOT, STUBS_DIR, gru_case, lstm_case, reference, rnn_case  # noqa: E402
 
-from autograder.assignments.gated_rnn import checks as K  # noqa: E402
-from autograder.assignments.gated_rnn import mistakes as M  # noqa: E402
+from autograder.assignments.gated_rnn import diagnosis as M  # noqa: E402
+from autograder.assignments.gated_rnn.checks import lstm as K  # noqa: E402
 
 HANDOUT = (STUBS_DIR / "handout.md").read_text(encoding="utf-8")
 LSTM, GRU, TRUNC = reference("lstm"), reference("gru"), reference("truncated")
@@ -41,7 +41,7 @@ def test_item_1_a_large_forget_gate_bias_not_a_bias_near_1():
 def test_item_2_the_reset_conventions_agree_when_r_is_uniform_so_always_at_h_1():
     text = " ".join(section("5.2").split())
     assert "agree only when" not in text and "always when $H = 1$" in text
-    pytorch = partial(M.gru_forward, reset="after")
+    pytorch = partial(M.gru.gru_forward, reset="after")
     one = gru_case(3, N=2, T=4, D=3, H=1)
     np.testing.assert_allclose(pytorch(one["x"], one["h0"], one["params"]), GRU.gru_forward(one["x"], one["h0"],
                                                                                              one["params"]))

@@ -1,4 +1,4 @@
-"""The gated_rnn misconception models (autograder/assignments/gated_rnn/mistakes.py).
+"""The gated_rnn misconception models (autograder/assignments/gated_rnn/diagnosis/).
 
 Each model is the reference with one switch flipped: with no switch it equals the reference
 exactly; each catalogue entry changes the outputs it names in `affects`, and only those.
@@ -13,7 +13,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from gated_helpers import STUBS_DIR, call, gru_case, lstm_case, reference, rnn_case  # noqa: E402
 
-from autograder.assignments.gated_rnn import mistakes as M  # noqa: E402
+from autograder.assignments.gated_rnn import diagnosis as M  # noqa: E402
 
 MODULE = {"lstm_forward": "lstm", "lstm_backward": "lstm", "lstm_state_jacobian": "lstm",
           "gru_forward": "gru", "gru_backward": "gru", "rnn_backward_truncated": "truncated"}
@@ -114,7 +114,7 @@ def test_the_catalogue_covers_the_mistakes_the_issue_lists():
 def test_a_sentence_about_some_parameter_gradients_names_each_of_them():
     """A mistake that changes a few parameter gradients only gives the right formula of each
     (issue 21, item 7: dW_hn was missing from gru_recurrent_grad_uses_current_state's)."""
-    params = {"W_x", "W_h", "b", *M.GRU_GRADS, "W_xh", "W_hh", "b_h", "W_hy", "b_y"} - {"dx", "dh0"}
+    params = {"W_x", "W_h", "b", *M.common.GRU_GRADS, "W_xh", "W_hh", "b_h", "W_hy", "b_y"} - {"dx", "dh0"}
     checked = 0
     for m in M.MISTAKES:
         if set(m.affects) <= params:

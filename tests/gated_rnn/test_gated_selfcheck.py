@@ -78,7 +78,7 @@ def test_the_reset_check_names_the_swapped_update_gate_too(tmp_path):
     (issue 21, item 6)."""
     from gated_bug_bank import build_submission, load_bugs
 
-    from autograder.assignments.gated_rnn.mistakes import codes
+    from autograder.assignments.gated_rnn.diagnosis import codes
 
     bug = next(b for b in load_bugs(codes()) if b.name == "gru_forward_z_swapped")
     source = build_submission(bug, tmp_path / "submission")

@@ -5,14 +5,15 @@ the students' folder: assignments/gated_rnn/; the reference: reference/gated_rnn
 """
 from __future__ import annotations
 
-from autograder.assignment import Assignment, Reference, repo_path
+from autograder.assignment import Assignment, repo_path
 
 from . import public_helpers
 from .checks import CHECKS, PROBES
-from .contract import FUNCTIONS, MODULES
+from .contract import FUNCTIONS
 from .diagnosis import CATALOGUE
 from .notebook import LAYOUT
 from .points import POINTS, TOTAL
+from .reference import REFERENCE
 
 ASSIGNMENT = Assignment(
     name="gated_rnn",
@@ -20,11 +21,11 @@ ASSIGNMENT = Assignment(
     functions=FUNCTIONS,
     points=POINTS,
     total=TOTAL,
-    probes=tuple(PROBES),
-    checks=tuple(CHECKS),
+    probes=PROBES,
+    checks=CHECKS,
     misconceptions=CATALOGUE,
     helpers=public_helpers.HELPERS,
-    reference=Reference(repo_path("reference/gated_rnn/solution"), MODULES),
+    reference=REFERENCE,
     stubs_dir=repo_path("assignments/gated_rnn"),
     contract_doc="docs/contracts/gated_rnn.md",
     notebook=LAYOUT,

@@ -2,7 +2,7 @@
 signatures, answer schemas, helpers, parameter keys.
 
 The same shape as part 1's (autograder/assignments/rnn_bptt/contract.py), built from the engine's
-types; the declaration (__init__.py) points at FUNCTIONS and MODULES here.
+types; the declaration (__init__.py) points at FUNCTIONS, reference.py loads MODULES.
 """
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ Plain NumPy functions whose every formula was derived by sympy: the LSTM one-ste
 d [h_t, c_t] / d [h_(t-1), c_(t-1)] for the (D, H) in LSTM_STATE_JACOBIAN, the LSTM's BPTT
 gradients of L = sum(dh * h) + sum(dc * c) and the GRU's of L = sum(dh * h) for an unrolled
 sequence of the (T, D, H) in LSTM_BACKWARD and GRU_BACKWARD (evaluated on a whole batch at once).
-symbolic.py (beside this file) judges submissions with them; they share no code with the
+checks/symbolic.py (beside this file) judges submissions with them; they share no code with the
 reference solution.
 """
 # ruff: noqa: E501

@@ -1,11 +1,11 @@
-"""The points table of gated_rnn: every check's weight (check ids of checks.py beside this file).
+"""The points table of gated_rnn: every check's weight (check ids of checks/ beside this file).
 
 It sums to 100, split across the functions as the handout says (assignments/gated_rnn/handout.md
 §8.3): lstm_forward 12, lstm_backward 26, lstm_state_jacobian 14, gru_forward 10, gru_backward 22,
 rnn_backward_truncated 16. Each check earns points * (cases passed / cases run); ".inputs" is a
 property, credited only as far as its function's value check passes; so is ".saturating"
 (finite and warning-free with every gate saturated), whose point each forward takes from its
-value checks. Each backward's ".sympy" check (symbolic.py, a third oracle of the same
+value checks. Each backward's ".sympy" check (checks/symbolic.py, a third oracle of the same
 answers) and ".realistic_size" check (the case at a realistic size that gates the whole function,
 issue 19) take their points from the function's finite-difference check and, for lstm_backward,
 from dc_zero; the Jacobian's ".sympy" takes 1 from its finite-difference check and 0.5 from each

@@ -1,7 +1,8 @@
 """The instructor's reference solution of gated_rnn, loaded (trusted) from reference/gated_rnn/solution/.
 
-Located beside the package (a checkout or the Gradescope zip) or by RNN_AUTOGRADER_GATED_REFERENCE,
-as autograder/reference.py loads part 1's. It is never copied where the worker can read it.
+REFERENCE is the declaration's (as part 1's reference.py); load() is the checks': located beside
+the package (a checkout or the Gradescope zip) or by RNN_AUTOGRADER_GATED_REFERENCE. It is never
+copied where the worker can read it.
 """
 from __future__ import annotations
 
@@ -11,7 +12,11 @@ from functools import cache
 from pathlib import Path
 from types import SimpleNamespace
 
-MODULES = ("lstm", "gru", "truncated")
+from autograder.assignment import Reference, repo_path
+
+from .contract import MODULES  # lstm, gru, truncated
+
+REFERENCE = Reference(repo_path("reference/gated_rnn/solution"), MODULES)
 
 
 def reference_dir() -> Path:

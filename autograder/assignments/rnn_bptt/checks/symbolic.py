@@ -1,6 +1,6 @@
 """Checks against the sympy derivations: sigmoid_derivative, tanh_derivative, hidden_jacobian, rnn_backward.
 
-The expected answers come from derived.py (of this folder), NumPy code that sympy printed from the
+The expected answers come from derived.py (of the assignment's folder), NumPy code that sympy printed from the
 derivations in reference/rnn_bptt/derivations.py (`python reference/rnn_bptt/generate_derived.py`),
 not from the reference solution: the two oracles share no code, so a bug in the reference cannot
 hide a student's same bug here. The checks judge the cases of existing probes (no further calls

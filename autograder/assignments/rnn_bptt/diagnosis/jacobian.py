@@ -14,35 +14,28 @@ import numpy as np
 
 from autograder.diagnosis import detectors as D
 from autograder.diagnosis.registry import mistake
+from autograder.numerics import (
+    LOGISTIC_PRIME_MAX,
+    TANH_PRIME_MAX,
+    logistic,
+    logistic_prime_from_output,
+    tanh_prime_from_output,
+)
 
-GAMMA = {"tanh": 1.0, "sigmoid": 0.25}
-
-
-def _sigmoid(z):
-    e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
-
-
-def _tanh_prime(h):
-    return 1.0 - h ** 2
-
-
-def _sigmoid_prime(h):
-    return h * (1.0 - h)
-
+GAMMA = {"tanh": TANH_PRIME_MAX, "sigmoid": LOGISTIC_PRIME_MAX}   # by the activation argument's names
 
 # diagonal: (tanh's, sigmoid's) phi' written from the state h
 DIAGONALS = {
-    "right": (_tanh_prime, _sigmoid_prime),
+    "right": (tanh_prime_from_output, logistic_prime_from_output),
     "state": (lambda h: h, lambda h: h),
-    "state_tanh": (lambda h: h, _sigmoid_prime),
-    "typo": (lambda h: (1.0 - h) ** 2, _sigmoid_prime),
-    "squared": (lambda h: _tanh_prime(h) ** 2, _sigmoid_prime),
-    "squared_both": (lambda h: _tanh_prime(h) ** 2, lambda h: _sigmoid_prime(h) ** 2),
-    "of_state": (lambda h: 1.0 - np.tanh(h) ** 2, lambda h: _sigmoid(h) * (1.0 - _sigmoid(h))),
-    "of_state_tanh": (lambda h: 1.0 - np.tanh(h) ** 2, _sigmoid_prime),
-    "always_tanh": (_tanh_prime, _tanh_prime),
-    "always_sigmoid": (_sigmoid_prime, _sigmoid_prime),
+    "state_tanh": (lambda h: h, logistic_prime_from_output),
+    "typo": (lambda h: (1.0 - h) ** 2, logistic_prime_from_output),
+    "squared": (lambda h: tanh_prime_from_output(h) ** 2, logistic_prime_from_output),
+    "squared_both": (lambda h: tanh_prime_from_output(h) ** 2, lambda h: logistic_prime_from_output(h) ** 2),
+    "of_state": (lambda h: 1.0 - np.tanh(h) ** 2, lambda h: logistic(h) * (1.0 - logistic(h))),
+    "of_state_tanh": (lambda h: 1.0 - np.tanh(h) ** 2, logistic_prime_from_output),
+    "always_tanh": (tanh_prime_from_output, tanh_prime_from_output),
+    "always_sigmoid": (logistic_prime_from_output, logistic_prime_from_output),
 }
 
 LAYOUTS = {

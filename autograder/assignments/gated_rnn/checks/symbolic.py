@@ -1,6 +1,6 @@
 """Checks against the sympy derivations: lstm_state_jacobian, lstm_backward, gru_backward.
 
-The expected answers come from derived.py (of this folder), NumPy code that sympy printed from the
+The expected answers come from derived.py (of the assignment's folder), NumPy code that sympy printed from the
 derivations in reference/gated_rnn/derivations.py (`python reference/gated_rnn/generate_derived.py`),
 not from the reference solution: the two oracles share no code, so a bug in the reference cannot
 hide a student's same bug here. Each check has a probe of its own on the fixed small sizes that
@@ -17,10 +17,10 @@ from autograder import i18n
 from autograder.checks import CallResult, Case, Check, Probe, Verdict
 from autograder.derivation import difference, verdict
 
-from . import derived
-from .checks import BLOCKS, jacobian_case, lstm_backward_case
-from .checks import gru_backward_case as gru_case
-from .contract import GRU_KEYS, LSTM_KEYS
+from .. import derived
+from ..contract import GRU_KEYS, LSTM_KEYS
+from .gru import gru_backward_case as gru_case
+from .lstm import BLOCKS, jacobian_case, lstm_backward_case
 
 N_SYMBOLIC = 2                 # the batch size of the backward cases (the derivation holds for any N)
 FORGET_BIAS = 5.0              # one Jacobian case with f_t near 1

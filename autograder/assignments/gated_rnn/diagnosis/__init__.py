@@ -1,23 +1,48 @@
-"""The misconception catalogue of gated_rnn for the diagnosis machinery (autograder/diagnosis/).
+"""gated_rnn's misconception catalogue: models and entries, one module per student file.
 
-Every entry of mistakes.py (the reference with one switch flipped, and its sentence) becomes a
-registry.mistake() naming the checks of checks.py it explains, i.e. exactly the checks its model
-fails (tests/gated_rnn/test_gated_checks.py verifies this on the grader's cases). mistakes.py
-names the outputs a mistake may change ("dx", "W_h", "hc"...); explained_checks() turns them into
-check ids:
+lstm.py, gru.py, truncated.py: the models (the reference with switches) and MISTAKES, the entries
+(the reference with one switch flipped, and its sentence), in priority order (earlier entries win
+ties between equal explanations); common.py: the Mistake record. The machinery that uses them is
+the engine's (autograder/diagnosis/).
+
+Here every entry becomes a registry.mistake() naming the checks of checks/ it explains, i.e.
+exactly the checks its model fails (tests/gated_rnn/test_gated_checks.py verifies this on the
+grader's cases). An entry names the outputs a mistake may change ("dx", "W_h", "hc"...);
+explained_checks() turns them into check ids:
 
 - forwards and gradient outputs are checks of their own ("lstm_backward.dc0");
 - every wrong gradient also fails the function's finite-difference check and its sympy check
-  (symbolic.py), and (lstm_backward) the check with dc = 0 unless the mistake only concerns dc;
+  (checks/symbolic.py), and (lstm_backward) the check with dc = 0 unless the mistake only concerns dc;
   so does every wrong block of the Jacobian;
 - the truncation is judged per kind of k (k = 1, k dividing T, k not dividing T, k >= T), so its
   entries say which kinds of k show them (TRUNCATION below, with the reason);
-- a few entries change fewer outputs than mistakes.py allows for (OVERRIDES, with the reason).
+- a few entries change fewer outputs than their `affects` allows for (OVERRIDES, with the reason).
 """
 from __future__ import annotations
 
-from autograder.assignments.gated_rnn import mistakes as M
+from collections.abc import Callable
+
 from autograder.diagnosis.registry import Misconception, mistake
+
+from . import gru, lstm, truncated
+from .common import GB, GF, LB, LF, LJ, TB, Mistake
+
+MISTAKES: list[Mistake] = [*lstm.MISTAKES, *gru.MISTAKES, *truncated.MISTAKES]
+
+# Each student function's model with no switch set: the reference's answers.
+REFERENCE_MODELS: dict[str, Callable] = {
+    LF: lstm.lstm_forward, LB: lstm.lstm_backward, LJ: lstm.lstm_state_jacobian,
+    GF: gru.gru_forward, GB: gru.gru_backward, TB: truncated.rnn_backward_truncated,
+}
+
+
+def codes() -> set[str]:
+    return {m.code for m in MISTAKES}
+
+
+def for_function(function: str) -> list[Mistake]:
+    return [m for m in MISTAKES if m.function == function]
+
 
 BACKWARDS = ("lstm_backward", "gru_backward")
 
@@ -40,7 +65,7 @@ OVERRIDES: dict[str, tuple[str, ...]] = {
 }
 
 
-def explained_checks(m: M.Mistake) -> tuple[str, ...]:
+def explained_checks(m: Mistake) -> tuple[str, ...]:
     """The ids (without the function prefix) of the checks the mistake's model fails."""
     if m.name in OVERRIDES:
         return OVERRIDES[m.name]
@@ -56,7 +81,7 @@ def explained_checks(m: M.Mistake) -> tuple[str, ...]:
 
 CATALOGUE: tuple[Misconception, ...] = tuple(
     mistake(m.code, m.function, explained_checks(m), m.sentence, model=m.model, variant=m.variant)
-    for m in M.MISTAKES)
+    for m in MISTAKES)
 
 
 def entries_for(function: str) -> list[Misconception]:
