@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from autograder.assignment import AssignmentError, builtin_names, load, problems, validate
-from autograder.cli import main
+from autograder.platforms.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "autograder"
@@ -108,7 +108,7 @@ TINY_DECLARATION = '''
 from pathlib import Path
 
 from autograder.assignment import ARRAY, Assignment, Reference, StudentFunction
-from autograder.checks import Case, Check, Probe, matches
+from autograder.engine.checks import Case, Check, Probe, matches
 
 HERE = Path(__file__).resolve().parent
 REFERENCE = Reference(HERE / "solution", ("twice",))
@@ -163,7 +163,7 @@ def test_a_throwaway_assignment_from_a_folder_is_graded_end_to_end(tmp_path):
 
 
 def test_results_say_which_assignment_and_grader_graded_them(tmp_path):
-    from autograder.fingerprint import grader_fingerprint
+    from autograder.engine.fingerprint import grader_fingerprint
 
     a = load("rnn_bptt")
     changed = dataclasses.replace(a, points={**a.points, "sigmoid.values": 3, "sigmoid.range": 2})

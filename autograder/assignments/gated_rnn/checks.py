@@ -33,14 +33,24 @@ from collections.abc import Callable
 
 import numpy as np
 
-from autograder import cases as C
-from autograder import checks as engine  # all_of, warning_free: the saturating gates
 from autograder import i18n
 from autograder.assignments.gated_rnn.contract import ARG_NAMES, GRU_KEYS, LSTM_KEYS, RNN_KEYS
 from autograder.assignments.gated_rnn.reference import load as ref
 from autograder.assignments.rnn_bptt.inputs import rnn_params  # the truncation is part 1's vanilla RNN
-from autograder.checks import CallResult, Case, Check, Judge, Probe, Verdict, example_check, inputs_check, matches
-from autograder.judge import PASS, compare
+from autograder.engine import cases as C
+from autograder.engine import checks as engine  # all_of, warning_free: the saturating gates
+from autograder.engine.checks import (
+    CallResult,
+    Case,
+    Check,
+    Judge,
+    Probe,
+    Verdict,
+    example_check,
+    inputs_check,
+    matches,
+)
+from autograder.engine.judge import PASS, compare
 from autograder.numerics import central_differences
 
 
