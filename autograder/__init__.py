@@ -1,6 +1,7 @@
-"""Autograder for the RNN / BPTT / vanishing-gradient assignment.
+"""Autograder for the recurrent-networks unit's assignments (built in: rnn_bptt, part 1; gated_rnn, part 2).
 
-Public surface: the command line (`python -m autograder ...`) and grade_submission().
+Public surface: the command line (`python -m autograder ...`) and grade_submission(). The package's
+folders are the stages a submission goes through, in layers: docs/architecture.md.
 """
 import os
 import stat
@@ -18,7 +19,8 @@ def _private_bytecode_cache() -> None:
         return
     import importlib.util
 
-    if os.path.exists(importlib.util.cache_from_source(os.path.join(os.path.dirname(__file__), "grade.py"))):
+    grade_py = os.path.join(os.path.dirname(__file__), "pipeline", "grade.py")
+    if os.path.exists(importlib.util.cache_from_source(grade_py)):
         return
     home = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     cache = os.path.join(home, "rnn-autograder", "pycache")
@@ -42,6 +44,6 @@ _private_bytecode_cache()
 for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_name, "1")
 
-from autograder.grade import Report, grade_submission  # noqa: E402
+from autograder.pipeline.grade import Report, grade_submission  # noqa: E402
 
 __all__ = ["Report", "grade_submission"]

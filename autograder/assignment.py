@@ -23,8 +23,8 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from autograder.checks import Check, Probe
     from autograder.diagnosis.registry import Misconception
+    from autograder.engine.checks import Check, Probe
 
 REPO_ROOT = Path(__file__).resolve().parents[1]      # a checkout, or the Gradescope zip's source/
 BUILTIN_DIR = Path(__file__).resolve().parent / "assignments"

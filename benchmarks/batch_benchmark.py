@@ -36,8 +36,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 import frameworks  # noqa: E402
 from measure import CpuClock, cold_grades, load, median  # noqa: E402
 
-from autograder.batch import run_batch  # noqa: E402
-from autograder.progress import Progress  # noqa: E402
+from autograder.outputs.progress import Progress  # noqa: E402
+from autograder.platforms.batch import run_batch  # noqa: E402
 from tests.bug_bank import build_submission, correct_variants, load_bugs  # noqa: E402
 
 

@@ -30,7 +30,7 @@ def import_time(clock: CpuClock) -> tuple[float, float]:
     import subprocess
 
     cpu0, start = clock.seconds(), time.perf_counter()
-    subprocess.run([sys.executable, "-c", "import autograder.grade"], check=True, cwd=ROOT)
+    subprocess.run([sys.executable, "-c", "import autograder.pipeline.grade"], check=True, cwd=ROOT)
     return time.perf_counter() - start, clock.seconds() - cpu0
 
 
@@ -46,7 +46,7 @@ def main() -> None:
         print(f"CPU counted by {clock.method}; "
               f"PYTHONDONTWRITEBYTECODE={os.environ.get('PYTHONDONTWRITEBYTECODE', '')!r}")
         wall, cpu = import_time(clock)
-        print(f"import autograder.grade (fresh process): {wall:.3f} s wall, {cpu:.3f} s CPU")
+        print(f"import autograder.pipeline.grade (fresh process): {wall:.3f} s wall, {cpu:.3f} s CPU")
         jobs = [(p, args.assignment) for p in args.submissions] or DEFAULT
         for submission, assignment in jobs:
             runs = cold_grades(clock, submission, assignment, args.runs)
@@ -55,7 +55,7 @@ def main() -> None:
             print(f"{name}: cold grade median {median(walls):.3f} s (min {min(walls):.3f}, max {max(walls):.3f}, "
                   f"{args.runs} runs), CPU {median([r.cpu for r in runs]):.3f} s; peak RSS grader "
                   f"{max(r.grader_mb for r in runs):.0f} MB, worker {max(r.workers_mb for r in runs):.0f} MB; {load()}")
-        from autograder.grade import grade_submission
+        from autograder.pipeline.grade import grade_submission
 
         grade_submission(DEFAULT[0][0])
         start = time.perf_counter()

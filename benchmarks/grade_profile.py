@@ -29,8 +29,9 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from batch_benchmark import copy_py, make_class  # noqa: E402
 from measure import CpuClock, load  # noqa: E402
 
-from autograder import grade, safe_grade  # noqa: E402
-from autograder.batch import warm_up  # noqa: E402
+from autograder.pipeline import grade  # noqa: E402
+from autograder.platforms import safe_grade  # noqa: E402
+from autograder.platforms.batch_jobs import warm_up  # noqa: E402
 
 
 def gated_class(base: Path, n: int) -> dict[str, int]:
@@ -85,7 +86,7 @@ def main() -> None:
     clock = CpuClock()
     print(f"CPU counted by {clock.method}; {load()}")
     from autograder.assignment import load as load_assignment
-    from autograder.secret import load_secret
+    from autograder.engine.secret import load_secret
     assignment = load_assignment(args.assignment)
     t0, c0 = time.process_time(), clock.seconds()
     warm_up()
@@ -155,8 +156,8 @@ def main() -> None:
             pstats.Stats(profile, stream=out).sort_stats(args.sort).print_stats(args.top)
             print(out.getvalue())
         if args.similarity:
-            from autograder.batch_inputs import collect
-            from autograder.similarity.run import run_similarity
+            from autograder.intake.batch_inputs import collect
+            from autograder.outputs.similarity.run import run_similarity
             (tmp / "scratch").mkdir()
             found = collect([tmp / "class"], tmp / "scratch", assignment.name)
             own, total, start = time.process_time(), clock.seconds(), time.perf_counter()

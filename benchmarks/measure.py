@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # (the sandbox workers it waited for): `python -m autograder grade ...`, with rusage at the end.
 COLD = """import json, os, resource, sys
 sys.argv = ["autograder", *sys.argv[1:]]
-from autograder.cli import main
+from autograder.platforms.cli import main
 try:
     status = main()
 finally:

@@ -23,8 +23,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from measure import CpuClock, cold_grades, load, median  # noqa: E402
 
-from autograder import notebook_submission as nbs  # noqa: E402
 from autograder.assignments.rnn_bptt.contract import MODULES  # noqa: E402
+from autograder.intake import notebook_submission as nbs  # noqa: E402
 
 
 def notebook(sources: list[str], png_bytes: int = 0) -> bytes:

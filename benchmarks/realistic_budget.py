@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from autograder.assignment import load  # noqa: E402
-from autograder.cases import VISIBLE  # noqa: E402
+from autograder.engine.cases import VISIBLE  # noqa: E402
 from autograder.sandbox.runner import Limits  # noqa: E402
 
 LOOPS = {"rnn_bptt": ROOT / "tests" / "correct_variants" / "loops",

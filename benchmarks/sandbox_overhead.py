@@ -31,12 +31,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from autograder.assignment import load  # noqa: E402
-from autograder.cases import Draw  # noqa: E402
-from autograder.grade import build_cases, grade_submission  # noqa: E402
-from autograder.plan import build_plan  # noqa: E402
+from autograder.engine.cases import Draw  # noqa: E402
+from autograder.engine.plan import build_plan  # noqa: E402
+from autograder.intake.submission import stage  # noqa: E402
+from autograder.pipeline.grade import build_cases, grade_submission  # noqa: E402
 from autograder.sandbox import confine  # noqa: E402
 from autograder.sandbox.runner import WORKER_SCRIPT, Limits, write_plan  # noqa: E402
-from autograder.submission import stage  # noqa: E402
 
 REFERENCE = ROOT / "reference" / "rnn_bptt" / "solution"
 

@@ -27,8 +27,8 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 import similarity_bank as bank  # noqa: E402
 
-from autograder.batch_inputs import collect  # noqa: E402
-from autograder.similarity.run import Options, run_similarity  # noqa: E402
+from autograder.intake.batch_inputs import collect  # noqa: E402
+from autograder.outputs.similarity.run import Options, run_similarity  # noqa: E402
 
 LIGHT = ["rename", "reorder", "recomment", "respace", "dead_code"]
 COPIED = 0.05          # share of the class that hands in a disguised copy of a classmate's submission

@@ -25,10 +25,10 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 import similarity_bank as bank  # noqa: E402
 
 from autograder.assignment import load  # noqa: E402
-from autograder.similarity.index import Entry, compare  # noqa: E402
-from autograder.similarity.intake import read_code  # noqa: E402
-from autograder.similarity.run import fingerprint_code  # noqa: E402
-from autograder.similarity.starter import starter_hashes, starter_sources  # noqa: E402
+from autograder.outputs.similarity.index import Entry, compare  # noqa: E402
+from autograder.outputs.similarity.intake import read_code  # noqa: E402
+from autograder.outputs.similarity.run import fingerprint_code  # noqa: E402
+from autograder.outputs.similarity.starter import starter_hashes, starter_sources  # noqa: E402
 
 
 def ours(codes: dict[str, dict[str, str]], assignment) -> dict[frozenset, float]:

@@ -20,13 +20,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from autograder import grade  # noqa: E402
 from autograder.assignment import load  # noqa: E402
-from autograder.canonical import canonicalise  # noqa: E402
-from autograder.cases import submission_draw  # noqa: E402
-from autograder.plan import build_plan  # noqa: E402
+from autograder.engine.cases import submission_draw  # noqa: E402
+from autograder.engine.plan import build_plan  # noqa: E402
+from autograder.intake.canonical import canonicalise  # noqa: E402
+from autograder.intake.submission import stage  # noqa: E402
+from autograder.pipeline import grade  # noqa: E402
 from autograder.sandbox.runner import WORKER_SCRIPT, write_plan  # noqa: E402
-from autograder.submission import stage  # noqa: E402
 
 PARENT = """import resource, subprocess, sys
 subprocess.run(sys.argv[1:], pass_fds=[int(sys.argv[-3])], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -25,7 +25,7 @@ from zip_craft import many_entries_zip  # noqa: E402
 CHILD = """
 import resource, sys, time, zipfile
 from pathlib import Path
-from autograder.submission import stage
+from autograder.intake.submission import stage
 path = Path(sys.argv[2])
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 start = time.perf_counter()

@@ -126,8 +126,8 @@ def grade_dir(path: str) -> dict:
     If the grader itself raises, {"grader_error": traceback} instead, so that only the tests of
     that submission fail, each showing the traceback.
     """
-    from autograder.grade import grade_submission
-    from autograder.results import to_gradescope
+    from autograder.outputs.results import to_gradescope
+    from autograder.pipeline.grade import grade_submission
 
     try:
         return json.loads(json.dumps(to_gradescope(grade_submission(Path(path))), allow_nan=False))

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from autograder.assignment import AssignmentError, builtin_names, load, problems, validate
-from autograder.cli import main
+from autograder.platforms.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "autograder"
@@ -36,7 +36,7 @@ def test_the_engine_names_no_student_function():
     names = STUDENT_FUNCTIONS | {f.name for a in map(load, builtin_names()) for f in a.functions}
     pattern = re.compile(r"\b(" + "|".join(sorted(names, key=len, reverse=True)) + r")\b")
     files = engine_files()
-    assert PACKAGE / "grade.py" in files and len(files) > 30
+    assert PACKAGE / "pipeline" / "grade.py" in files and len(files) > 30
     found = [f"{p.relative_to(ROOT)}:{i}: {line.strip()}" for p in files
              for i, line in enumerate(p.read_text(encoding="utf-8", errors="replace").splitlines(), 1)
              if pattern.search(line)]
@@ -108,7 +108,7 @@ TINY_DECLARATION = '''
 from pathlib import Path
 
 from autograder.assignment import ARRAY, Assignment, Reference, StudentFunction
-from autograder.checks import Case, Check, Probe, matches
+from autograder.engine.checks import Case, Check, Probe, matches
 
 HERE = Path(__file__).resolve().parent
 REFERENCE = Reference(HERE / "solution", ("twice",))
@@ -163,7 +163,7 @@ def test_a_throwaway_assignment_from_a_folder_is_graded_end_to_end(tmp_path):
 
 
 def test_results_say_which_assignment_and_grader_graded_them(tmp_path):
-    from autograder.fingerprint import grader_fingerprint
+    from autograder.engine.fingerprint import grader_fingerprint
 
     a = load("rnn_bptt")
     changed = dataclasses.replace(a, points={**a.points, "sigmoid.values": 3, "sigmoid.range": 2})

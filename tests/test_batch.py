@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from autograder import safe_grade
-from autograder.batch import Row, cell, grades_csv, run_batch, up_to_date
-from autograder.batch_inputs import Person, Submission, collect, distinct, read_metadata, safe_id
-from autograder.cli import main
-from autograder.fingerprint import fingerprint, submission_hash
-from autograder.progress import Progress
+from autograder.engine.fingerprint import fingerprint, submission_hash
+from autograder.intake.batch_inputs import Person, Submission, collect, distinct, read_metadata, safe_id
+from autograder.outputs.progress import Progress
+from autograder.platforms import safe_grade
+from autograder.platforms.batch import Row, cell, grades_csv, run_batch, up_to_date
+from autograder.platforms.cli import main
 from tests.bug_bank import build_submission, load_bugs
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -295,7 +295,7 @@ def test_each_input_says_how_many_submissions_it_yielded(tmp_path, capsys):
 
 
 def test_hostile_metadata_yaml_never_breaks_the_batch_or_names_anyone_wrongly(tmp_path, monkeypatch):
-    from autograder import batch_inputs
+    from autograder.intake import batch_inputs
 
     export = tmp_path / "export"
     copy_solution_files(STUBS, export / "submission_1")

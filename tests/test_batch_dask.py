@@ -12,11 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from autograder.batch import BatchError, run_batch
-from autograder.batch_dask import refusals
-from autograder.cli import main
-from autograder.fingerprint import fingerprint, package_version
-from autograder.progress import Progress
+from autograder.engine.fingerprint import fingerprint, package_version
+from autograder.outputs.progress import Progress
+from autograder.platforms.batch import run_batch
+from autograder.platforms.batch_dask import refusals
+from autograder.platforms.batch_jobs import BatchError
+from autograder.platforms.cli import main
 
 if os.environ.get("RNN_AUTOGRADER_REQUIRE_DASK"):
     import distributed

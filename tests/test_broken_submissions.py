@@ -29,10 +29,10 @@ import pytest
 
 from autograder.assignments.rnn_bptt.contract import FUNCTIONS, MODULES
 from autograder.assignments.rnn_bptt.points import TOTAL
-from autograder.grade import grade_submission
+from autograder.engine.scoring import feedback
+from autograder.intake.submission import stage
+from autograder.pipeline.grade import grade_submission
 from autograder.sandbox.runner import Limits
-from autograder.scoring import feedback
-from autograder.submission import stage
 
 TESTS_DIR = Path(__file__).resolve().parent
 REPO_ROOT = TESTS_DIR.parent
@@ -198,8 +198,8 @@ SUBMISSIONS = {
 def grade_in_child(path: str, limits: Limits | None) -> dict:
     """Results as the CLI writes them (a JSON round trip), plus what the submission printed.
     A grader crash becomes {"grader_error": traceback}, failing only this submission's tests."""
-    from autograder.grade import grade_submission
-    from autograder.results import to_gradescope
+    from autograder.outputs.results import to_gradescope
+    from autograder.pipeline.grade import grade_submission
 
     try:
         report = grade_submission(Path(path), limits or Limits())

@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from autograder.cli import main
 from autograder.diagnosis.registry import catalogue
-from autograder.escape import markdown_inline
-from autograder.grade import grade_submission
-from autograder.report_class import load_class, parse_results, render_html, render_markdown
-from autograder.results import by_function
+from autograder.outputs.class_report import load_class, render_html, render_markdown
+from autograder.outputs.escape import markdown_inline
+from autograder.outputs.read_results import parse_results
+from autograder.outputs.results import by_function
+from autograder.pipeline.grade import grade_submission
+from autograder.platforms.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 VOID = {"meta", "br", "img", "hr", "input", "link", "rect"}  # rect: SVG's, written self-closed

@@ -18,8 +18,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from helpers_reference import REPO_ROOT, load_derivations, load_module_from_path, load_reference_module  # noqa: E402
 
 from autograder.assignments.rnn_bptt import derived  # noqa: E402
-from autograder.cases import Draw
-from autograder.checks import all_probes  # noqa: E402
+from autograder.engine.cases import Draw
+from autograder.engine.checks import all_probes  # noqa: E402
 
 D = load_derivations()
 RNN = load_reference_module("rnn")
@@ -73,7 +73,7 @@ def test_regenerated_module_computes_the_same(regenerated, tmp_path):
 
 
 def test_grade_time_import_needs_no_sympy():
-    code = ("import sys, autograder.grade, autograder.assignment, autograder.assignments.rnn_bptt.derived; "
+    code = ("import sys, autograder.pipeline.grade, autograder.assignment, autograder.assignments.rnn_bptt.derived; "
             "autograder.assignment.load('rnn_bptt'); print('sympy' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], check=True, cwd=REPO_ROOT, capture_output=True, text=True)
     assert out.stdout.strip() == "False"

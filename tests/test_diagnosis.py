@@ -24,13 +24,13 @@ from autograder.assignments.rnn_bptt.contract import BY_NAME, FUNCTIONS
 from autograder.assignments.rnn_bptt.diagnosis import clipping as DC
 from autograder.assignments.rnn_bptt.diagnosis import jacobian as DJ
 from autograder.assignments.rnn_bptt.diagnosis import rnn as DR
-from autograder.cases import Draw
-from autograder.checks import all_checks, all_probes
 from autograder.diagnosis import catalogue, codes, diagnose
 from autograder.diagnosis.answers import agree, run_trusted
-from autograder.grade import build_cases, grade_submission
-from autograder.results import to_gradescope
-from autograder.scoring import call_problem, feedback, score_check
+from autograder.engine.cases import Draw
+from autograder.engine.checks import all_checks, all_probes
+from autograder.engine.scoring import call_problem, feedback, score_check
+from autograder.outputs.results import to_gradescope
+from autograder.pipeline.grade import build_cases, grade_submission
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "diagnosis_fixtures"

@@ -19,12 +19,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autograder.assignments.rnn_bptt.contract import FUNCTIONS
-from autograder.cli import main
-from autograder.escape import html_text, markdown_inline, markdown_lines, terminal_text, visible_controls
-from autograder.gradescope import metadata
-from autograder.report import terminal_summary
-from autograder.report_class import _md_bars, load_class, render_html, render_markdown
-from autograder.results import to_gradescope
+from autograder.outputs.class_report import _md_bars, load_class, render_html, render_markdown
+from autograder.outputs.escape import html_text, markdown_inline, markdown_lines, terminal_text, visible_controls
+from autograder.outputs.results import to_gradescope
+from autograder.outputs.summary import terminal_summary
+from autograder.platforms.cli import main
+from autograder.platforms.gradescope import metadata
 
 markdown_it = pytest.importorskip("markdown_it")
 
@@ -132,7 +132,7 @@ def test_escapes_are_visible_not_dropped():
 
 @pytest.fixture(scope="module")
 def hostile_report(tmp_path_factory):
-    from autograder.grade import grade_submission
+    from autograder.pipeline.grade import grade_submission
 
     sub = tmp_path_factory.mktemp("hostile") / "sub"
     shutil.copytree(ROOT / "reference" / "rnn_bptt" / "solution", sub)

@@ -26,9 +26,9 @@ from packaging.version import Version
 
 from autograder.assignments.rnn_bptt.contract import FUNCTIONS
 from autograder.assignments.rnn_bptt.points import TOTAL
-from autograder.cli import build_parser
-from autograder.gradescope import metadata, settings
-from autograder.gradescope.bundle import build_zip
+from autograder.platforms.cli import build_parser
+from autograder.platforms.gradescope import metadata, settings
+from autograder.platforms.gradescope.bundle import build_zip
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT / "reference" / "rnn_bptt" / "solution"
@@ -213,7 +213,7 @@ def test_setup_sh_installs_the_pins_without_other_packages_then_selftests(defaul
     assert "--no-deps" in install and "requirements.txt" in install, install
     assert re.search(r"apt-get install -y[^\n]* python3-pip", setup)
     assert "set -euo pipefail" in setup, "a failed install must fail the image build"
-    assert setup.rstrip().endswith("python3 -m autograder.gradescope selftest")
+    assert setup.rstrip().endswith("python3 -m autograder.platforms.gradescope selftest")
 
 
 def test_pins_match_what_the_tests_ran_and_cover_every_dependency_on_python_3_10(default_zip):
@@ -377,7 +377,7 @@ def test_settings_refuse_unknown_visibilities_and_survive_a_broken_file(tmp_path
 
 def test_zip_carries_the_course_secret_private_to_its_owner(default_zip):
     """Gradescope draws the same hidden cases as `grade` with the same secret (secret.py)."""
-    from autograder.secret import load_secret
+    from autograder.engine.secret import load_secret
 
     with zipfile.ZipFile(default_zip) as zf:
         info = zf.getinfo("course_secret")

@@ -11,10 +11,10 @@ import pytest
 
 from autograder.assignments.rnn_bptt.contract import FUNCTIONS
 from autograder.assignments.rnn_bptt.points import POINTS, TOTAL
-from autograder.cases import Draw
-from autograder.checks import all_checks, all_probes
-from autograder.grade import build_cases, grade_submission
-from autograder.results import to_gradescope
+from autograder.engine.cases import Draw
+from autograder.engine.checks import all_checks, all_probes
+from autograder.outputs.results import to_gradescope
+from autograder.pipeline.grade import build_cases, grade_submission
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT / "reference" / "rnn_bptt" / "solution"
@@ -162,7 +162,7 @@ def test_a_submission_returning_zeros_of_the_right_shapes_fails_every_value_chec
 
 
 def test_cached_draws_are_what_hypothesis_draws_and_bad_caches_are_ignored(tmp_path, monkeypatch):
-    from autograder import cases as C
+    from autograder.engine import cases as C
 
     monkeypatch.setenv("RNN_AUTOGRADER_CACHE", str(tmp_path))
     ranges = {"N": (1, 3), "T": (1, 5)}

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from autograder import i18n
-from autograder.batch import run_batch
-from autograder.cli import main
-from autograder.fingerprint import fingerprint
-from autograder.progress import Progress
-from autograder.report_class import load_class, results_language
+from autograder.engine.fingerprint import fingerprint
+from autograder.outputs.class_report import load_class, results_language
+from autograder.outputs.progress import Progress
+from autograder.platforms.batch import run_batch
+from autograder.platforms.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTION = ROOT / "reference" / "rnn_bptt" / "solution"

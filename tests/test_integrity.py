@@ -33,11 +33,11 @@ import pytest
 from attacks import harness
 
 from autograder.assignments.rnn_bptt.reference import ref
-from autograder.canonical import canonicalise
-from autograder.cases import submission_draw
-from autograder.grade import build_cases
-from autograder.secret import load_secret
-from autograder.submission import stage
+from autograder.engine.cases import submission_draw
+from autograder.engine.secret import load_secret
+from autograder.intake.canonical import canonicalise
+from autograder.intake.submission import stage
+from autograder.pipeline.grade import build_cases
 
 ROOT = Path(__file__).resolve().parents[1]
 BUGGY = ROOT / "reference" / "rnn_bptt" / "samples" / "buggy"
@@ -195,7 +195,7 @@ def hidden_values(submission: Path) -> np.ndarray:
         elif isinstance(obj, (np.ndarray, float)):
             values.append(np.ravel(np.asarray(obj, dtype=np.float64)))
 
-    from autograder.checks import all_probes
+    from autograder.engine.checks import all_probes
     probes = all_probes()
     for pid, cs in cases.items():
         for case in cs:
@@ -220,8 +220,8 @@ def numbers_in(text: str) -> list[float]:
 @pytest.mark.parametrize("name", ["buggy", *ATTACKED])
 def test_feedback_on_hidden_cases_shows_no_input_or_expected_value(graded, name, tmp_path):
     if name == "buggy":
-        from autograder.grade import grade_submission
-        from autograder.results import to_gradescope
+        from autograder.outputs.results import to_gradescope
+        from autograder.pipeline.grade import grade_submission
         data, submission = to_gradescope(grade_submission(BUGGY)), BUGGY
     else:
         data, submission = harness.check_results_file(graded["graded"][name]), graded["submissions"][name]
@@ -306,8 +306,8 @@ def test_exception_places_point_at_the_students_own_lines(tmp_path):
         + "\n\n# a comment\n\n\ndef tanh_derivative(x):\n    # another comment\n\n"
           "    raise ValueError('no: ' + repr(x))\n")
     line = (sub / "activations.py").read_text().splitlines().index("    raise ValueError('no: ' + repr(x))") + 1
-    from autograder.grade import grade_submission
-    from autograder.results import to_gradescope
+    from autograder.outputs.results import to_gradescope
+    from autograder.pipeline.grade import grade_submission
     data = to_gradescope(grade_submission(sub))
     out = next(t["output"] for t in data["tests"] if t["name"].startswith("tanh_derivative: values"))
     assert f"activations.py line {line}, in tanh_derivative" in out, out
@@ -320,8 +320,8 @@ def test_an_adaptive_attacker_learns_nothing_in_ten_submissions(tmp_path):
     """Each round, gradient_bound answers from a table of every number the feedback showed so far
     (cycling through them, and trying each on every call): it never earns a point, and no round's
     hidden cases repeat an earlier round's."""
-    from autograder.grade import grade_submission
-    from autograder.results import to_gradescope
+    from autograder.outputs.results import to_gradescope
+    from autograder.pipeline.grade import grade_submission
     table: list[float] = [1.0]
     seen_inputs: list[bytes] = []
     for round_ in range(10):
@@ -378,7 +378,7 @@ def staged_digest(submission: Path) -> tuple[bytes, int]:
 def test_a_padded_upload_under_the_cap_still_gets_cases_of_its_own(tmp_path):
     """396 helper files sorting before the graded ones (400 staged files, the cap): the stubs and
     the reference still get different cases, and neither gets the cases of its unpadded self."""
-    from autograder.submission import MAX_STAGED_FILES
+    from autograder.intake.submission import MAX_STAGED_FILES
 
     digests = {}
     for name, source, helpers in (("stubs", STUBS, 0), ("ref", SOLUTION, 0),
@@ -416,8 +416,8 @@ def test_the_digest_covers_every_staged_file_and_canonicalises_the_graded_ones_f
 
 
 def test_an_upload_over_the_staging_cap_is_refused_with_a_valid_results_file(tmp_path):
-    from autograder.cli import main
-    from autograder.submission import MAX_STAGED_FILES
+    from autograder.intake.submission import MAX_STAGED_FILES
+    from autograder.platforms.cli import main
 
     sub = padded(tmp_path, "over", SOLUTION, MAX_STAGED_FILES - 3)
     staged = stage(sub)
@@ -436,7 +436,7 @@ def test_an_upload_over_the_staging_cap_is_refused_with_a_valid_results_file(tmp
 
 
 def test_an_upload_over_the_staged_bytes_is_refused_before_its_helpers_are_read(tmp_path, monkeypatch):
-    from autograder import submission
+    from autograder.intake import submission
 
     sub = padded(tmp_path, "big", SOLUTION, 3)
     (sub / "weights.py").write_text("W = [" + "0.0, " * 2000 + "]\n")
@@ -454,7 +454,7 @@ def test_an_upload_over_the_staged_bytes_is_refused_before_its_helpers_are_read(
 
 def test_these_tests_compute_the_digest_grade_seeds_its_cases_with(tmp_path):
     """hidden_values and the tests above would check the wrong cases if their digest were not grade's."""
-    from autograder.grade import grade_submission
+    from autograder.pipeline.grade import grade_submission
 
     sub = padded(tmp_path, "sub", SOLUTION, 3)
     digest, _ = staged_digest(sub)
@@ -489,8 +489,8 @@ def test_a_forged_export_in_a_class_folder_or_a_late_zip_changes_no_other_studen
     import csv
     import io
 
-    from autograder.batch import run_batch
-    from autograder.progress import Progress
+    from autograder.outputs.progress import Progress
+    from autograder.platforms.batch import run_batch
 
     cls = tmp_path / "class"
     for name, source in (("alice", SOLUTION), ("bob", STUBS)):
@@ -516,7 +516,7 @@ def test_a_forged_export_in_a_class_folder_or_a_late_zip_changes_no_other_studen
 
 
 def test_a_folder_that_looks_like_an_nbgrader_course_is_no_course_unless_named_one(tmp_path):
-    from autograder.batch_inputs import collect
+    from autograder.intake.batch_inputs import collect
 
     cls = tmp_path / "class"
     for name in ("alice", "bob"):

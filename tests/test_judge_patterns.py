@@ -1,4 +1,4 @@
-"""The pattern vocabulary of hidden feedback (autograder/judge.py): where the wrong entries lie.
+"""The pattern vocabulary of hidden feedback (autograder/engine/judge.py): where the wrong entries lie.
 
 A wrong diagonal block of a Jacobian (J_cc = I instead of diag(f_t), a gate read from the wrong
 quarter in J_hc) differs on the diagonal only; a Jacobian with the right diagonal and wrong
@@ -6,7 +6,7 @@ couplings differs off it. The feedback says so instead of "spread over every row
 """
 import numpy as np
 
-from autograder.judge import compare, which_entries
+from autograder.engine.judge import compare, which_entries
 
 
 def test_only_the_diagonal_entries_are_wrong():

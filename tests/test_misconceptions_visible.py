@@ -15,8 +15,8 @@ from __future__ import annotations
 import pytest
 
 from autograder import assignment as A
-from autograder.cases import VISIBLE, Draw
 from autograder.diagnosis.answers import agree, run_trusted
+from autograder.engine.cases import VISIBLE, Draw
 
 ASSIGNMENTS = ("rnn_bptt", "gated_rnn")
 

@@ -1,5 +1,5 @@
 """The nbgrader notebook (`python -m autograder notebook`): its structure, the course's autograde
-step without nbgrader's process (autograder/notebook_grades.py), and two end-to-end runs.
+step without nbgrader's process (autograder/platforms/notebook_grades.py), and two end-to-end runs.
 
 The runs execute the notebook's code cells in order in a separate Python process, one file per
 cell (as IPython does), as a student would: the reference notebook passes every visible test; the
@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from autograder import notebook as nb
 from autograder.assignments.rnn_bptt.contract import FUNCTIONS, MODULES
 from autograder.assignments.rnn_bptt.points import POINTS
-from autograder.cli import main
+from autograder.outputs import notebook as nb
+from autograder.platforms.cli import main
 
 DRIVER = r'''
 import ast, json, sys
@@ -207,7 +207,7 @@ def test_course_config_replaces_execute_or_stops_autograde(monkeypatch):
     from nbconvert.preprocessors import ExecutePreprocessor
     from nbgrader.converters import Autograde
 
-    from autograder import nbgrader_autograde
+    from autograder.platforms import nbgrader_autograde
 
     text = nb.nbgrader_config({"rnn_bptt": "rnn_bptt", "part1": "/courses/part1"})
     config = run_config(text)
@@ -230,7 +230,8 @@ def test_course_config_replaces_execute_or_stops_autograde(monkeypatch):
     with pytest.raises(nbgrader_autograde.NotebookGradeError, match="a step that runs the notebook"):
         exporter._preprocessors[-1].preprocess(None, {})
 
-    monkeypatch.setitem(sys.modules, "autograder.nbgrader_autograde", None)     # the grader cannot be imported
+    # the grader cannot be imported
+    monkeypatch.setitem(sys.modules, "autograder.platforms.nbgrader_autograde", None)
     config = run_config(text)
     [step] = config.Autograde.autograde_preprocessors
     assert step.__name__ == "NotConfigured" and "GradeInSandbox" not in config
@@ -241,7 +242,7 @@ def test_course_config_replaces_execute_or_stops_autograde(monkeypatch):
 def test_the_engine_scores_each_test_cell(notebook):
     """notebook_grades: the stubs' cells 0, the reference's full, each out of its points; a cell the
     grader does not know, or worth other points, stops with a message for the instructor."""
-    from autograder.notebook_grades import NotebookGradeError, cell_grades, check_cells, grade_notebook
+    from autograder.platforms.notebook_grades import NotebookGradeError, cell_grades, check_cells, grade_notebook
 
     points = {nbgrader(c)["grade_id"]: nbgrader(c)["points"] for c in notebook["cells"] if nbgrader(c).get("grade")}
     for book, expected in ((notebook, "full"), (released_notebook(notebook), 0)):
@@ -278,7 +279,7 @@ def test_autograde_takes_the_test_cells_from_the_gradebook_not_the_submission():
     marked as a solution or worth other points, a grade cell of its own: none is graded as it says)."""
     nbformat = pytest.importorskip("nbformat")
     pytest.importorskip("nbgrader")
-    from autograder.nbgrader_autograde import graded_cells
+    from autograder.platforms.nbgrader_autograde import graded_cells
 
     def code(grade_id, **flags):
         return {"cell_type": "code", "source": "x = 1", "outputs": [{"output_type": "stream", "name": "stdout",

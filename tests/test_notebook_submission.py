@@ -1,4 +1,4 @@
-"""A Jupyter notebook as a submission (autograder/notebook_submission.py and its hook in submission.py).
+"""A Jupyter notebook as a submission (autograder/intake/notebook_submission.py and its hook in submission.py).
 
 The same code grades the same as a notebook and as files, on the bundled samples; malformed
 notebooks get messages naming the notebook and the cell; the rules of the module docstring hold.
@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from autograder import notebook as nbgrader_notebook
-from autograder import notebook_submission as nbs
 from autograder.assignments.rnn_bptt.contract import MODULES
-from autograder.escape import markdown_inline
-from autograder.grade import grade_submission
-from autograder.results import to_gradescope
-from autograder.submission import stage
+from autograder.intake import notebook_submission as nbs
+from autograder.intake.submission import stage
+from autograder.outputs import notebook as nbgrader_notebook
+from autograder.outputs.escape import markdown_inline
+from autograder.outputs.results import to_gradescope
+from autograder.pipeline.grade import grade_submission
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT / "reference" / "rnn_bptt" / "solution"

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder.grade import grade_submission
-from autograder.results import to_gradescope
+from autograder.outputs.results import to_gradescope
+from autograder.pipeline.grade import grade_submission
 from autograder.sandbox import runner
 from autograder.sandbox.runner import Limits
 

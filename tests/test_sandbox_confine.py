@@ -294,7 +294,7 @@ def test_memory_budget_never_exceeds_what_the_container_leaves(monkeypatch):
 
 
 def test_sandbox_is_reported_in_the_grade_log():
-    from autograder.grade import grade_submission
+    from autograder.pipeline.grade import grade_submission
 
     report = grade_submission(ROOT / "reference" / "rnn_bptt" / "solution")
     assert report.score == 100
@@ -310,7 +310,7 @@ if __name__ == "__main__":
 GRADE_AND_LOG = """
 import json, sys
 from pathlib import Path
-from autograder.grade import grade_submission
+from autograder.pipeline.grade import grade_submission
 r = grade_submission(Path(sys.argv[1]))
 print(json.dumps({"score": r.score, "log": r.log}))
 """

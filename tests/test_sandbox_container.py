@@ -79,7 +79,7 @@ def test_namespaces_are_really_forbidden_under_the_wrapper():
 
 def test_the_grader_falls_back_by_itself_and_says_so(tmp_path):
     sub, _ = harness.build("reference_log", tmp_path)
-    code = ("import sys\nfrom autograder.grade import grade_submission\nr = grade_submission(sys.argv[1])\n"
+    code = ("import sys\nfrom autograder.pipeline.grade import grade_submission\nr = grade_submission(sys.argv[1])\n"
             "print(r.score)\nprint('\\n'.join(r.log))")
     out = subprocess.run([*WRAPPER, sys.executable, "-c", code, str(sub)], capture_output=True, text=True,
                          timeout=harness.GRADE_TIMEOUT, start_new_session=True)

@@ -163,8 +163,8 @@ def test_when_no_slot_can_be_had_the_instructor_is_told_what_to_clean(pool):
 def test_a_grade_without_a_slot_is_the_instructors_error_not_the_students_zero(pool, tmp_path, capsys):
     """The student's results file says the grader was unavailable and that it is not their fault
     (nothing about the machine); the instructor gets exit status 3 and what to clean."""
-    from autograder import cli
-    from autograder.safe_grade import UNAVAILABLE_NOTE, UNAVAILABLE_TEST
+    from autograder.platforms import cli
+    from autograder.platforms.safe_grade import UNAVAILABLE_NOTE, UNAVAILABLE_TEST
 
     shared, _, immutable = pool
     stuck = [unremovable(shared, POOL_UID + i, immutable) for i in range(3)]

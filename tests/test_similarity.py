@@ -1,4 +1,4 @@
-"""The similarity check (autograder/similarity/): disguised copies found, independent work not,
+"""The similarity check (autograder/outputs/similarity/): disguised copies found, independent work not,
 starter code never counted, hostile code bounded, fingerprints reused, outputs escaped."""
 from __future__ import annotations
 
@@ -12,13 +12,13 @@ import pytest
 import similarity_bank as bank
 
 from autograder.assignment import load
-from autograder.batch_inputs import Submission, collect
-from autograder.cli import main
-from autograder.similarity import store
-from autograder.similarity.index import THRESHOLD, Entry, compare
-from autograder.similarity.intake import read_code
-from autograder.similarity.run import Options, fingerprint_code, run_similarity
-from autograder.similarity.starter import starter_hashes
+from autograder.intake.batch_inputs import Submission, collect
+from autograder.outputs.similarity import store
+from autograder.outputs.similarity.index import THRESHOLD, Entry, compare
+from autograder.outputs.similarity.intake import read_code
+from autograder.outputs.similarity.run import Options, fingerprint_code, run_similarity
+from autograder.outputs.similarity.starter import starter_hashes
+from autograder.platforms.cli import main
 
 ASSIGNMENTS = list(bank.SOURCES)
 _STARTER: dict[str, set[int]] = {}
@@ -227,7 +227,7 @@ def test_gated_rnn_class_with_the_reference_as_an_archive(tmp_path):
 
 
 def test_ids_of_the_outputs_are_reserved():
-    from autograder.batch_inputs import distinct
+    from autograder.intake.batch_inputs import distinct
 
     assert distinct(["similarity", "Similarity.csv", "similarity.html"]) == \
         ["similarity-2", "Similarity.csv-2", "similarity.html-2"]
@@ -243,8 +243,8 @@ def test_a_submission_with_no_code_is_reported_not_compared(tmp_path):
 
 
 def test_batch_runs_the_check_and_the_class_report_shows_it(tmp_path):
-    from autograder.batch import run_batch
-    from autograder.progress import Progress
+    from autograder.outputs.progress import Progress
+    from autograder.platforms.batch import run_batch
 
     cls = tmp_path / "class"
     loops = bank.read(bank.SOURCES["rnn_bptt"]["loops"])
@@ -276,7 +276,7 @@ def test_batch_runs_the_check_and_the_class_report_shows_it(tmp_path):
 
 def test_inlining_cannot_blow_up_the_work():
     """Helpers that call helpers 40 times each, 4 deep: 40^4 copies if inlined naively."""
-    from autograder.similarity.tokens import MAX_TOKENS, units
+    from autograder.outputs.similarity.tokens import MAX_TOKENS, units
 
     code = "def h0(x):\n    return x + 1\n"
     for level in range(1, 5):
@@ -290,7 +290,7 @@ def test_inlining_cannot_blow_up_the_work():
 def test_starter_code_pasted_into_two_solutions_does_not_pair_them(assignment, tmp_path):
     """The notebook's setup cell (the self-check's helpers and tests) and the public helpers, pasted
     into two independent solutions, add nothing to their score."""
-    from autograder.similarity.starter import starter_sources
+    from autograder.outputs.similarity.starter import starter_sources
 
     given = "\n\n".join(text for name, text in sorted(starter_sources(load(assignment)).items())
                          if name.startswith(("notebook/cell2.", "helpers/")))

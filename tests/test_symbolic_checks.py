@@ -14,9 +14,9 @@ from autograder.assignments.rnn_bptt import derived
 from autograder.assignments.rnn_bptt.checks import symbolic as S
 from autograder.assignments.rnn_bptt.points import POINTS
 from autograder.assignments.rnn_bptt.reference import ref
-from autograder.cases import Draw
-from autograder.checks import CallResult, Case, all_checks, all_probes
-from autograder.judge import fmt
+from autograder.engine.cases import Draw
+from autograder.engine.checks import CallResult, Case, all_checks, all_probes
+from autograder.engine.judge import fmt
 
 CHECKS = {c.id: c for c in S.CHECKS}
 

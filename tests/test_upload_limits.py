@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from zip_craft import END, claim_only_zip, empty_entries, end_records, many_entries_zip
 
-from autograder import submission, ziplimits
-from autograder.submission import MAX_FILE_BYTES, stage
-from autograder.ziplimits import MAX_ZIP_ENTRIES, ZipRefused, read_directory
+from autograder.intake import submission, ziplimits
+from autograder.intake.submission import MAX_FILE_BYTES, stage
+from autograder.intake.ziplimits import MAX_ZIP_ENTRIES, ZipRefused, read_directory
 
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTION = ROOT / "reference" / "rnn_bptt" / "solution"
@@ -140,7 +140,7 @@ def test_a_bomb_beside_a_good_zip_is_refused_and_the_good_one_graded(tmp_path):
 
 
 def test_a_refused_zip_upload_still_gets_a_valid_results_file(tmp_path):
-    from autograder.cli import main
+    from autograder.platforms.cli import main
 
     bomb = claim_only_zip(tmp_path / "hw.zip", 300_000, 14 << 20, zip64=True)
     out = tmp_path / "results.json"

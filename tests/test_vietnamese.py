@@ -14,9 +14,9 @@ import pytest
 from babel.messages.pofile import read_po
 
 from autograder.assignment import load
-from autograder.grade import grade_submission
-from autograder.results import to_gradescope
-from autograder.secret import CourseSecret
+from autograder.engine.secret import CourseSecret
+from autograder.outputs.results import to_gradescope
+from autograder.pipeline.grade import grade_submission
 from tools.catalogues import every_catalogue, po_path, problems, selfchecks, template
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -5,14 +5,20 @@ Each student function is diagnosed as a whole (all its checks and probes at once
 mistake gets one code, on every test it makes fail. The catalogue is the assignment's (its
 misconceptions, built with registry.mistake); how an explanation is chosen is explain.py's.
 Nothing here reads the student's source.
+
+Diagnosis is layer 5 of docs/architecture.md. Owns: this package's diagnose, the misconception
+registry and the `misconceptions` command's catalogue (registry.py), the detectors assignments build
+their misconceptions from (detectors.py), choosing an explanation (explain.py) and re-running the
+reference on a case's inputs (answers.py). May import: the base modules, intake, sandbox, engine
+and diagnosis itself; never the pipeline, outputs or platforms.
 """
 from __future__ import annotations
 
 from autograder.assignment import Assignment, load
-from autograder.checks import CallResult, Case
 from autograder.diagnosis.explain import FunctionView, explanation
 from autograder.diagnosis.registry import Misconception, catalogue, codes
-from autograder.scoring import Outcome
+from autograder.engine.checks import CallResult, Case
+from autograder.engine.scoring import Outcome
 
 __all__ = ["diagnose", "FunctionView", "Misconception", "catalogue", "codes"]
 

@@ -12,8 +12,8 @@ import warnings
 
 import numpy as np
 
-from autograder.checks import CallResult, Case, flatten_inputs
-from autograder.judge import tolerance
+from autograder.engine.checks import CallResult, Case, flatten_inputs
+from autograder.engine.judge import tolerance
 
 NP_DEFAULT_ERRSTATE = {"divide": "warn", "over": "warn", "under": "ignore", "invalid": "warn"}
 

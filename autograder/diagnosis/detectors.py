@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from autograder.checks import CallResult, flatten_inputs
+from autograder.engine.checks import CallResult, flatten_inputs
 
 FLOAT_TROUBLE = ("overflow", "invalid value", "divide by zero")
 

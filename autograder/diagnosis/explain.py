@@ -25,10 +25,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from autograder.assignment import Assignment, load
-from autograder.checks import CallResult, Case
 from autograder.diagnosis.answers import agree, run_trusted
 from autograder.diagnosis.registry import Misconception, entries_for
-from autograder.scoring import Outcome
+from autograder.engine.checks import CallResult, Case
+from autograder.engine.scoring import Outcome
 
 
 @dataclass

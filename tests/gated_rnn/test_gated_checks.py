@@ -20,18 +20,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from gated_bug_bank import FUNCTIONS, correct_variants, load_bug_module, load_bugs  # noqa: E402
 from gated_helpers import STUBS_DIR, load_module_from_path  # noqa: E402
 
-from autograder import scoring  # noqa: E402
 from autograder.assignments.gated_rnn import checks as K  # noqa: E402
 from autograder.assignments.gated_rnn import contract as CT  # noqa: E402
 from autograder.assignments.gated_rnn import diagnosis as GD  # noqa: E402
 from autograder.assignments.gated_rnn import points as P  # noqa: E402
 from autograder.assignments.gated_rnn import public_helpers  # noqa: E402
 from autograder.assignments.gated_rnn import reference as R  # noqa: E402
-from autograder.cases import VISIBLE, Draw  # noqa: E402
-from autograder.checks import flatten_inputs  # noqa: E402
 from autograder.diagnosis import explain  # noqa: E402
 from autograder.diagnosis.answers import agree, run_trusted  # noqa: E402
-from autograder.grade import apply_gates  # noqa: E402
+from autograder.engine import scoring  # noqa: E402
+from autograder.engine.cases import VISIBLE, Draw  # noqa: E402
+from autograder.engine.checks import flatten_inputs  # noqa: E402
+from autograder.pipeline.grade import apply_gates  # noqa: E402
 
 # The realistic-size cases (one large case per backward pass, judged against the reference only) are
 # judged in test_the_realistic_size_cases_pass_honest_code_of_every_form below; every other test here

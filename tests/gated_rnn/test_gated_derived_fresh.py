@@ -18,7 +18,7 @@ from gated_helpers import REPO_ROOT, derivations, gru_params, load_module_from_p
 
 from autograder.assignments.gated_rnn import derived  # noqa: E402
 from autograder.assignments.gated_rnn.checks import symbolic as S  # noqa: E402
-from autograder.cases import Draw  # noqa: E402
+from autograder.engine.cases import Draw  # noqa: E402
 
 DV = derivations()
 DERIVED = REPO_ROOT / "autograder" / "assignments" / "gated_rnn" / "derived.py"

@@ -1,4 +1,4 @@
-"""gated_rnn's nbgrader notebook layout (the builder is autograder/notebook.py)."""
+"""gated_rnn's nbgrader notebook layout (the builder is autograder/outputs/notebook.py)."""
 from __future__ import annotations
 
 from autograder.assignment import NotebookLayout

@@ -1,4 +1,4 @@
-"""Input builders specific to rnn_bptt (the engine's generic ones are in autograder/cases.py)."""
+"""Input builders specific to rnn_bptt (the engine's generic ones are in autograder/engine/cases.py)."""
 from __future__ import annotations
 
 import numpy as np

@@ -12,7 +12,7 @@ import numpy as np
 import ref_clipping
 from ref_clipping import *  # noqa: F401,F403
 
-FILES = [os.path.join(kit.REPO, p) for p in ("autograder/scoring.py", "autograder/grade.py",
+FILES = [os.path.join(kit.REPO, p) for p in ("autograder/engine/scoring.py", "autograder/pipeline/grade.py",
                                                "reference/rnn_bptt/solution/rnn.py", "autograder/sandbox/wire.py")]
 
 

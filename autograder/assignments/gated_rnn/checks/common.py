@@ -11,10 +11,10 @@ from collections.abc import Callable
 
 import numpy as np
 
-from autograder import cases as C
 from autograder import i18n
-from autograder.checks import CallResult, Case, Check, Judge, Verdict, matches
-from autograder.judge import PASS, compare
+from autograder.engine import cases as C
+from autograder.engine.checks import CallResult, Case, Check, Judge, Verdict, matches
+from autograder.engine.judge import PASS, compare
 from autograder.numerics import central_differences
 
 

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograder import cases as C
-from autograder import checks as engine  # all_of, warning_free: the saturating gates
 from autograder import i18n
-from autograder.checks import Case, Check, Probe, example_check, inputs_check, matches
+from autograder.engine import cases as C
+from autograder.engine import checks as engine  # all_of, warning_free: the saturating gates
+from autograder.engine.checks import Case, Check, Probe, example_check, inputs_check, matches
 
 from ..contract import ARG_NAMES, GRU_KEYS
 from ..inputs import gru_params, initial_state, normal

@@ -16,11 +16,21 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograder import cases as C
-from autograder import checks as engine  # all_of, warning_free: the saturating gates
 from autograder import i18n
-from autograder.checks import CallResult, Case, Check, Judge, Probe, Verdict, example_check, inputs_check, matches
-from autograder.judge import compare
+from autograder.engine import cases as C
+from autograder.engine import checks as engine  # all_of, warning_free: the saturating gates
+from autograder.engine.checks import (
+    CallResult,
+    Case,
+    Check,
+    Judge,
+    Probe,
+    Verdict,
+    example_check,
+    inputs_check,
+    matches,
+)
+from autograder.engine.judge import compare
 
 from ..contract import ARG_NAMES, LSTM_KEYS
 from ..inputs import initial_cell, initial_state, lstm_params, normal

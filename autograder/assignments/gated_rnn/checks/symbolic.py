@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograder import cases as C
 from autograder import i18n
-from autograder.checks import CallResult, Case, Check, Probe, Verdict
-from autograder.derivation import difference, verdict
+from autograder.engine import cases as C
+from autograder.engine.checks import CallResult, Case, Check, Probe, Verdict
+from autograder.engine.derivation import difference, verdict
 
 from .. import derived
 from ..contract import GRU_KEYS, LSTM_KEYS

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograder import cases as C
 from autograder import i18n
-from autograder.checks import Case, Check, Probe, example_check, inputs_check
+from autograder.engine import cases as C
+from autograder.engine.checks import Case, Check, Probe, example_check, inputs_check
 
 from ..contract import ARG_NAMES, RNN_KEYS
 from ..inputs import initial_state, normal, rnn_params

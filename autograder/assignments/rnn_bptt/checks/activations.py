@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograder import cases as C
 from autograder import i18n
-from autograder.checks import (
+from autograder.engine import cases as C
+from autograder.engine.checks import (
     PASS,
     CallResult,
     Case,
@@ -18,7 +18,7 @@ from autograder.checks import (
     matches,
     warning_free,
 )
-from autograder.judge import compare
+from autograder.engine.judge import compare
 
 from ..reference import ref
 

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograder import cases as C
 from autograder import i18n
-from autograder.checks import (
+from autograder.engine import cases as C
+from autograder.engine.checks import (
     CallResult,
     Case,
     Check,
@@ -17,7 +17,7 @@ from autograder.checks import (
     matches,
     warning_free,
 )
-from autograder.judge import PASS, compare
+from autograder.engine.judge import PASS, compare
 
 from ..contract import PARAM_KEYS
 from ..reference import ref

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograder import cases as C
-from autograder import i18n, worker_text
-from autograder.checks import CallResult, Case, Check, Probe, Verdict, example_check, inputs_check, matches
-from autograder.judge import PASS, compare
+from autograder import i18n
+from autograder.engine import cases as C
+from autograder.engine import worker_text
+from autograder.engine.checks import CallResult, Case, Check, Probe, Verdict, example_check, inputs_check, matches
+from autograder.engine.judge import PASS, compare
 
 from ..reference import ref
 

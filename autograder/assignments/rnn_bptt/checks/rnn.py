@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograder import cases as C
 from autograder import i18n
-from autograder.checks import CallResult, Case, Check, Probe, Verdict, example_check, inputs_check, matches
-from autograder.judge import PASS, compare
+from autograder.engine import cases as C
+from autograder.engine.checks import CallResult, Case, Check, Probe, Verdict, example_check, inputs_check, matches
+from autograder.engine.judge import PASS, compare
 from autograder.numerics import central_differences
 
 from ..contract import PARAM_KEYS

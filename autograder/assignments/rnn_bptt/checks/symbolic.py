@@ -14,9 +14,9 @@ from collections.abc import Callable
 import numpy as np
 
 from autograder import i18n
-from autograder.checks import CallResult, Case, Check, Verdict
-from autograder.derivation import difference, size_of_difference  # noqa: F401 - part of this module's interface
-from autograder.derivation import verdict as _verdict
+from autograder.engine.checks import CallResult, Case, Check, Verdict
+from autograder.engine.derivation import difference, size_of_difference  # noqa: F401 - part of this module's interface
+from autograder.engine.derivation import verdict as _verdict
 
 from .. import derived
 

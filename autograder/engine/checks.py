@@ -1,0 +1,221 @@
+"""The registry of checks: what runs in the worker (probes) and how it is judged (checks).
+
+A Probe is a batch of calls of one student function on inputs built in the trusted process.
+A Check reads the answers of one probe and judges every case, giving credit for the fraction
+of cases that pass. An assignment declares its probes and checks (in its own folder, e.g.
+autograder/assignments/rnn_bptt/checks/), its points table and its misconception catalogue; this
+module holds only what every assignment's checks share.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from autograder.engine import worker_text
+from autograder.engine.cases import Draw
+from autograder.engine.judge import PASS, Verdict, compare
+from autograder.i18n import N_, _
+
+
+@dataclass
+class Case:
+    """One call's inputs. args/kwargs go to the worker; label and meta stay trusted.
+
+    label describes the case to the student by its sizes and kind, never its values (hidden
+    cases differ per submission, but what a label says must never give an expected value away).
+    visible: a worked example (fixed, public, no points), whose feedback may show every value.
+    """
+
+    args: tuple
+    kwargs: dict = field(default_factory=dict)
+    label: str = ""
+    meta: dict = field(default_factory=dict)
+    visible: bool = False
+
+
+@dataclass
+class CallResult:
+    """What one call gave back, as plain data. status: ok, raised, timeout, crashed, not_run,
+    missing (function or module not there), import_error."""
+
+    status: str
+    leaves: dict[str, dict] = field(default_factory=dict)
+    raised: dict | None = None
+    warnings: list[str] = field(default_factory=list)
+    inputs_after: dict[str, dict] = field(default_factory=dict)
+    detail: str = ""
+    import_timed_out: bool = False      # import_error: the file's import ran out of time
+
+    def leaf(self, path: str) -> dict | None:
+        return self.leaves.get(path)
+
+
+@dataclass(frozen=True)
+class Probe:
+    """A batch of calls of one function. build(draw) makes its cases from the grade's Draw.
+
+    visible: worked examples, run in a worker of their own that never holds a hidden input.
+    last: run after every other probe (a large case whose timeout must cost nothing else).
+    realistic: the realistic-size case of a function marked sequence_gradient: run last, with a CPU
+    budget of its own (Limits.realistic_cpu_seconds), judged against the reference only, and a gate
+    of all the function's points (grade.apply_realistic_gates).
+    """
+
+    id: str
+    function: str
+    build: Callable[[Draw], list[Case]]
+    report_inputs: bool = True
+    visible: bool = False
+    last: bool = False
+    realistic: bool = False
+
+    def __post_init__(self):
+        if self.realistic:
+            object.__setattr__(self, "last", True)
+
+
+Judge = Callable[[Case, CallResult], Verdict]
+
+
+@dataclass(frozen=True)
+class Check:
+    id: str              # key of the points table: "<function>.<what>"
+    function: str        # the student function it grades (the test name's prefix)
+    title: str           # "h matches the reference"
+    probe: str           # id of the probe whose answers it judges
+    judge: Judge
+    expects_exception: bool = False   # a raised exception is judged, not a failure
+    gated_by: str | None = None       # a property: its credit is scaled by this value check's pass rate
+    extra_probes: tuple[str, ...] = ()   # further probes whose cases this check also judges
+    chance: float = 0.0               # the pass rate of a guess (categorical answers): scored above it only
+    example: bool = False             # a worked example: no points, shown when the function fails
+
+    @property
+    def probes(self) -> tuple[str, ...]:
+        return (self.probe, *self.extra_probes)
+
+    @property
+    def name(self) -> str:
+        return f"{self.function}: {_(self.title)}"     # the title in the active language (the registry's msgid)
+
+
+# ---- judges shared by many checks -----------------------------------------------------------
+def matches(path: str, expected: Callable[[Case], Any], name: str | None = None) -> Judge:
+    """Judge output `path` against expected(case), per the contract's tolerance (e.g. docs/contracts/rnn_bptt.md)."""
+
+    def judge(case: Case, result: CallResult) -> Verdict:
+        return compare(result.leaf(path), expected(case), name or path, visible=case.visible)
+
+    judge.outputs = (path,)     # what it judges: grade.apply_realistic_values reads it
+    return judge
+
+
+def all_of(*judges: Judge) -> Judge:
+    def judge(case: Case, result: CallResult) -> Verdict:
+        for j in judges:
+            v = j(case, result)
+            if not v.passed:
+                return v
+        return PASS
+
+    return judge
+
+
+def warning_free(case: Case, result: CallResult) -> Verdict:
+    if result.warnings:
+        return Verdict(False, _("the call raised a warning under NumPy's default error state: {warning}").format(
+            warning=worker_text.phrase(result.warnings[0])))
+    return PASS
+
+
+def flatten_inputs(args: tuple, kwargs: dict) -> dict[str, np.ndarray]:
+    """Input arrays by the paths the worker reports them under (arg0, arg2['W_xh'], ...)."""
+    flat: dict[str, np.ndarray] = {}
+
+    def walk(obj, path):
+        if isinstance(obj, dict):
+            for k, v in obj.items():
+                walk(v, f"{path}[{k!r}]")
+        elif isinstance(obj, np.ndarray):
+            flat[path] = obj
+
+    for i, a in enumerate(args):
+        walk(a, f"arg{i}")
+    for k, v in kwargs.items():
+        walk(v, k)
+    return flat
+
+
+def inputs_unchanged(arg_names: tuple[str, ...]) -> Judge:
+    """Every input array is, after the call, exactly what was passed in."""
+
+    def judge(case: Case, result: CallResult) -> Verdict:
+        for path, original in flatten_inputs(case.args, case.kwargs).items():
+            after = result.inputs_after.get(path)
+            label = _readable_path(path, arg_names)
+            if after is None or "array" not in after:
+                return Verdict(False, _("{label} could not be read back after the call").format(label=label))
+            got = after["array"]
+            if got.shape != original.shape or not np.array_equal(got, original, equal_nan=True):
+                if "[" in path:   # an entry of a dict argument: changed in place, or replaced in the dict
+                    return Verdict(False, _("{label} was changed by the call: the array was modified in place or "
+                                            "replaced in the dict you were given. Build and return a new dict "
+                                            "(e.g. {{k: g * scale for k, g in grads.items()}}) and leave the input "
+                                            "alone.").format(label=label))
+                return Verdict(False, _("{label} was modified in place by the call. Work on a copy "
+                                        "(e.g. x = x.copy(), or z = a + b instead of a += b).").format(label=label))
+        return PASS
+
+    return judge
+
+
+def _readable_path(path: str, arg_names: tuple[str, ...]) -> str:
+    if path.startswith("arg"):
+        head, _sep, rest = path[3:].partition("[")
+        if head.isdigit() and int(head) < len(arg_names):
+            return _("the input {name}").format(name=arg_names[int(head)] + (f"[{rest}" if rest else ""))
+    return _("the input {name}").format(name=path)
+
+
+def other_probes(probes: list[Probe], function: str, main: str) -> tuple[str, ...]:
+    """The ids of every hidden probe of `function` but `main` (for checks that look at all calls).
+
+    Worked examples and a probe run last (a large case judged against the reference only) are left out.
+    """
+    return tuple(p.id for p in probes if p.function == function and p.id != main and not p.visible and not p.last)
+
+
+def example_check(function: str, probe: str, judge: Judge, expects_exception: bool = False) -> Check:
+    """FUNCTION's worked example: no points; run in a worker that holds no hidden input, so its
+    feedback may show inputs, expected values and the full text of an exception."""
+    return Check(f"{function}.example", function, N_("worked example (visible, no points)"), probe, judge,
+                 expects_exception=expects_exception, example=True)
+
+
+def inputs_check(probes: list[Probe], function: str, main: str, arg_names: tuple[str, ...], gate: str) -> Check:
+    """"<function>: does not modify its input(s)", judged on every call of every probe of the function.
+
+    A raised exception is no failure here (the inputs are still compared), and the check earns
+    credit only once the value check `gate` passes a case.
+    """
+    return Check(f"{function}.inputs", function,
+                 N_("does not modify its input") if arg_names == ("x",) else N_("does not modify its inputs"),
+                 main, inputs_unchanged(arg_names), gated_by=gate,
+                 extra_probes=other_probes(probes, function, main), expects_exception=True)
+
+
+def all_checks(assignment=None) -> list[Check]:
+    """Every graded check of ASSIGNMENT (default: the default one), in the order of the report."""
+    from autograder.assignment import load
+
+    return load(assignment).graded_checks()
+
+
+def all_probes(assignment=None) -> dict[str, Probe]:
+    """Every probe of ASSIGNMENT (default: the default one), by id."""
+    from autograder.assignment import load
+
+    return load(assignment).probe_map

@@ -1,0 +1,16 @@
+"""`python3 -m autograder.platforms.gradescope run|selftest`: what run_autograder and setup.sh call on Gradescope.
+
+run        grade AUTOGRADER_ROOT/submission into AUTOGRADER_ROOT/results/results.json
+selftest   grade the bundled reference solution; exit 1 unless it earns every point
+"""
+import argparse
+import sys
+
+from autograder.platforms.gradescope import run
+
+parser = argparse.ArgumentParser(prog="python3 -m autograder.platforms.gradescope", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+parser.add_argument("command", choices=["run", "selftest"])
+parser.add_argument("--root", help="the Gradescope tree (default: $AUTOGRADER_ROOT, else /autograder)")
+args = parser.parse_args()
+sys.exit(run.run(run.layout(args.root)) if args.command == "run" else run.selftest())
