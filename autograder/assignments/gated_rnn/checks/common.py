@@ -15,7 +15,7 @@ from autograder import i18n
 from autograder.engine import cases as C
 from autograder.engine.checks import CallResult, Case, Check, Judge, Verdict, matches
 from autograder.engine.judge import PASS, compare
-from autograder.numerics import central_differences
+from autograder.engine.numerics import central_differences
 
 
 class Expected:

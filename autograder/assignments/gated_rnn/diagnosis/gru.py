@@ -11,7 +11,7 @@ from functools import partial
 
 import numpy as np
 
-from autograder.numerics import logistic as sigmoid
+from autograder.engine.numerics import logistic as sigmoid
 
 from .common import GB, GF, GRU_GRADS, Mistake
 from .common import entry as _m

@@ -12,7 +12,7 @@ from autograder import i18n
 from autograder.engine import cases as C
 from autograder.engine.checks import CallResult, Case, Check, Probe, Verdict, example_check, inputs_check, matches
 from autograder.engine.judge import PASS, compare
-from autograder.numerics import central_differences
+from autograder.engine.numerics import central_differences
 
 from ..contract import PARAM_KEYS
 from ..inputs import rnn_params

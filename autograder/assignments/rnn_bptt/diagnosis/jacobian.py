@@ -14,7 +14,7 @@ import numpy as np
 
 from autograder.diagnosis import detectors as D
 from autograder.diagnosis.registry import mistake
-from autograder.numerics import (
+from autograder.engine.numerics import (
     LOGISTIC_PRIME_MAX,
     TANH_PRIME_MAX,
     logistic,

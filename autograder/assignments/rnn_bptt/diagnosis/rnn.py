@@ -12,7 +12,7 @@ import numpy as np
 
 from autograder.diagnosis import detectors as D
 from autograder.diagnosis.registry import mistake
-from autograder.numerics import logistic
+from autograder.engine.numerics import logistic
 
 from ..contract import PARAM_KEYS
 
