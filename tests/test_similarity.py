@@ -310,3 +310,13 @@ def test_starter_code_pasted_into_two_solutions_does_not_pair_them(assignment, t
     assert [(p.a, p.b) for p in after] == [(p.a, p.b) for p in before]
     assert all(abs(x.score - y.score) <= 0.01 for x, y in zip(after, before))
     assert all(p.score < THRESHOLD for p in after)
+
+
+def test_an_archive_option_never_takes_the_inputs_that_follow_it():
+    """`--archive PATH` takes one path (repeat it for more): `batch --archive old class/` grades class/."""
+    from autograder.platforms.cli import build_parser
+
+    args = build_parser().parse_args(["batch", "--archive", "old", "class", "--archive", "older"])
+    assert args.submissions == ["class"] and args.archive == ["old", "older"]
+    args = build_parser().parse_args(["similarity", "--archive", "old", "now"])
+    assert args.inputs == ["now"] and args.archive == ["old"]

@@ -102,7 +102,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
 def similarity_options(args: argparse.Namespace):
     from autograder.outputs.similarity.run import Options
 
-    return Options(threshold=args.threshold, common=args.common, archives=[Path(a) for a in args.archive])
+    return Options(threshold=args.threshold, common=args.common, archives=[Path(a) for a in args.archive or ()])
 
 
 @in_language_of     # args.lang
@@ -126,9 +126,10 @@ def cmd_similarity(args: argparse.Namespace) -> int:
 def add_similarity_options(parser: argparse.ArgumentParser, prefix: str = "") -> None:
     from autograder.outputs.similarity.index import COMMON, THRESHOLD
 
-    parser.add_argument("--archive", nargs="+", default=[], metavar="DIR",
-                        help="earlier terms' submissions (class folders, exports...) to compare with too; "
-                             "never paired among themselves")
+    parser.add_argument("--archive", action="append", default=None, metavar="PATH",
+                        help="earlier terms' submissions (a class folder, an export...) to compare with too, "
+                             "never paired among themselves; repeat the option for each (one PATH each, so "
+                             "that it never takes the inputs that follow it)")
     parser.add_argument(f"--{prefix}threshold", dest="threshold", type=float, default=THRESHOLD,
                         help=f"list pairs whose score is at least this, 0 to 1 (default: {THRESHOLD}; "
                              "README: Similarity check)")
