@@ -77,6 +77,9 @@ def warm_up() -> None:
     """Pool initializer: import and load once what every grade needs (no student data); let the
     parent alone handle Ctrl-C."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    from autograder.sandbox import forkserver
+
+    forkserver.start()          # first: the fork server (fallback mode) must never see a grader's data
     from autograder.assignment import load
     from autograder.cases import Draw
     from autograder.grade import build_cases
