@@ -264,6 +264,9 @@ class ForkServer:
             self.proc = subprocess.Popen([python, "-I", os.path.abspath(__file__), str(theirs.fileno())],
                                          env=env, cwd="/", stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                          stderr=subprocess.PIPE, pass_fds=[theirs.fileno()])
+        except BaseException:
+            self.sock.close()
+            raise
         finally:
             theirs.close()
         self.pid = self.proc.pid
