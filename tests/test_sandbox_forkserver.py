@@ -145,7 +145,8 @@ def test_zygote_holds_no_secret_and_no_fd_of_the_grader(report):
                                                      "NUMEXPR_NUM_THREADS", "PYTHONDONTWRITEBYTECODE",
                                                      "PYTHONHASHSEED", "LD_LIBRARY_PATH", "OPENBLAS_CORETYPE",
                                                      "OPENBLAS_L2_SIZE"}, environ
-    assert len(report["zygote_fds"]) == 4 and report["zygote_fds"][:3] == [0, 1, 2], report["zygote_fds"]  # + its socket
+    fds = report["zygote_fds"]
+    assert len(fds) == 4 and fds[:3] == [0, 1, 2], fds      # stdio and its socket
     assert report["zygote_rss"] < 49 << 20, report["zygote_rss"]
 
 
@@ -198,8 +199,8 @@ def test_a_zygote_that_cannot_start_means_exec_and_a_log_line(tmp_path, monkeypa
     monkeypatch.setattr(forkserver, "ForkServer", broken)
     script = tmp_path / "hello.py"
     script.write_text("import sys\nprint('hello from', sys.argv[0], flush=True)\nsys.exit(3)\n")
-    box = confine.prepare(Path(tempfile.mkdtemp(prefix="rnn-test-job-")), Path(tempfile.mkdtemp(prefix="rnn-test-sub-")),
-                          script, Limits())
+    job, sub = Path(tempfile.mkdtemp(prefix="rnn-test-job-")), Path(tempfile.mkdtemp(prefix="rnn-test-sub-"))
+    box = confine.prepare(job, sub, script, Limits())
     try:
         proc, progress = box.spawn(0, 0)
         out, deadline = b"", time.monotonic() + 60
