@@ -23,7 +23,12 @@ Mechanisms, strongest first; the instructor log names the ones that were active:
    the uid drop above, Landlock (landlock.py) confining files, TCP and signals where the kernel
    has it, file permissions (as root, the grader's source tree is made unreadable to other
    users), and process killing by uid (root) or by seccomp marker (procs.py), the grader being
-   a child subreaper so that double-forked daemons cannot escape.
+   a child subreaper so that double-forked daemons cannot escape. Workers are forked by a fork
+   server (forkserver.py: started with the worker's environment before any job data, it never
+   reads a job file); each child confines itself by the steps below before it reads the job, and
+   the filter protects the fork server as it does the grader. RNN_AUTOGRADER_FORKSERVER=off, or a
+   fork server that fails, means exec, as in namespaces mode, where a forked child could not get
+   a mount tree and pid namespace of its own.
 4. Always: a seccomp filter (seccomp.py: no sockets, no ptrace, no signals to the grader, no
    new namespaces), no_new_privs, a new session, rlimits (CPU seconds, address space within
    what the container leaves, processes, file size, open files, no core files),
