@@ -192,6 +192,7 @@ def test_a_zygote_that_cannot_start_means_exec_and_a_log_line(tmp_path, monkeypa
 
     monkeypatch.setenv(confine.MODE_ENV, "fallback")
     monkeypatch.setattr(forkserver, "_server", None)
+    monkeypatch.setattr(forkserver, "_failed", None)
     real = forkserver.ForkServer
 
     def broken(python, env, timeout=30.0):
@@ -214,3 +215,31 @@ def test_a_zygote_that_cannot_start_means_exec_and_a_log_line(tmp_path, monkeypa
         assert any("the fork server failed" in w for w in box.warnings), box.warnings
     finally:
         box.close()
+
+
+def test_a_zygote_that_dies_means_exec_from_then_on_and_a_log_line(monkeypatch):
+    from autograder.sandbox import confine, runtime
+    from autograder.sandbox.runner import Limits
+
+    monkeypatch.setenv(confine.MODE_ENV, "fallback")
+    monkeypatch.setenv(forkserver.ENV, "on")
+    monkeypatch.setattr(forkserver, "_server", None)
+    monkeypatch.setattr(forkserver, "_failed", None)
+    rt = runtime.ensure()
+    zygote = forkserver.server(str(rt.python), confine.worker_env(rt))
+    os.kill(zygote.pid, 9)
+    zygote.proc.wait(timeout=10)
+    script = Path(tempfile.mkdtemp(prefix="rnn-test-script-")) / "hello.py"
+    script.write_text("import sys\nprint('hello', flush=True)\nsys.exit(3)\n")
+    for _ in range(2):
+        job, sub = Path(tempfile.mkdtemp(prefix="rnn-test-job-")), Path(tempfile.mkdtemp(prefix="rnn-test-sub-"))
+        box = confine.prepare(job, sub, script, Limits())
+        try:
+            proc, progress = box.spawn(0, 0)
+            proc.wait(timeout=60)
+            box.kill_all(proc)
+            os.close(progress)
+            assert isinstance(proc, subprocess.Popen) and box.returncode(proc) == 3
+            assert any(f"the fork server (pid {zygote.pid}) has died" in w for w in box.warnings), box.warnings
+        finally:
+            box.close()

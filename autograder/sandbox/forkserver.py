@@ -339,25 +339,31 @@ class ForkServer:
             return msg, fds
 
     def exit_status(self, pid: int, timeout: float | None) -> int | None:
-        """PID's exit code (negative: a signal) once the zygote has reaped it; None if not by TIMEOUT."""
+        """PID's exit code (negative: a signal) once the zygote has reaped it; None if not by TIMEOUT.
+        The lock is held for one short look at a time, so that other threads' workers are not held up."""
         import time
 
         deadline = None if timeout is None else time.monotonic() + timeout
-        with self.lock:
-            while pid not in self.exits:
-                left = None if deadline is None else max(0.0, deadline - time.monotonic())
-                ready, _, _ = select.select([self.sock], [], [], left)
-                if not ready:
-                    return None
-                msg, fds, _flags, _addr = socket.recv_fds(self.sock, MAX_MESSAGE, 4)
-                for fd in fds:
-                    os.close(fd)
-                if not msg:       # the zygote died, and its children with it (PDEATHSIG)
-                    return -9
-                if msg.startswith(b"exit "):
-                    _, p, status = msg.split()
-                    self.exits[int(p)] = os.waitstatus_to_exitcode(int(status))
-            return self.exits.pop(pid)
+        while True:
+            with self.lock:
+                while pid not in self.exits:
+                    ready, _, _ = select.select([self.sock], [], [], 0)
+                    if not ready:
+                        break
+                    msg, fds, _flags, _addr = socket.recv_fds(self.sock, MAX_MESSAGE, 4)
+                    for fd in fds:
+                        os.close(fd)
+                    if not msg:       # the zygote died, and its children with it (PDEATHSIG)
+                        self.exits.setdefault(pid, -9)
+                    elif msg.startswith(b"exit "):
+                        _, p, status = msg.split()
+                        self.exits[int(p)] = os.waitstatus_to_exitcode(int(status))
+                if pid in self.exits:
+                    return self.exits.pop(pid)
+            if deadline is not None and time.monotonic() >= deadline:
+                return None
+            left = 0.05 if deadline is None else min(0.05, max(0.0, deadline - time.monotonic()))
+            select.select([self.sock], [], [], left)
 
     def close(self) -> None:
         try:
@@ -376,12 +382,18 @@ _failed: str | None = None
 
 
 def server(runtime_python: str, env: dict) -> ForkServer:
-    """This process's zygote, started now if need be (a dead one is replaced once; raises ForkServerError)."""
+    """This process's zygote, started now if need be. Raises ForkServerError when it cannot start,
+    or when it has died: from then on this process execs its workers."""
     global _server, _failed
+    if _server is not None and _server.owner != os.getpid():      # a fork of a grader: not its zygote
+        _server, _failed = None, None
+    if _failed is not None:
+        raise ForkServerError(_failed)
     if _server is not None and not _server.alive():
-        if _server.owner == os.getpid():
-            _server.close()
+        _failed = f"the fork server (pid {_server.pid}) has died"
+        _server.close()
         _server = None
+        raise ForkServerError(_failed)
     if _server is None:
         try:
             _server = ForkServer(runtime_python, env)
