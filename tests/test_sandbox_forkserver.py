@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import select
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -27,6 +28,7 @@ from autograder.sandbox import forkserver
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 from attacks import harness  # noqa: E402
+from test_sandbox_confine import unprivileged_env  # noqa: E402,F401  (a fixture)
 
 IN_CONTAINER = os.environ.get(harness.CONTAINER_ENV, "").strip() == "1"
 
@@ -71,8 +73,11 @@ forkserver.start()
 zygote = forkserver.current()
 report["zygote_pid"] = zygote.pid if zygote else None
 report["zygote_rss"] = zygote.rss_bytes() if zygote else None
-report["zygote_environ"] = open(f"/proc/{zygote.pid}/environ", "rb").read().decode(errors="replace").split("\0")
-report["zygote_fds"] = sorted(int(n) for n in os.listdir(f"/proc/{zygote.pid}/fd"))
+try:          # as root; a grader of the same uid cannot read them either (the zygote is undumpable)
+    report["zygote_environ"] = open(f"/proc/{zygote.pid}/environ", "rb").read().decode(errors="replace").split("\0")
+    report["zygote_fds"] = sorted(int(n) for n in os.listdir(f"/proc/{zygote.pid}/fd"))
+except PermissionError:
+    report["zygote_environ"] = report["zygote_fds"] = None
 
 b1 = box()
 role(b1, role="daemon", zygote=zygote.pid)
@@ -113,6 +118,14 @@ print("REPORT " + json.dumps(report))
 '''
 
 
+def _run_driver(argv_prefix: list[str], env: dict, script: Path) -> dict:
+    out = subprocess.run([*argv_prefix, "-c", DRIVER, str(script)], env=env, cwd="/", capture_output=True,
+                         text=True, timeout=300, start_new_session=True)
+    lines = [line for line in out.stdout.splitlines() if line.startswith("REPORT ")]
+    assert out.returncode == 0 and lines, (out.stdout[-3000:], out.stderr[-3000:])
+    return json.loads(lines[-1][7:])
+
+
 @pytest.fixture(scope="module")
 def report():
     if os.geteuid() != 0:
@@ -125,11 +138,7 @@ def report():
         assert problem is None, f"{harness.CONTAINER_ENV}=1 but {problem}"
         wrapper = harness.container_wrapper()
     env = dict(os.environ, **harness.SECRET_ENV, PYTHONPATH=str(ROOT))
-    out = subprocess.run([*wrapper, sys.executable, "-c", DRIVER, str(ROOT / "tests" / "forkserver_attack.py")],
-                         env=env, cwd="/", capture_output=True, text=True, timeout=300, start_new_session=True)
-    lines = [line for line in out.stdout.splitlines() if line.startswith("REPORT ")]
-    assert out.returncode == 0 and lines, (out.stdout[-3000:], out.stderr[-3000:])
-    return json.loads(lines[-1][7:])
+    return _run_driver([*wrapper, sys.executable], env, ROOT / "tests" / "forkserver_attack.py")
 
 
 def _all_refused(attempts: dict) -> dict:
@@ -243,3 +252,26 @@ def test_a_zygote_that_dies_means_exec_from_then_on_and_a_log_line(monkeypatch):
             assert any(f"the fork server (pid {zygote.pid}) has died" in w for w in box.warnings), box.warnings
         finally:
             box.close()
+
+
+def test_without_root_the_zygote_and_the_next_worker_are_safe_too(unprivileged_env):  # noqa: F811
+    """A grader run by a user (no uid drop: the zygote, the grader and the workers share a uid): the
+    zygote is undumpable and protected by the seccomp filter, the daemon is killed by its marker.
+    (Two workers of one uid can still signal each other where Landlock cannot scope signals, as
+    exec'd workers of concurrent non-root graders could: only /proc and ptrace are checked there.)"""
+    top, repo, env, rt = unprivileged_env
+    script = top / "forkserver_attack.py"
+    shutil.copy(ROOT / "tests" / "forkserver_attack.py", script)
+    os.chown(script, 65534, 65534)
+    got = _run_driver(["setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups", "--", str(rt.python)],
+                      {**env, **harness.SECRET_ENV, forkserver.ENV: "on"}, script)
+    assert got["zygote_pid"] and got["zygote_rss"] < 49 << 20, got
+    assert got["zygote_environ"] is None, "a grader of the same uid read the zygote's environment"
+    for who in ("first", "second"):
+        assert got[who].get("ppid") == got["zygote_pid"], "\n".join(got["first_log"])
+        assert _all_refused(got[who]["zygote"]) == {}, got[who]
+        assert got[who]["inherited"] == {}, got[who]
+    assert got["daemon_alive_after_kill_all"] is False, got["first"]
+    assert got["zygote_pid_at_end"] == got["zygote_pid"], got
+    sibling = {k: v for k, v in got["sibling"]["sibling"].items() if not k.startswith("SIG")}
+    assert _all_refused(sibling) == {}, got["sibling"]

@@ -116,7 +116,7 @@ def serve(sock_fd: int) -> None:
         else:
             os.close(pidfd)
             os.waitpid(pid, 0)
-            sock.send(b"error " + (answer or b"the child exited during its setup")[:2000])
+            sock.send(b"error " + (answer.removeprefix(b"error ") or b"the child exited during its setup")[:2000])
 
 
 def _child(request: dict, fds: list[int], ready_w: int, sock_fd: int, libc, ctypes) -> None:
@@ -130,6 +130,7 @@ def _child(request: dict, fds: list[int], ready_w: int, sock_fd: int, libc, ctyp
     zygote = os.getppid()
     os.close(sock_fd)
     os.setsid()
+    libc.prctl(PR_SET_DUMPABLE, 1, 0, 0, 0)        # our /proc files ours again (not yet the job's)...
     with open("/proc/self/oom_score_adj", "w") as f:       # before the uid drop, which makes it root's
         f.write("1000")
     if request.get("uid") is not None:
@@ -137,7 +138,7 @@ def _child(request: dict, fds: list[int], ready_w: int, sock_fd: int, libc, ctyp
         os.setresgid(request["gid"], request["gid"], request["gid"])
         os.setresuid(request["uid"], request["uid"], request["uid"])
     libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)   # after the uid drop, which clears it
-    libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)                  # (the uid drop did too, as root)
+    libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)        # ...and root's from here on (as root the uid drop did it too)
     if os.getppid() != zygote:
         os._exit(125)
     for name, soft, hard in request["rlimits"]:
@@ -311,7 +312,7 @@ class ForkServer:
                     for fd in got:
                         os.close(fd)
                     if msg.startswith(b"error"):
-                        raise ForkServerError(msg.decode(errors="replace"))
+                        raise ForkServerError(msg.decode(errors="replace").removeprefix("error").strip())
         except BaseException:
             os.close(out_r)
             raise
