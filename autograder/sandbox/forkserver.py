@@ -398,6 +398,8 @@ def server(runtime_python: str, env: dict) -> ForkServer:
     if _server is None:
         try:
             _server = ForkServer(runtime_python, env)
+            import atexit
+            atexit.register(_server.close)
         except OSError as exc:
             _failed = str(exc)
             raise ForkServerError(str(exc)) from exc
