@@ -250,6 +250,7 @@ class Box:
             proc = zygote.spawn(request, progress_w, self.ruleset.fd if self.ruleset is not None else -1)
         except OSError as exc:
             self.use_exec = True
+            forkserver.give_up(str(exc))
             self.warnings.append(f"worker start: the fork server failed ({exc}); workers are started by exec")
             return None
         self.forked_by = zygote.pid

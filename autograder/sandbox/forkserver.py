@@ -406,6 +406,15 @@ def server(runtime_python: str, env: dict) -> ForkServer:
     return _server
 
 
+def give_up(reason: str) -> None:
+    """A spawn failed: stop this process's zygote; its workers are started by exec from now on."""
+    global _server, _failed
+    _failed = reason
+    if _server is not None and _server.owner == os.getpid():
+        _server.close()
+    _server = None
+
+
 def current() -> ForkServer | None:
     return _server if _server is not None and _server.alive() else None
 
