@@ -497,6 +497,7 @@ def prepare(job: Path, submission_dir: Path, worker_script: Path, limits) -> Box
             if h.seccomp_problem is None:
                 box.seccomp_program = seccomp.build()
         else:
+            forkserver.prestart(str(rt.python), worker_env(rt))     # starts while the rest is set up
             _setup_fallback(box, h)
             if box.shared_places():
                 box.slot.mark_dirty()

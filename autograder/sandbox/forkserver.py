@@ -7,8 +7,10 @@ Used in FALLBACK mode only. In namespaces mode every worker still starts through
 a forked child cannot get a private mount tree and pid namespace of its own, which that mode keeps.
 
 What the zygote is and is not:
-- It is started by the grader before it has any job data (batch warm_up, or the first spawn), as
-  `python -I forkserver.py FD` from the runtime view with the worker's minimal environment (SAFE_ENV),
+- It is started by exec (so it inherits no memory of the grader, and no fd but its socket): in
+  batch's warm_up before any job, else by confine.prepare (fallback mode) without waiting, so that it
+  starts while the grader sets up the job; the first spawn waits for its "ready". It runs
+  `python -I forkserver.py FD` from the runtime view with the worker's minimal environment (SAFE_ENV)
   and imports the standard library modules the worker uses and NumPy, nothing of the grader.
 - It never reads a job file. It receives only requests "fork a worker: argv (paths), environment,
   working directory, slot uid/gid, rlimits, seccomp program" over a private socketpair, with the
@@ -256,7 +258,6 @@ class ForkServer:
     def __init__(self, python: str, env: dict, timeout: float = 30.0):
         import subprocess
         import threading
-        import time
 
         self.lock = threading.Lock()
         self.exits: dict[int, int] = {}
@@ -272,8 +273,17 @@ class ForkServer:
             theirs.close()
         self.pid = self.proc.pid
         self.owner = os.getpid()
-        deadline = time.monotonic() + timeout
-        ready, _, _ = select.select([self.sock], [], [], timeout)
+        self.timeout = timeout
+        self.ready = False          # its "ready" not yet read: it starts while the grader works on
+
+    def wait_ready(self) -> None:
+        """Wait (once) for the zygote's "ready"; raises ForkServerError if it does not come."""
+        import time
+
+        if self.ready:
+            return
+        deadline = time.monotonic() + self.timeout
+        ready, _, _ = select.select([self.sock], [], [], self.timeout)
         answer = self.sock.recv(MAX_MESSAGE) if ready else b""
         if answer != READY:
             err = b""
@@ -283,6 +293,7 @@ class ForkServer:
             self.close()
             raise ForkServerError(f"the fork server did not start: {err.decode(errors='replace').strip()}")
         self.proc.stderr.close()
+        self.ready = True
 
     def alive(self) -> bool:
         return self.owner == os.getpid() and self.proc.poll() is None
@@ -303,6 +314,7 @@ class ForkServer:
         request = dict(request, landlock=ruleset_fd >= 0)
         try:
             with self.lock:
+                self.wait_ready()
                 socket.send_fds(self.sock, [json.dumps(request).encode()], fds)
                 while True:
                     msg, got = self._receive(timeout)
@@ -406,6 +418,16 @@ def server(runtime_python: str, env: dict) -> ForkServer:
     return _server
 
 
+def prestart(runtime_python: str, env: dict) -> None:
+    """Start this process's zygote now without waiting for it (confine.prepare, fallback mode): it
+    starts while the grader writes the plan. A failure shows at the spawn (then: exec, logged)."""
+    if wanted():
+        try:
+            server(runtime_python, env)
+        except OSError:
+            pass
+
+
 def give_up(reason: str) -> None:
     """A spawn failed: stop this process's zygote; its workers are started by exec from now on."""
     global _server, _failed
@@ -430,7 +452,9 @@ def start() -> str | None:
         if mode == "namespaces" or (mode == "auto" and confine.host().bwrap):
             return "namespaces mode (likely): workers start through bubblewrap; a fallback starts it lazily"
         rt = runtime.ensure()
-        server(str(rt.python), confine.worker_env(rt))
+        zygote = server(str(rt.python), confine.worker_env(rt))
+        with zygote.lock:
+            zygote.wait_ready()
     except (OSError, RuntimeError) as exc:
         return str(exc)
     return None
