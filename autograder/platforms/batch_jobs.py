@@ -58,6 +58,9 @@ def warm_up() -> None:
     """Pool initializer: import and load once what every grade needs (no student data); let the
     parent alone handle Ctrl-C."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    from autograder.sandbox import confine
+
+    confine.start_fork_server()          # first: the fork server (fallback mode) must never see a grader's data
     from autograder.assignment import load
     from autograder.engine.cases import Draw
     from autograder.pipeline.grade import build_cases

@@ -23,7 +23,12 @@ Mechanisms, strongest first; the instructor log names the ones that were active:
    the uid drop above, Landlock (landlock.py) confining files, TCP and signals where the kernel
    has it, file permissions (as root, the grader's source tree is made unreadable to other
    users), and process killing by uid (root) or by seccomp marker (procs.py), the grader being
-   a child subreaper so that double-forked daemons cannot escape.
+   a child subreaper so that double-forked daemons cannot escape. Workers are forked by a fork
+   server (forkserver.py: started with the worker's environment before any job data, it never
+   reads a job file); each child confines itself by the steps below before it reads the job, and
+   the filter protects the fork server as it does the grader. RNN_AUTOGRADER_FORKSERVER=off, or a
+   fork server that fails, means exec, as in namespaces mode, where a forked child could not get
+   a mount tree and pid namespace of its own.
 4. Always: a seccomp filter (seccomp.py: no sockets, no ptrace, no signals to the grader, no
    new namespaces), no_new_privs, a new session, rlimits (CPU seconds, address space within
    what the container leaves, processes, file size, open files, no core files),
@@ -59,7 +64,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from autograder.sandbox import landlock, procs, runtime, seccomp, slots, tree
+from autograder.sandbox import forkserver, landlock, procs, runtime, seccomp, slots, tree
 
 MODE_ENV = "RNN_AUTOGRADER_SANDBOX"
 LANDLOCK_ENV = "RNN_AUTOGRADER_LANDLOCK"     # "off": fallback without Landlock, as on a kernel older than 5.13
@@ -178,15 +183,16 @@ class Box:
     worker_pidfds: dict[int, int] = field(default_factory=dict)  # Popen pid -> pidfd of that worker
     shared_bytes: int = 0                       # what the uid had in the shared folders at the last look
     shared_next: float = 0.0                    # and when to look again (monotonic)
+    use_exec: bool = False                      # the fork server failed once: exec from now on
+    forked_by: int | None = None                # the zygote's pid, when it forked the last worker
 
     # -- starting ------------------------------------------------------------------------------
     def spawn(self, start_step: int, start_call: int) -> tuple[subprocess.Popen, int]:
         progress_r, progress_w = os.pipe()
-        python, env = self.runtime.python, dict(SAFE_ENV, **self.runtime.env)
+        python, env = self.runtime.python, worker_env(self.runtime)
         if self.mode == "namespaces":
             python = INSIDE_PYTHON / self.runtime.python.relative_to(self.runtime.root)
             env["LD_LIBRARY_PATH"] = str(INSIDE_PYTHON / "lib")
-        env.update({k: os.environ[k] for k in PASSED_ENV if k in os.environ})
         pass_fds = [progress_w]
         close_after = [progress_w]
         info_r = -1
@@ -207,6 +213,10 @@ class Box:
             argv = self._bwrap_argv(info_w, filter_fd) + ["--"] + command
         else:
             argv = command
+            forked = self._fork(command[2:], env, progress_w)
+            if forked is not None:
+                os.close(progress_w)
+                return forked, progress_r
         try:
             proc = subprocess.Popen(argv, cwd=self.tmp_dir, env=env, stdin=subprocess.DEVNULL,
                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, pass_fds=pass_fds,
@@ -223,6 +233,38 @@ class Box:
                 except OSError:
                     pass
         return proc, progress_r
+
+    def _fork(self, argv: list[str], env: dict, progress_w: int):
+        """Fallback mode: the worker forked by this process's zygote (forkserver.py), confined by
+        the same steps as _child_setup; None when the zygote is off or failed (then: exec, logged)."""
+        if not forkserver.wanted() or self.use_exec:
+            return None
+        try:
+            zygote = forkserver.server(str(self.runtime.python), worker_env(self.runtime))
+            program = self.seccomp_program
+            if program is not None:       # the zygote is protected like the grader
+                program = seccomp.build(self.protected + (zygote.pid,))
+            request = {"argv": argv, "env": env, "cwd": str(self.tmp_dir),
+                       "uid": self.slot.uid if self.slot else None, "gid": self.slot.gid if self.slot else None,
+                       "progress_arg": 4, "rlimits": self._rlimits(), "seccomp": program.hex() if program else ""}
+            proc = zygote.spawn(request, progress_w, self.ruleset.fd if self.ruleset is not None else -1)
+        except OSError as exc:
+            self.use_exec = True
+            forkserver.give_up(str(exc))
+            self.warnings.append(f"worker start: the fork server failed ({exc}); workers are started by exec")
+            return None
+        self.forked_by = zygote.pid
+        return proc
+
+    def _rlimits(self) -> list[tuple[str, int, int]]:
+        limits = self.limits
+        cpu = int(limits.submission_seconds) + 1
+        out = [("RLIMIT_CPU", cpu, cpu + 1), ("RLIMIT_AS", self.memory_bytes, self.memory_bytes),
+               ("RLIMIT_FSIZE", limits.file_bytes, limits.file_bytes),
+               ("RLIMIT_NOFILE", limits.open_files, limits.open_files), ("RLIMIT_CORE", 0, 0)]
+        if self.slot is not None:      # counted per uid: only meaningful for a uid of our own
+            out.append(("RLIMIT_NPROC", limits.processes, limits.processes))
+        return out
 
     def _filter_fd(self) -> int:
         if self.seccomp_program is None:
@@ -266,15 +308,8 @@ class Box:
             os.setresgid(self.slot.gid, self.slot.gid, self.slot.gid)
             os.setresuid(self.slot.uid, self.slot.uid, self.slot.uid)
         _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)   # after the uid drop, which clears it
-        limits = self.limits
-        cpu = int(limits.submission_seconds) + 1
-        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
-        resource.setrlimit(resource.RLIMIT_AS, (self.memory_bytes, self.memory_bytes))
-        resource.setrlimit(resource.RLIMIT_FSIZE, (limits.file_bytes, limits.file_bytes))
-        resource.setrlimit(resource.RLIMIT_NOFILE, (limits.open_files, limits.open_files))
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-        if self.slot is not None:      # counted per uid: only meaningful for a uid of our own
-            resource.setrlimit(resource.RLIMIT_NPROC, (limits.processes, limits.processes))
+        for name, soft, hard in self._rlimits():
+            resource.setrlimit(getattr(resource, name), (soft, hard))
         if self.mode == "fallback":
             if self.ruleset is not None:
                 self.ruleset.restrict()
@@ -318,7 +353,8 @@ class Box:
         if self.slot is not None:
             procs.kill_uid(self.slot.uid)
         elif self.mode == "fallback":
-            procs.kill_marked_descendants(proc.pid, marked=self.seccomp_program is not None)
+            procs.kill_marked_descendants(proc.pid, marked=self.seccomp_program is not None,
+                                          parents=(os.getpid(),) + ((self.forked_by,) if self.forked_by else ()))
         if proc.stdout:
             proc.stdout.close()
         self.worker_pids.pop(proc.pid, None)
@@ -419,6 +455,30 @@ def _read_child_pid(fd: int, timeout: float = 10.0) -> int | None:
         return None
 
 
+def worker_env(rt: runtime.Runtime) -> dict:
+    """The worker's environment (and the fork server's), before HOME and TMPDIR."""
+    env = dict(SAFE_ENV, **rt.env)
+    env.update({k: os.environ[k] for k in PASSED_ENV if k in os.environ})
+    return env
+
+
+def start_fork_server() -> str | None:
+    """Start this process's zygote ahead (batch warm_up); None when it runs, else why not."""
+    if not forkserver.wanted():
+        return f"{forkserver.ENV}=off"
+    try:
+        mode = requested_mode()
+        if mode == "namespaces" or (mode == "auto" and host().bwrap):
+            return "namespaces mode (likely): workers start through bubblewrap; a fallback starts it lazily"
+        rt = runtime.ensure()
+        zygote = forkserver.server(str(rt.python), worker_env(rt))
+        with zygote.lock:
+            zygote.wait_ready()
+    except (OSError, RuntimeError) as exc:
+        return str(exc)
+    return None
+
+
 # ---- preparing a job ----------------------------------------------------------------------------
 def requested_mode() -> str:
     mode = os.environ.get(MODE_ENV, "auto").strip().lower() or "auto"
@@ -454,6 +514,7 @@ def prepare(job: Path, submission_dir: Path, worker_script: Path, limits) -> Box
             if h.seccomp_problem is None:
                 box.seccomp_program = seccomp.build()
         else:
+            forkserver.prestart(str(rt.python), worker_env(rt))     # starts while the rest is set up
             _setup_fallback(box, h)
             if box.shared_places():
                 box.slot.mark_dirty()
@@ -590,6 +651,9 @@ def _describe(box: Box, h: Host, why_not: str | None, memory_note: str) -> None:
                                        f"not used (unavailable on this kernel, or {LANDLOCK_ENV}=off)"))
         kill = "by uid" if box.slot else "by seccomp marker (the grader is a child subreaper)"
         box.log.append(f"process cleanup: {kill}")
+        box.log.append("worker start: " + ("forked by a pre-started fork server (forkserver.py), confined before "
+                                           "it reads the job" if forkserver.wanted() else
+                                           f"exec ({forkserver.ENV}=off)"))
     box.log.append("seccomp: " + ("filter active (no sockets, ptrace, new namespaces, signals to the grader)"
                                   if box.seccomp_program else f"UNAVAILABLE ({h.seccomp_problem})"))
     box.log.append(f"rlimits: CPU {int(lim.submission_seconds) + 1} s, address space {box.memory_bytes >> 20} MiB"

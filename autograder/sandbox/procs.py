@@ -161,17 +161,20 @@ def seccomp_filters(pid: int | str = "self") -> int:
         return 0
 
 
-def kill_marked_descendants(worker_pid: int, marked: bool, rounds: int = 100) -> int:
+def kill_marked_descendants(worker_pid: int, marked: bool, rounds: int = 100,
+                            parents: tuple[int, ...] = ()) -> int:
     """Kill the worker's process tree, and every descendant of this process that carries more
     seccomp filters than this process (the worker's filter), until none is left.
 
-    Only this process's own subtree is searched (a pid outside it may be anyone's by now)."""
+    Only this process's own subtree is searched (a pid outside it may be anyone's by now); the
+    worker's own tree too when its parent is one of PARENTS (default: this process; or the fork server)."""
     own = seccomp_filters()
     me = os.getpid()
+    parents = parents or (me,)
     killed: set[int] = set()
     for _ in range(rounds):
         ours = descendants(me)
-        targets = set(descendants(worker_pid)) | {worker_pid} if parent_of(worker_pid) == me else set()
+        targets = set(descendants(worker_pid)) | {worker_pid} if parent_of(worker_pid) in parents else set()
         if marked:
             targets |= {p for p in ours if seccomp_filters(p) > own}
         targets = {p for p in targets & set(ours) if not _status(p).get("State", "Z").startswith("Z")}
