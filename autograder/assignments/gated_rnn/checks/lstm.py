@@ -198,11 +198,7 @@ def lstm_saturating_cases(draw: C.Draw) -> list[Case]:
     return out
 
 
-# ---- a realistic size (one case: run last, with a CPU budget of its own) ------------------------
-# Backpropagation through time takes well under a second here even with plain loops over samples and
-# time (tests/gated_rnn/correct_variants/loops/); numerical differentiation needs one or two forward
-# passes per parameter entry (about 100,000 for the LSTM, 74,000 for the GRU, 25,000 for the RNN):
-# far beyond the budget (README, security; benchmarks/realistic_budget.py).
+# ---- a realistic size (one case: run last, with a CPU budget of its own; common.py says why) --------
 REALISTIC_LSTM = (16, 100, 64, 128)          # (N, T, D, H)
 
 
