@@ -51,7 +51,7 @@ class Limits:
     # it with RNN_AUTOGRADER_REALISTIC_CPU (never raise it)
     realistic_cpu_seconds: float = field(default_factory=lambda: realistic_budget())
     wall_factor: float = 12.0            # wall-clock backstop of an ordinary call: factor * call budget + 2 s (14 s)
-    startup_seconds: float = 20.0        # worker start (interpreter + NumPy), wall clock
+    startup_seconds: float = 20.0        # worker start (interpreter + NumPy; started early: from "go"), wall clock
     submission_seconds: float = 120.0    # the whole submission, wall clock (and CPU rlimit per process)
     memory_bytes: int = 1536 << 20       # address space of the worker (lowered to what the container leaves)
     output_bytes: int = 10_000           # student stdout/stderr kept for the log
