@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -177,3 +178,39 @@ def test_cached_draws_are_what_hypothesis_draws_and_bad_caches_are_ignored(tmp_p
         files[0].write_text(junk)
         C._SEEN.clear()
         assert C.generated_sizes(7, **ranges) == fresh
+
+
+def test_hypothesis_version_is_importlib_metadatas_without_importing_it(tmp_path):
+    """The draw cache key and the fingerprint hold Hypothesis' version; read from its METADATA, it
+    is what importlib.metadata says, and a cold grade's imports need neither that nor yaml."""
+    import importlib.metadata
+
+    from autograder.engine import cases as C
+
+    assert C.dist_info_version("hypothesis") == importlib.metadata.version("hypothesis")
+    assert C.hypothesis_version() == importlib.metadata.version("hypothesis")
+    assert C.dist_info_version("no-such-distribution-here") is None
+    for names in (["hypothesis-1.0.dist-info", "hypothesis-2.0.dist-info"], ["hypothesis-1.0.egg-info"]):
+        folder = tmp_path / names[0]
+        for name in names:
+            (tmp_path / name).mkdir(parents=True)
+            (tmp_path / name / "METADATA").write_text("Name: hypothesis\nVersion: 9.9\n")
+        code = ("import sys; sys.path.insert(0, sys.argv[1]); from autograder.engine import cases; "
+                "print(cases.dist_info_version('hypothesis'))")
+        out = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True,
+                             check=True).stdout.strip()
+        assert out == "None", (names, out)        # ambiguous: importlib.metadata decides
+        for name in names:
+            (tmp_path / name / "METADATA").unlink()
+            (tmp_path / name).rmdir()
+        assert not folder.exists()
+    code = ("import sys; from autograder.pipeline.grade import build_cases; from autograder.engine.cases "
+            "import submission_draw; from autograder import i18n; i18n.choose(None); "
+            "build_cases(submission_draw(b'k' * 32, b'd' * 32)); "
+            "print(sorted(m for m in ('importlib.metadata', 'email', 'yaml') if m in sys.modules))")
+    env = dict(os.environ, RNN_AUTOGRADER_CONFIG=str(tmp_path / "no-such-config.yaml"),
+               RNN_AUTOGRADER_CACHE=str(tmp_path / "cache"))
+    env.pop("RNN_AUTOGRADER_LANG", None)
+    outs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path,
+                           env=env).stdout.strip() for _ in range(2)]      # the first draws (Hypothesis)
+    assert outs[1] == "[]", outs

@@ -25,7 +25,7 @@ from autograder.engine.secret import CourseSecret, load_secret
 from autograder.i18n import _, current, in_language
 from autograder.intake.canonical import Canonical, canonicalise
 from autograder.intake.submission import Staged, stage
-from autograder.sandbox.runner import Limits, run_plan
+from autograder.sandbox.runner import EarlyWorker, Limits, run_plan, start_early
 
 
 @dataclass
@@ -65,14 +65,16 @@ def build_cases(draw: Draw, visible: bool = False, assignment: Assignment | None
 
 def run_worker(assignment: Assignment, staged: Staged, cases: dict[str, list[Case]], canonical: Canonical | None,
                functions: set[str] | None = None, substitute: dict[str, dict[str, str]] | None = None,
-               limits: Limits | None = None, helper_answers: dict[str, dict] | None = None):
+               limits: Limits | None = None, helper_answers: dict[str, dict] | None = None,
+               early: EarlyWorker | None = None):
     """Run the probes that CASES holds, of `functions` (all when None), in one confined worker run:
     the worker receives the inputs of these calls and nothing else (and, for a function whose
-    helper is substituted by its answers, helper_answers: see helper_table)."""
+    helper is substituted by its answers, helper_answers: see helper_table). early: the job and
+    held worker start_early made for this run (see runner.EarlyWorker)."""
     probes = [p for p in assignment.probes if p.id in cases and (functions is None or p.function in functions)]
     modules = [m for m in assignment.modules if m in staged.found]
     plan = build_plan(assignment, probes, cases, modules, helper_answers)
-    run = run_plan(plan.steps, plan.arrays, staged.dir, limits or Limits(), substitute)
+    run = run_plan(plan.steps, plan.arrays, staged.dir, limits or Limits(), substitute, early)
     results = {p.id: call_results(assignment, plan, run, p, len(cases[p.id]),
                                   staged.problems.get(assignment.by_name[p.function].module), canonical)
                for p in probes}
@@ -408,11 +410,15 @@ def grade_submission(submission_dir: Path, limits: Limits | None = None, secret:
     assignment = load(assignment)
     limits = limits or Limits()
     staged = stage(Path(submission_dir), assignment)
+    early = None
     try:
+        # the first worker starts now (confined as ever, held until the plan is written), so that
+        # its interpreter and NumPy load while this process draws the cases
+        early = start_early(staged.dir, limits)
         canonical = canonicalise(staged.dir, [f"{m}.py" for m in assignment.modules])
         secret = secret or load_secret()
         cases = build_cases(submission_draw(secret.key, canonical.digest), assignment=assignment)
-        results, run = run_worker(assignment, staged, cases, canonical, limits=limits)
+        results, run = run_worker(assignment, staged, cases, canonical, limits=limits, early=early)
         checks = assignment.graded_checks()
         outcomes = score_checks(assignment, checks, cases, results)
         log = [f"cases drawn for code digest {canonical.digest.hex()[:16]} with the course secret "
@@ -423,6 +429,8 @@ def grade_submission(submission_dir: Path, limits: Limits | None = None, secret:
         report = Report([outcomes[c.id] for c in checks], assignment, notes=list(staged.notes), log=log,
                         student_output=run.output)
     finally:
+        if early is not None:
+            early.abort()      # the grade stopped before its first worker run: kill it, remove the job
         staged.cleanup()
     report.notes += [p for p in dict.fromkeys(staged.problems.values()) if p not in report.notes]
     report.notes += import_problems(assignment, report.outcomes)

@@ -33,7 +33,8 @@ Mechanisms, strongest first; the instructor log names the ones that were active:
    new namespaces), no_new_privs, a new session, rlimits (CPU seconds, address space within
    what the container leaves, processes, file size, open files, no core files),
    oom_score_adj 1000 (the kernel's OOM killer picks the worker, not the grader), the parent
-   death signal, BLAS pinned to one thread, a minimal environment (no secrets), stdin empty,
+   death signal, BLAS pinned to one thread, a minimal environment (no secrets), stdin empty (a pipe
+   that carries only the grader's "go" byte, see Box.spawn),
    every inherited file descriptor closed except the progress pipe, stdout/stderr to a pipe the
    runner only truncates and logs (runner.py also stops a call that floods it or fills the disk).
 5. After each worker: every process it started is killed (kill_all), then out/ is sealed
@@ -82,6 +83,7 @@ TOP_LEVEL = ("/lib", "/lib64", "/lib32", "/libx32", "/bin", "/sbin")
 INSIDE = Path("/grade")                                    # where the job appears in namespaces mode
 INSIDE_PYTHON = Path("/python")                            # and the runtime view
 MIN_MEMORY = 256 << 20
+GO = b"g"                                                  # on the worker's stdin: read the plan now (spawn)
 STEP_FILE = re.compile(r"step_\d+\.(jsonl|f64)")            # the worker's answer files in out/
 
 PR_SET_PDEATHSIG = 1
@@ -185,9 +187,39 @@ class Box:
     shared_next: float = 0.0                    # and when to look again (monotonic)
     use_exec: bool = False                      # the fork server failed once: exec from now on
     forked_by: int | None = None                # the zygote's pid, when it forked the last worker
+    go_fds: dict[int, int] = field(default_factory=dict)        # Popen pid -> write end of its stdin (spawn)
 
     # -- starting ------------------------------------------------------------------------------
-    def spawn(self, start_step: int, start_call: int) -> tuple[subprocess.Popen, int]:
+    def spawn(self, start_step: int, start_call: int, hold: bool = False) -> tuple[subprocess.Popen, int]:
+        """Start a worker at plan step START_STEP, call START_CALL; return it and the read end of its
+        progress pipe. Its stdin is a pipe: the worker reads nothing of the job until the grader
+        writes "go" there and closes it (then stdin is empty, as /dev/null). HOLD: not yet (the
+        worker starts early, before the plan exists: see go() and runner.start_early)."""
+        go_r, go_w = os.pipe()
+        try:
+            proc, progress_r = self._spawn(start_step, start_call, go_r)
+        except BaseException:
+            os.close(go_w)
+            raise
+        finally:
+            os.close(go_r)
+        self.go_fds[proc.pid] = go_w
+        if not hold:
+            self.go(proc)
+        return proc, progress_r
+
+    def go(self, proc) -> None:
+        """Let a held worker read its plan (see spawn): one byte on its stdin, which is then closed."""
+        go_w = self.go_fds.pop(proc.pid, None)
+        if go_w is not None:
+            try:
+                os.write(go_w, GO)
+            except OSError:          # the worker is gone already: the runner sees it exit
+                pass
+            finally:
+                os.close(go_w)
+
+    def _spawn(self, start_step: int, start_call: int, go_r: int) -> tuple[subprocess.Popen, int]:
         progress_r, progress_w = os.pipe()
         python, env = self.runtime.python, worker_env(self.runtime)
         if self.mode == "namespaces":
@@ -213,12 +245,17 @@ class Box:
             argv = self._bwrap_argv(info_w, filter_fd) + ["--"] + command
         else:
             argv = command
-            forked = self._fork(command[2:], env, progress_w)
+            try:
+                forked = self._fork(command[2:], env, progress_w, go_r)
+            except BaseException:
+                os.close(progress_r)
+                os.close(progress_w)
+                raise
             if forked is not None:
                 os.close(progress_w)
                 return forked, progress_r
         try:
-            proc = subprocess.Popen(argv, cwd=self.tmp_dir, env=env, stdin=subprocess.DEVNULL,
+            proc = subprocess.Popen(argv, cwd=self.tmp_dir, env=env, stdin=go_r,
                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, pass_fds=pass_fds,
                                     start_new_session=True, preexec_fn=self._child_setup)
         finally:
@@ -234,7 +271,11 @@ class Box:
                     pass
         return proc, progress_r
 
-    def _fork(self, argv: list[str], env: dict, progress_w: int):
+    def forks_workers(self) -> bool:
+        """Workers are forked by the fork server (fallback mode, unless it is off or failed)."""
+        return self.mode == "fallback" and forkserver.wanted() and not self.use_exec
+
+    def _fork(self, argv: list[str], env: dict, progress_w: int, go_r: int):
         """Fallback mode: the worker forked by this process's zygote (forkserver.py), confined by
         the same steps as _child_setup; None when the zygote is off or failed (then: exec, logged)."""
         if not forkserver.wanted() or self.use_exec:
@@ -247,7 +288,7 @@ class Box:
             request = {"argv": argv, "env": env, "cwd": str(self.tmp_dir),
                        "uid": self.slot.uid if self.slot else None, "gid": self.slot.gid if self.slot else None,
                        "progress_arg": 4, "rlimits": self._rlimits(), "seccomp": program.hex() if program else ""}
-            proc = zygote.spawn(request, progress_w, self.ruleset.fd if self.ruleset is not None else -1)
+            proc = zygote.spawn(request, progress_w, self.ruleset.fd if self.ruleset is not None else -1, go_r)
         except OSError as exc:
             self.use_exec = True
             forkserver.give_up(str(exc))
@@ -330,6 +371,9 @@ class Box:
 
     def kill_all(self, proc: subprocess.Popen) -> None:
         """SIGKILL the worker and every process it started; reap what is ours to reap."""
+        go_w = self.go_fds.pop(proc.pid, None)
+        if go_w is not None:        # a held worker that never got "go": EOF on its stdin, it reads nothing
+            os.close(go_w)
         pidfd = self.worker_pidfds.pop(proc.pid, None)
         if pidfd is not None:       # namespaces: pid 1 of the sandbox; its death empties the namespace
             try:

@@ -19,7 +19,8 @@ What the zygote is and is not:
   seccomp filter's protected pids; as root it is root, the worker a slot uid.
 - The child, before it reads any job file or student code, does what Box._child_setup and Popen did:
   new session, oom_score_adj 1000, no supplementary groups, the slot's uid/gid, the parent death
-  signal, the rlimits, stdin /dev/null, stdout/stderr to the runner's pipe, every other fd closed
+  signal, the rlimits, stdin (the grader's "go" pipe, else /dev/null), stdout/stderr to the
+  runner's pipe, every other fd closed
   (the control socket included), the worker's environment, chdir to the job's tmp/, NumPy's global
   random state reseeded, Landlock, then the seccomp filter last. Only then does it run worker.py
   (the job's copy) as __main__. Each worker serves one submission and never forks another worker.
@@ -128,7 +129,9 @@ def _child(request: dict, fds: list[int], ready_w: int, sock_fd: int, libc, ctyp
     import signal
 
     progress, output = fds[0], fds[1]
-    ruleset = fds[2] if request.get("landlock") and len(fds) > 2 else -1
+    rest = fds[2:]
+    stdin = rest.pop(0) if request.get("stdin") and rest else -1
+    ruleset = rest[0] if request.get("landlock") and rest else -1
     zygote = os.getppid()
     os.close(sock_fd)
     os.setsid()
@@ -145,8 +148,7 @@ def _child(request: dict, fds: list[int], ready_w: int, sock_fd: int, libc, ctyp
         os._exit(125)
     for name, soft, hard in request["rlimits"]:
         resource.setrlimit(getattr(resource, name), (soft, hard))
-    null = os.open("/dev/null", os.O_RDONLY)
-    os.dup2(null, 0)
+    os.dup2(stdin if stdin >= 0 else os.open("/dev/null", os.O_RDONLY), 0)
     os.dup2(output, 1)
     os.dup2(output, 2)
     keep = sorted({0, 1, 2, progress, ready_w} | ({ruleset} if ruleset >= 0 else set()))
@@ -305,13 +307,15 @@ class ForkServer:
                     return int(line.split()[1]) * 1024
         return 0
 
-    def spawn(self, request: dict, progress_w: int, ruleset_fd: int, timeout: float = 30.0) -> ForkedWorker:
-        """Fork a worker; PROGRESS_W (and RULESET_FD, if >= 0) are passed, not closed."""
+    def spawn(self, request: dict, progress_w: int, ruleset_fd: int, stdin_fd: int = -1,
+              timeout: float = 30.0) -> ForkedWorker:
+        """Fork a worker; PROGRESS_W (and RULESET_FD, STDIN_FD, if >= 0) are passed, not closed. The
+        worker's stdin is STDIN_FD (Box.spawn's "go" pipe), else /dev/null."""
         import json
 
         out_r, out_w = os.pipe()
-        fds = [progress_w, out_w] + ([ruleset_fd] if ruleset_fd >= 0 else [])
-        request = dict(request, landlock=ruleset_fd >= 0)
+        fds = [progress_w, out_w] + ([stdin_fd] if stdin_fd >= 0 else []) + ([ruleset_fd] if ruleset_fd >= 0 else [])
+        request = dict(request, landlock=ruleset_fd >= 0, stdin=stdin_fd >= 0)
         try:
             with self.lock:
                 self.wait_ready()

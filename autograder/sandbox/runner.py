@@ -51,7 +51,7 @@ class Limits:
     # it with RNN_AUTOGRADER_REALISTIC_CPU (never raise it)
     realistic_cpu_seconds: float = field(default_factory=lambda: realistic_budget())
     wall_factor: float = 12.0            # wall-clock backstop of an ordinary call: factor * call budget + 2 s (14 s)
-    startup_seconds: float = 20.0        # worker start (interpreter + NumPy), wall clock
+    startup_seconds: float = 20.0        # worker start (interpreter + NumPy; started early: from "go"), wall clock
     submission_seconds: float = 120.0    # the whole submission, wall clock (and CPU rlimit per process)
     memory_bytes: int = 1536 << 20       # address space of the worker (lowered to what the container leaves)
     output_bytes: int = 10_000           # student stdout/stderr kept for the log
@@ -176,27 +176,96 @@ def write_plan(plan_dir: Path, steps: list[dict], arrays: dict[str, np.ndarray] 
         (plan_dir / "inputs.json").write_text(json.dumps(index))
 
 
+class EarlyWorker:
+    """A grade's first worker, started by start_early as soon as the submission is staged: the job
+    laid out and the box prepared exactly as run_plan does, the worker spawned by the same
+    Box.spawn but held (it imports NumPy, then waits for "go" before it reads the plan or the
+    submission). run_plan(early=...) takes it over, writes the plan and lets it go; its time limits
+    start then. abort() (idempotent) ends it when the grade stops before that."""
+
+    def __init__(self, job: Path, limits: Limits):
+        self.job, self.limits = job, limits
+        self.box: confine.Box | None = None
+        self.worker: tuple | None = None        # (proc, progress_r) until _supervise takes it
+        self.taken = False                      # run_plan owns the job from then on
+
+    def take(self) -> tuple:
+        worker, self.worker = self.worker, None
+        return worker
+
+    def drop_worker(self) -> None:
+        """Kill the held worker (it never got "go": it has read nothing of the job)."""
+        worker, self.worker = self.worker, None
+        if worker is not None and self.box is not None:
+            proc, progress_r = worker
+            self.box.kill_all(proc)
+            os.close(progress_r)
+
+    def abort(self) -> list[str]:
+        """The grade stopped before run_plan took the worker: kill it, give the slot back, remove
+        the job. Returns cleanup problems."""
+        if self.taken:
+            return []
+        self.taken = True
+        problems: list[str] = []
+        try:
+            self.drop_worker()
+        finally:
+            problems += self.box.close() if self.box is not None else []
+            problems += tree.remove_tree(str(self.job))
+        return problems
+
+
+def start_early(submission_dir: Path, limits: Limits) -> EarlyWorker | None:
+    """Prepare the job and start its first worker now, held until run_plan lets it go (see
+    EarlyWorker); where the fork server starts workers (fallback mode) only the job and box, the
+    zygote starting meanwhile (confine.prepare), and the first worker is forked at "go". None when
+    that fails here: run_plan then does it all itself, as without it, and meets the same problem
+    at the same point."""
+    early = EarlyWorker(Path(tempfile.mkdtemp(prefix="rnn-grade-")), limits)
+    try:
+        early.box = confine.prepare(early.job, submission_dir, WORKER_SCRIPT, limits)
+        if not early.box.forks_workers():     # a fork of the zygote costs little: it starts at "go"
+            early.worker = early.box.spawn(0, 0, hold=True)
+    except BaseException as exc:
+        early.abort()
+        if not isinstance(exc, Exception):      # an interrupt is not ours to swallow
+            raise
+        return None         # run_plan starts over and reports the problem as it always has
+    return early
+
+
 def run_plan(steps: list[dict], arrays: dict[str, np.ndarray], submission_dir: Path,
-             limits: Limits = Limits(), substitute: dict[str, list[str]] | None = None) -> WorkerRun:
+             limits: Limits = Limits(), substitute: dict[str, list[str]] | None = None,
+             early: EarlyWorker | None = None) -> WorkerRun:
     """Run every step of the plan on the submission in confined workers; return the raw records.
 
     steps: [{"kind": "import", "module": m} | {"kind": "probe", "module", "function", "schema",
     "calls", "report_inputs"}]; arrays: the input arrays the calls refer to by name.
+    early: the job, box and held first worker start_early made for this submission (and LIMITS).
     """
-    job = Path(tempfile.mkdtemp(prefix="rnn-grade-"))
-    box = run = None
+    if early is not None and not early.taken:
+        early.taken = True
+        job, box = early.job, early.box
+    else:
+        early = None
+        job, box = Path(tempfile.mkdtemp(prefix="rnn-grade-")), None
+    run = None
     try:
-        box = confine.prepare(job, submission_dir, WORKER_SCRIPT, limits)
-        run = _supervise(box, steps, arrays, limits, substitute or {})
+        if box is None:
+            box = confine.prepare(job, submission_dir, WORKER_SCRIPT, limits)
+        run = _supervise(box, steps, arrays, limits, substitute or {}, early)
         return run
     finally:       # never raises: a cleanup problem is logged, the result is kept
+        if early is not None:
+            early.drop_worker()        # not taken (no step to run, or the plan could not be written)
         problems = box.close() if box is not None else []
         problems += tree.remove_tree(str(job))
         if problems and run is not None:
             run.log.append(f"cleanup problems (the results are not affected): {problems[:5]}")
 
 
-def _supervise(box, steps, arrays, limits, substitute) -> WorkerRun:
+def _supervise(box, steps, arrays, limits, substitute, early: EarlyWorker | None = None) -> WorkerRun:
     skip_modules: list[str] = []
     forms = [form_of(spec) for spec in steps]
     write_plan(box.plan_dir, steps, arrays, substitute=substitute, skip_modules=skip_modules)
@@ -225,7 +294,12 @@ def _supervise(box, steps, arrays, limits, substitute) -> WorkerRun:
             write_plan(box.plan_dir, steps, None, substitute=substitute, skip_modules=skip_modules)
             run.log += box.reset_scratch()     # the last worker's files count against no later call
         _clear_steps(box.out_dir, start_step, len(steps))
-        proc, progress_r = box.spawn(start_step, start_call)
+        held = early.take() if early is not None and not restarts and start_step == 0 else None
+        if held is not None:        # started early, waiting: the plan is written, let it read it
+            proc, progress_r = held
+            box.go(proc)
+        else:
+            proc, progress_r = box.spawn(start_step, start_call)
         state = _Progress(forms, box.out_dir, [call_budget(spec, limits) for spec in steps],
                           frozenset(skip_modules), start_step, start_call, wall_at_start=time.monotonic())
         verdict, dropped = _watch(box, proc, progress_r, state, limits, deadlines, output, dropped)

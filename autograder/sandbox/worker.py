@@ -11,7 +11,8 @@ record must be added there too, or every such record is refused as forged.
 
 Usage: python -I worker.py PLAN_DIR OUT_DIR SUBMISSION_DIR PROGRESS_FD START_STEP START_CALL
 Progress lines on PROGRESS_FD ("step I", "call I J") let the trusted runner time each call and
-resume after the call that hung or killed the worker.
+resume after the call that hung or killed the worker. Nothing of the job is read until the
+grader writes "go" (one byte, b"g") on stdin and closes it: it may start the worker early.
 """
 import builtins
 import io
@@ -400,9 +401,20 @@ def load_inputs(plan_dir):
     return arrays
 
 
+def wait_for_go():
+    """Block until the grader writes "go" on stdin (it may start this worker before the plan is
+    written); nothing of the job is read before. EOF without it: the grade was given up."""
+    try:
+        return os.read(0, 1) == b"g"
+    except OSError:
+        return False
+
+
 def main(argv):
     plan_dir, out_dir, submission_dir = (os.path.abspath(p) for p in argv[1:4])
     progress_fd, start_step, start_call = int(argv[4]), int(argv[5]), int(argv[6])
+    if not wait_for_go():
+        return 3
     with _open(os.path.join(plan_dir, "plan.json"), encoding="utf-8") as f:
         plan = json.load(f)
     arrays = load_inputs(plan_dir)
