@@ -232,16 +232,17 @@ def _svg_chart(labels, values, title, unit, horizontal, vmax) -> str:
 
 CSS = """body{font-family:sans-serif;margin:2em;max-width:70em}table{border-collapse:collapse;margin:1em 0}
 td,th{border:1px solid #ccc;padding:.25em .6em;text-align:left;vertical-align:top}
-td.num{text-align:right}th{background:#f0f0f0}.skipped{color:#a00}"""
+td.num{text-align:right}th{background:#f0f0f0}.skipped{color:#a00}.wide{overflow-x:auto}"""
 
 
 def _table(header: list[str], rows: list[list], numeric: set[int] = frozenset()) -> str:
     esc = html_text
-    out = ["<table><thead><tr>", *[f"<th>{esc(h)}</th>" for h in header], "</tr></thead><tbody>"]
+    # a table wider than the page (one column per function) scrolls on its own, not the page
+    out = ['<div class="wide"><table><thead><tr>', *[f"<th>{esc(h)}</th>" for h in header], "</tr></thead><tbody>"]
     for row in rows:
         out.append("<tr>" + "".join(f'<td class="num">{esc(str(c))}</td>' if i in numeric else f"<td>{esc(str(c))}</td>"
                                     for i, c in enumerate(row)) + "</tr>")
-    out.append("</tbody></table>")
+    out.append("</tbody></table></div>")
     return "".join(out)
 
 
