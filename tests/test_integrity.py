@@ -63,6 +63,8 @@ SIZE_AWARE = {
     "numerical_size_aware": ({"rnn_backward"}, None),
     "gated_numerical_size_aware": ({"gru_backward"}, None),
 }
+# work done in a child process the worker never waits for (outside the call's CPU count): attack -> functions
+OFFLOADED = {"fork_offload": {"rnn_backward"}}
 HONEST_LOOPS = {"loops": ROOT / "tests" / "correct_variants" / "loops",
                 "gated_loops": ROOT / "tests" / "gated_rnn" / "correct_variants" / "loops"}
 REDUCED_BUDGET = "3"
@@ -87,7 +89,7 @@ def honest(name: str, workdir: Path) -> tuple[Path, Path]:
 def graded(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("integrity")
     os.chmod(workdir, 0o755)
-    names = [NUMERICAL, *GATED_NUMERICAL, *SIZE_AWARE, *ATTACKED]
+    names = [NUMERICAL, *GATED_NUMERICAL, *SIZE_AWARE, *OFFLOADED, *ATTACKED]
     jobs = {name: harness.build(name, workdir) for name in names}
     jobs.update({name: honest(name, workdir) for name in HONEST_LOOPS})
     with ThreadPoolExecutor(max_workers=2) as pool:
@@ -153,6 +155,17 @@ def test_numerical_differentiation_that_answers_anything_at_the_realistic_size_e
     for t in g.results["tests"]:
         if t["name"].split(":")[0] in nothing and "realistic size" not in t["name"] and t["max_score"] > 0:
             assert "on the realistic-size case" in t["output"], t["output"]
+
+
+@pytest.mark.parametrize("attack", list(OFFLOADED))
+def test_work_in_a_child_process_is_not_outside_the_time_budget(graded, attack):
+    """Student code cannot start a process (the worker's seccomp filter): a child that is never
+    waited for would do its work outside the call's CPU count, limited only by the wall clock."""
+    g = graded["graded"][attack]
+    harness.check_results_file(g)
+    scores = g.by_function()
+    assert {fn: s for fn, s in scores.items() if fn in OFFLOADED[attack] and s[0] > 0} == {}, scores
+    assert {fn: s for fn, s in scores.items() if fn not in OFFLOADED[attack] and s[0] < s[1]} == {}, scores
 
 
 @pytest.mark.parametrize("name", list(HONEST_LOOPS))

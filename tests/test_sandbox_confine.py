@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import functools
 import json
 import os
+import platform
 import select
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -87,19 +90,34 @@ def test_seccomp_filter_refuses_what_it_lists_and_allows_ordinary_work():
             "unshare_user": ctypes.get_errno() if libc.unshare(0x10000000) != 0 else 0,
             "ptrace": ctypes.get_errno() if libc.ptrace(16, parent, 0, 0) != 0 else 0,   # PTRACE_ATTACH
         }
-        pid = os.fork()          # plain fork (clone without namespace flags) still works
-        if pid == 0:
-            os._exit(7)
-        out["fork_status"] = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+        def fork_errno(fork) -> int:     # 0 if a process was started (the child leaves at once)
+            try:
+                pid = fork()
+            except OSError as exc:
+                return exc.errno
+            if pid == 0:
+                os._exit(0)
+            return ctypes.get_errno() if pid == -1 else 0
+
+        out["fork"] = fork_errno(os.fork)                                  # clone without CLONE_THREAD
+        out["posix_spawn"] = errno_of(lambda: os.posix_spawn("/bin/true", ["true"], {}))   # clone(CLONE_VFORK)
+        if platform.machine() == "x86_64":
+            out["fork_syscall"] = fork_errno(lambda: libc.syscall(57))     # fork(2) itself
+        box = []
+        thread = threading.Thread(target=lambda: box.append(sum(range(10))))      # threads still start
+        thread.start()
+        thread.join()
+        out["thread"] = box[0]
         out["numpy"] = float(np.linalg.norm(np.ones((3, 3)) @ np.ones(3)))
         out["filters"] = procs.seccomp_filters()
         return out
 
     got = in_child(body)
     assert got.get("error") is None, got
-    for name in ("socket", "socketpair", "kill_parent", "kill_group", "kill_everyone", "unshare_user", "ptrace"):
-        assert got[name] == errno.EPERM, (name, got)
-    assert got["kill_self"] == 0 and got["fork_status"] == 7, got
+    for name in ("socket", "socketpair", "kill_parent", "kill_group", "kill_everyone", "unshare_user", "ptrace",
+                 "fork", "posix_spawn", "fork_syscall"):
+        assert got.get(name, errno.EPERM) == errno.EPERM, (name, got)
+    assert got["kill_self"] == 0 and got["thread"] == 45, got
     assert abs(got["numpy"] - 27 ** 0.5) < 1e-9, got
     assert got["filters"] >= procs.seccomp_filters() + 1
 
@@ -217,10 +235,18 @@ sys.exit(3)
 '''
 
 
+def allow_processes(monkeypatch) -> None:
+    """Workers that may start processes, as where the kernel has no seccomp (a real worker's fork is
+    refused: test_seccomp_filter_refuses_what_it_lists_and_allows_ordinary_work): the daemon
+    tests need one, which must still die with its worker."""
+    monkeypatch.setattr(seccomp, "build", functools.partial(seccomp.build, new_processes=True))
+
+
 @pytest.mark.parametrize("mode", ["namespaces", "fallback"])
 def test_worker_is_confined_logged_and_its_setsid_daemon_dies(tmp_path, monkeypatch, mode):
     if mode == "namespaces" and not confine.host().bwrap:
         pytest.skip("bubblewrap is not installed")
+    allow_processes(monkeypatch)
     script = tmp_path / "daemon.py"
     script.write_text(DAEMON)
     box = _box(tmp_path, monkeypatch, mode, script)
@@ -368,10 +394,11 @@ def test_the_grader_works_without_root(unprivileged_env, mode):
 
 
 DAEMON_AS_USER = """
-import json, os, sys, tempfile, time
+import functools, json, os, sys, tempfile, time
 from pathlib import Path
-from autograder.sandbox import confine
+from autograder.sandbox import confine, seccomp
 from autograder.sandbox.runner import Limits
+seccomp.build = functools.partial(seccomp.build, new_processes=True)     # as DAEMON needs (see allow_processes)
 script = Path(tempfile.mkdtemp()) / "daemon.py"
 script.write_text(sys.argv[1])
 box = confine.prepare(Path(tempfile.mkdtemp()), Path(tempfile.mkdtemp()), script, Limits())

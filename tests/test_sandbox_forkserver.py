@@ -4,7 +4,8 @@ One grader process (a subprocess of the test: under ../shared/tools/container_li
 RNN_ATTACK_CONTAINER=1, so that this file holds in the attack suite's four settings) runs, through
 one zygote, workers (tests/forkserver_attack.py) that attack it: read its /proc files (environment,
 memory, fds), ptrace it, take its fds, signal it; use any fd they inherited as the control socket;
-leave a daemon that would kill or tamper with the next worker it forks; and attack a sibling worker
+leave a daemon that would kill or tamper with the next worker it forks (the workers here may start
+processes, as where the kernel has no seccomp; a real worker cannot); and attack a sibling worker
 of another slot forked by the same zygote. Every attempt must be refused, the daemon must be dead
 when kill_all returns, and the zygote must serve the next worker unharmed.
 Also: the zygote holds no secret of the grader's environment, and its only fds are its own.
@@ -33,10 +34,14 @@ from test_sandbox_confine import unprivileged_env  # noqa: E402,F401  (a fixture
 IN_CONTAINER = os.environ.get(harness.CONTAINER_ENV, "").strip() == "1"
 
 DRIVER = r'''
-import json, os, select, sys, tempfile, time
+import functools, json, os, select, sys, tempfile, time
 from pathlib import Path
-from autograder.sandbox import confine, forkserver, procs
+from autograder.sandbox import confine, forkserver, procs, seccomp
 from autograder.sandbox.runner import Limits
+
+# workers that may start processes (as where a kernel has no seccomp): so that the daemon exists,
+# and must die with its worker (a real worker's fork is refused: test_sandbox_confine.py)
+seccomp.build = functools.partial(seccomp.build, new_processes=True)
 
 os.environ[confine.MODE_ENV] = "fallback"          # the fork server serves fallback mode only
 script = Path(sys.argv[1])
