@@ -44,6 +44,18 @@ def dict_of(keys: tuple[str, ...]) -> dict:
     return {"kind": "dict", "keys": list(keys), "items": [ARRAY] * len(keys)}
 
 
+def leaf_paths(schema: dict, path: str = "") -> list[str]:
+    """The answer paths of SCHEMA's numeric leaves, as the worker and the feedback name them:
+    "dx", "grads['W_hh']", "output" for a bare array."""
+    kind = schema["kind"]
+    if kind == "tuple":
+        return [p for name, child in zip(schema["names"], schema["items"])
+                for p in leaf_paths(child, f"{path}.{name}" if path else name)]
+    if kind == "dict":
+        return [p for key, child in zip(schema["keys"], schema["items"]) for p in leaf_paths(child, f"{path}[{key!r}]")]
+    return [path or "output"] if kind in ("array", "scalar") else []
+
+
 @dataclass(frozen=True)
 class StudentFunction:
     name: str
@@ -54,6 +66,16 @@ class StudentFunction:
     # Returns gradients with respect to parameters over a sequence (a BPTT): it must have a
     # realistic-size probe (Probe.realistic), whose case gates all its points (grade.apply_realistic_gates).
     sequence_gradient: bool = False
+    # Of a sequence_gradient function: the outputs that only backpropagation through time can give at
+    # the realistic size, as answer paths ("grads['W_hh']"): the H x H recurrent weights' gradients,
+    # whose numerical differentiation needs H^2 forward passes (over a TFLOP for H = 128). Its other
+    # value tests count only while one of these is right there (grade.apply_realistic_values): a
+    # gradient with few entries (a bias, h0, even D x H input weights) can be differentiated
+    # numerically at that size within the budget.
+    bptt_witnesses: tuple[str, ...] = ()
+    # Outputs that need no backpropagation through time (the output layer's gradients, one product
+    # each): their tests count without a witness.
+    outside_recurrence: tuple[str, ...] = ()
     # How many calls of a substituted helper one case may make (None: any number). When set, the run
     # that grades this function with a correct helper answers only the helper calls on the case's own
     # inputs (the helper's arguments are this function's arguments of the same names), that many
@@ -211,6 +233,13 @@ def problems(a: Assignment) -> list[str]:
         if f.sequence_gradient and not judged:
             out.append(f"{f.name}: returns gradients over a sequence (sequence_gradient) but has no realistic-size "
                        "probe (Probe(..., realistic=True)) judged by a graded check")
+        leaves = set(leaf_paths(f.schema))
+        if f.sequence_gradient and not f.bptt_witnesses:
+            out.append(f"{f.name}: a sequence_gradient function names its bptt_witnesses (the outputs only "
+                       "backpropagation through time gives at the realistic size, e.g. \"grads['W_hh']\")")
+        for path in (*f.bptt_witnesses, *f.outside_recurrence):
+            if path not in leaves:
+                out.append(f"{f.name}: {path!r} is no output of its answer (its outputs: {', '.join(sorted(leaves))})")
         if f.helper_calls is not None and (f.helper is None or f.helper_calls < 1):
             out.append(f"{f.name}: helper_calls needs a helper and a count of at least 1")
         elif f.helper_calls is not None and f.helper in names:

@@ -73,6 +73,13 @@ def test_every_registered_assignment_loads_and_is_sound():
     (lambda a: {"functions": tuple(dataclasses.replace(f, sequence_gradient=False) if f.name == "rnn_backward"
                                    else f for f in a.functions)},
      "probe rnn_backward.realistic_size: a realistic-size probe must be hidden and of a function marked"),
+    # ... and names its witnesses, outputs of its own answer
+    (lambda a: {"functions": tuple(dataclasses.replace(f, bptt_witnesses=()) if f.name == "rnn_backward"
+                                   else f for f in a.functions)},
+     "rnn_backward: a sequence_gradient function names its bptt_witnesses"),
+    (lambda a: {"functions": tuple(dataclasses.replace(f, bptt_witnesses=("grads['W_hhh']",))
+                                   if f.name == "rnn_backward" else f for f in a.functions)},
+     "rnn_backward: \"grads['W_hhh']\" is no output of its answer"),
     # ... and a counted helper is called with the dependent's own arguments of the same names
     (lambda a: {"functions": tuple(dataclasses.replace(f, helper_calls=1) if f.name == "jacobian_through_time"
                                    else f for f in a.functions)},

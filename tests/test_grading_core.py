@@ -204,10 +204,13 @@ def test_hypothesis_version_is_importlib_metadatas_without_importing_it(tmp_path
             (tmp_path / name / "METADATA").unlink()
             (tmp_path / name).rmdir()
         assert not folder.exists()
-    code = ("import sys; from autograder.pipeline.grade import build_cases; from autograder.engine.cases "
-            "import submission_draw; from autograder import i18n; i18n.choose(None); "
-            "build_cases(submission_draw(b'k' * 32, b'd' * 32)); "
-            "print(sorted(m for m in ('importlib.metadata', 'email', 'yaml') if m in sys.modules))")
+    # a whole cold `grade` (results file, fingerprint and summary included), as the command line runs it
+    solution = Path(__file__).resolve().parents[1] / "reference" / "rnn_bptt" / "solution"
+    code = ("import atexit, runpy, sys; "
+            "atexit.register(lambda: print(sorted(m for m in ('importlib.metadata', 'email', 'yaml') "
+            "if m in sys.modules))); "
+            f"sys.argv = ['autograder', 'grade', {str(solution)!r}, '--results', 'r.json', '--quiet']; "
+            "runpy.run_module('autograder', run_name='__main__')")
     env = dict(os.environ, RNN_AUTOGRADER_CONFIG=str(tmp_path / "no-such-config.yaml"),
                RNN_AUTOGRADER_CACHE=str(tmp_path / "cache"))
     env.pop("RNN_AUTOGRADER_LANG", None)

@@ -66,6 +66,20 @@ def rnn_backward(dh, dy, x, h0, h, params):
     return dx, dh0, grads
 '''
 
+# what numerical differentiation does at the realistic size within the budget: the gradients with few
+# entries right (db_h, dh0, the output layer's), the recurrent weights' (H x H entries) out of reach
+CHEAP_OUTPUTS_ONLY = '''
+_reference_backward = rnn_backward
+
+
+def rnn_backward(dh, dy, x, h0, h, params):
+    dx, dh0, grads = _reference_backward(dh, dy, x, h0, h, params)
+    if x.shape[1] >= 100:
+        dx = dx * 0.0
+        grads = dict(grads, W_hh=grads["W_hh"] * 0.0, W_xh=grads["W_xh"] * 0.0)
+    return dx, dh0, grads
+'''
+
 
 def test_a_time_out_at_the_realistic_size_costs_all_of_the_functions_points_and_says_why(tmp_path):
     data = to_gradescope(grade_submission(submission(tmp_path, PART1, "rnn", BURN_AT_REALISTIC_SIZE), LIMITS))
@@ -73,18 +87,44 @@ def test_a_time_out_at_the_realistic_size_costs_all_of_the_functions_points_and_
     assert len(ours) > 5 and all(t["score"] == 0 for t in ours)
     for t in ours:      # the tests that passed say only this; the realistic-size one its own failure too
         assert ("No credit for rnn_backward: on the realistic-size case (N=16, T=100, D=64, H=128, O=10) it gave no "
-                "answer: it went past its time limit (2 s of CPU time for one call).") in t["output"], t["output"]
+                "answer: went past its time limit (2 s of CPU time for one call).") in t["output"], t["output"]
         assert "numerical differentiation" in t["output"]
         assert t["output"].startswith("No credit") == ("realistic size" not in t["name"])
     assert others_full(data, "rnn_backward")
 
 
-def test_a_non_finite_answer_at_the_realistic_size_closes_the_gate(tmp_path):
+def test_no_finite_output_at_the_realistic_size_closes_the_gate(tmp_path):
+    extra = ANSWER_AT_REALISTIC_SIZE.replace("        dx = dx * {factor}", "        return None, None, None")
+    data = to_gradescope(grade_submission(submission(tmp_path, PART1, "rnn", extra), LIMITS))
+    ours = of_function(data, "rnn_backward")
+    assert ours and all(t["score"] == 0 for t in ours)
+    assert "it gave no answer: none of its outputs (dx, dh0, grads['W_xh'], " in ours[0]["output"], ours[0]["output"]
+    assert others_full(data, "rnn_backward")
+
+
+def test_a_non_finite_output_at_the_realistic_size_costs_the_tests_that_judge_it(tmp_path):
+    """One output that is no finite array there (here dx, all nan) is a wrong output, not no answer:
+    the tests that judge it lose their points; the others, right at every size, keep theirs."""
     sub = submission(tmp_path, PART1, "rnn", ANSWER_AT_REALISTIC_SIZE.format(factor="float('nan')"))
     data = to_gradescope(grade_submission(sub, LIMITS))
-    ours = of_function(data, "rnn_backward")
-    assert all(t["score"] == 0 for t in ours)
-    assert "dx holds values that are not finite" in ours[0]["output"]
+    lost = {t["name"]: t["output"] for t in of_function(data, "rnn_backward") if t["score"] < t["max_score"]}
+    assert "rnn_backward: dx matches the reference" in lost and "rnn_backward: dW_hh matches the reference" not in lost
+    assert "gives a wrong dx on the realistic-size case" in lost["rnn_backward: dx matches the reference"]
+    assert others_full(data, "rnn_backward")
+
+
+def test_gradients_right_at_the_realistic_size_count_only_with_a_recurrent_weights_gradient(tmp_path):
+    """db_h and dh0 right there (numerical differentiation can give them), dW_hh and dW_xh not: the
+    tests of db_h and dh0 earn nothing, and say why; the output layer's gradients (no recurrence)
+    keep their points."""
+    data = to_gradescope(grade_submission(submission(tmp_path, PART1, "rnn", CHEAP_OUTPUTS_ONLY), LIMITS))
+    scores = {t["name"].split(": ", 1)[1]: (t["score"], t["max_score"], t["output"])
+              for t in of_function(data, "rnn_backward")}
+    for test in ("dh0 matches the reference", "db_h matches the reference"):
+        score, _, output = scores[test]
+        assert score == 0 and "grads['W_hh'] of your rnn_backward is not right" in output, output
+    for test in ("dW_hy matches the reference", "db_y matches the reference"):
+        assert scores[test][0] == scores[test][1] > 0, scores[test]
     assert others_full(data, "rnn_backward")
 
 

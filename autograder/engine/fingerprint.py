@@ -12,7 +12,6 @@ worker whose fingerprint differs from the client's is refused.
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
 import json
 from pathlib import Path
 
@@ -24,6 +23,8 @@ VERSION_OF = "rnn-autograder"
 
 
 def package_version() -> str:
+    import importlib.metadata          # here, not at the top: a cold grade never needs it (~30 ms of imports)
+
     try:
         return importlib.metadata.version(VERSION_OF)
     except importlib.metadata.PackageNotFoundError:

@@ -93,9 +93,10 @@ def score_checks(assignment: Assignment, checks: list[Check], cases, results) ->
 
 def apply_realistic_gates(assignment: Assignment, outcomes: dict[str, Outcome], cases, results) -> None:
     """A function that returns gradients over a sequence (StudentFunction.sequence_gradient) earns
-    none of its points unless every call of its realistic-size probes gave a finite answer of the
-    reference's shape within that case's CPU budget (a time-out, a crash, a memory error, a raise
-    close the gate). A wrong answer there costs only the realistic-size check itself."""
+    none of its points unless every call of its realistic-size probes gave an answer within that
+    case's CPU budget (a time-out, a crash, a memory error, a raise, or no output that is a finite
+    array of the reference's shape close the gate). Each output's value there is judged by
+    apply_realistic_values."""
     probes = assignment.probe_map
     for fn in assignment.functions:
         realistic = [pid for pid, p in probes.items() if p.function == fn.name and p.realistic and pid in results]
@@ -124,12 +125,16 @@ def apply_realistic_gates(assignment: Assignment, outcomes: dict[str, Outcome], 
 
 def apply_realistic_values(assignment: Assignment, outcomes: dict[str, Outcome], cases, results) -> None:
     """A check of a sequence-gradient function earns credit only when the outputs it judges are right
-    at the realistic size too. A check made with checks.matches(path, ...) judges that one output;
-    any other value check judges the whole answer. Properties (gated_by) follow their gate.
+    at the realistic size too, and (unless they all lie outside the recurrence:
+    StudentFunction.outside_recurrence) while one of the function's bptt_witnesses is right there.
+    A check made with checks.matches(path, ...) judges that one output; any other value check judges
+    the whole answer. Properties (gated_by) follow their gate.
 
-    An honest mistake shows on the small cases as well, so this costs it nothing more; an answer that
-    is right only on small inputs (computed there some other way, e.g. by numerical differentiation,
-    with anything returned at the realistic size) earns nothing."""
+    Why the witness: a gradient with few entries (a bias, h0) can be differentiated numerically even
+    at the realistic size within its budget, so its being right there proves nothing; the recurrent
+    weights' gradients (H x H entries) only backpropagation through time can give in time. An honest
+    mistake in the recurrence shows on the small cases too, so the witness costs it little: the
+    gradients it judges are wrong there as well."""
     probes = assignment.probe_map
     for fn in assignment.functions:
         realistic = [pid for pid, p in probes.items() if p.function == fn.name and p.realistic and pid in results]
@@ -138,13 +143,18 @@ def apply_realistic_values(assignment: Assignment, outcomes: dict[str, Outcome],
         if not fn.sequence_gradient or not realistic or not own:
             continue
         wrong: list[str] = []
+        near: set[str] = set()          # wrong only by a loss of precision (float32 arithmetic, say)
         for pid in realistic:
             for case, result in zip(cases[pid], results[pid]):
                 if result.status != "ok":
                     continue            # no answer at all: apply_realistic_gates has taken every point
-                expected = reference_leaves(assignment, fn, case)
-                wrong += [path for path, value in (expected or {}).items() if path not in wrong
-                          and not compare(result.leaf(path), value, path).passed]
+                for path, value in (reference_leaves(assignment, fn, case) or {}).items():
+                    if path not in wrong and not compare(result.leaf(path), value, path).passed:
+                        wrong.append(path)
+                        if near_miss(result.leaf(path), value):
+                            near.add(path)
+        unwitnessed = [w for w in fn.bptt_witnesses if w in wrong]
+        witnessed = not fn.bptt_witnesses or len(unwitnessed) < len(fn.bptt_witnesses)
         if not wrong:
             continue
         label = next((c.label for pid in realistic for c in cases[pid] if c.label), "")
@@ -152,14 +162,19 @@ def apply_realistic_values(assignment: Assignment, outcomes: dict[str, Outcome],
         for o in own:
             judged = getattr(o.check.judge, "outputs", None)
             bad = [path for path in wrong if judged is None or path in judged]
-            if not bad:
+            needs_witness = not witnessed and not (judged and set(judged) <= set(fn.outside_recurrence))
+            if not bad and not needs_witness:
                 continue
-            message = _(
-                "No credit for this test yet: your {function} gives a wrong {outputs} on the realistic-size case "
-                "({label}). A gradient counts only when it is right at every size: compute it the same way for "
-                "large inputs as for small ones (backpropagation through time, not numerical differentiation), "
-                "and look at the realistic-size test for what differs.").format(
-                function=fn.name, outputs=", ".join(bad), label=label)
+            if bad:
+                message = _("No credit for this test yet: your {function} gives a wrong {outputs} on the "
+                            "realistic-size case ({label}). A gradient counts only when it is right at every "
+                            "size: the realistic-size test says what differs there.").format(
+                    function=fn.name, outputs=", ".join(bad), label=label)
+                message += " " + (precision_hint() if set(bad) <= near else _(
+                    "(A gradient computed another way for large inputs than for small ones, such as by "
+                    "numerical differentiation, cannot earn it.)"))
+            else:
+                message = witness_message(fn, label, near >= set(unwitnessed))
             if o.ok:            # as apply_realistic_gates: the reason takes the place of a pass
                 o.problem = message
             else:
@@ -175,29 +190,51 @@ def apply_realistic_values(assignment: Assignment, outcomes: dict[str, Outcome],
                     + "\n" + closed[o.check.gated_by])
 
 
+def precision_hint() -> str:
+    return _("It is close there (off by less than 0.1% of the values' scale): rounding errors that grow over "
+             "a long sequence, such as from computing in float32 instead of float64?")
+
+
+def witness_message(fn, label: str, near: bool) -> str:
+    """Why a test of FN that is right at every size still earns nothing: no witness is right."""
+    message = _("No credit for this test yet: on the realistic-size case ({label}), {witnesses} of your "
+                "{function} is not right. Only backpropagation through time computes the gradient of a "
+                "recurrent weight matrix at that size (numerical differentiation would need a forward pass "
+                "per entry), so {function}'s other gradients count once it is right there; the "
+                "realistic-size test says what differs.").format(
+        label=label, function=fn.name, witnesses=_(" or ").join(fn.bptt_witnesses))
+    return message + (" " + precision_hint() if near else "")
+
+
+def near_miss(leaf: dict | None, expected: np.ndarray) -> bool:
+    """LEAF is an array of EXPECTED's shape, finite, and off by at most 0.1% of its scale."""
+    got = (leaf or {}).get("array")
+    if not isinstance(got, np.ndarray) or got.shape != np.shape(expected) or not np.all(np.isfinite(got)):
+        return False
+    scale = max(float(np.max(np.abs(expected))), 1e-12) if np.size(expected) else 1.0
+    return float(np.max(np.abs(got - expected))) <= 1e-3 * scale
+
+
 def no_answer(assignment: Assignment, fn, case: Case, result) -> str:
-    """Why RESULT is no finite answer of the reference's shapes ("" when it is one)."""
+    """Why RESULT is no answer at all ("" when it is one): the call did not return, or none of its
+    outputs is a finite array of the reference's shape. An answer with some outputs wrong (a shape,
+    a value) is one: apply_realistic_values judges each output."""
     if result.status == "timeout":
-        detail = result.detail
-        return f"it {detail}." if detail.startswith("went past") else f"it did not finish ({detail})."
+        return f"{result.detail}."        # "went past its time limit (...)", in the feedback's language
     if result.status != "ok":
         check = next(c for c in assignment.checks if c.function == fn.name)
         verdict = call_problem(check, result, assignment)
-        return verdict.message if verdict is not None else f"the call gave no answer ({result.status})"
+        return verdict.message if verdict is not None else _("the call gave no answer ({status})").format(
+            status=result.status)
     expected = reference_leaves(assignment, fn, case)
     if expected is None:
         return ""
-    for path, shape in {p: np.shape(v) for p, v in expected.items()}.items():
-        leaf = result.leaf(path) or {}
-        got = leaf.get("array")
-        if not isinstance(got, np.ndarray):
-            problem = leaf.get("problem")
-            return problem if isinstance(problem, str) and problem else f"{path} is missing or is no array of numbers"
-        if got.shape != shape:
-            return f"{path} has shape {got.shape}, not {shape}"
-        if not np.all(np.isfinite(got)):
-            return f"{path} holds values that are not finite (nan or inf)"
-    return ""
+    for path, value in expected.items():
+        got = (result.leaf(path) or {}).get("array")
+        if isinstance(got, np.ndarray) and got.shape == np.shape(value) and np.all(np.isfinite(got)):
+            return ""
+    return _("none of its outputs ({outputs}) is a finite array of the expected shape").format(
+        outputs=", ".join(expected))
 
 
 def reference_leaves(assignment: Assignment, fn, case: Case) -> dict[str, np.ndarray] | None:

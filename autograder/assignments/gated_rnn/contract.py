@@ -17,15 +17,18 @@ FUNCTIONS: tuple[StudentFunction, ...] = (
                     tuple_of(h=ARRAY, c=ARRAY)),
     StudentFunction("lstm_backward", "lstm", "lstm_backward(dh, dc, x, h0, c0, h, c, params) -> (dx, dh0, dc0, grads)",
                     tuple_of(dx=ARRAY, dh0=ARRAY, dc0=ARRAY, grads=dict_of(LSTM_KEYS)), helper="lstm_forward",
-                    sequence_gradient=True, helper_calls=1),
+                    sequence_gradient=True, helper_calls=1, bptt_witnesses=("grads['W_h']",)),
     StudentFunction("lstm_state_jacobian", "lstm", "lstm_state_jacobian(x_t, h_prev, c_prev, params) -> J", ARRAY),
     StudentFunction("gru_forward", "gru", "gru_forward(x, h0, params) -> h", ARRAY),
     StudentFunction("gru_backward", "gru", "gru_backward(dh, x, h0, h, params) -> (dx, dh0, grads)",
                     tuple_of(dx=ARRAY, dh0=ARRAY, grads=dict_of(GRU_KEYS)), helper="gru_forward",
-                    sequence_gradient=True, helper_calls=1),
+                    sequence_gradient=True, helper_calls=1,
+                    bptt_witnesses=("grads['W_hr']", "grads['W_hz']", "grads['W_hn']")),
     StudentFunction("rnn_backward_truncated", "truncated",
                     "rnn_backward_truncated(dh, dy, x, h0, h, params, k) -> (dx, dh0, grads)",
-                    tuple_of(dx=ARRAY, dh0=ARRAY, grads=dict_of(RNN_KEYS)), sequence_gradient=True),
+                    tuple_of(dx=ARRAY, dh0=ARRAY, grads=dict_of(RNN_KEYS)), sequence_gradient=True,
+                    bptt_witnesses=("grads['W_hh']",),
+                    outside_recurrence=("grads['W_hy']", "grads['b_y']")),
 )
 
 BY_NAME = {f.name: f for f in FUNCTIONS}
