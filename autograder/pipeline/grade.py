@@ -18,7 +18,7 @@ from autograder.assignment import Assignment, load
 from autograder.diagnosis import diagnose
 from autograder.engine.cases import VISIBLE, Draw, cache_scope, submission_draw
 from autograder.engine.checks import Case, Check
-from autograder.engine.judge import compare
+from autograder.engine.judge import compare, shape_mismatch
 from autograder.engine.plan import build_plan, call_results, timed_out
 from autograder.engine.scoring import Outcome, call_problem, feedback, helper_refused, score_check
 from autograder.engine.secret import CourseSecret, load_secret
@@ -194,7 +194,7 @@ def no_answer(assignment: Assignment, fn, case: Case, result) -> str:
             problem = leaf.get("problem")
             return problem if isinstance(problem, str) and problem else f"{path} is missing or is no array of numbers"
         if got.shape != shape:
-            return f"{path} has shape {got.shape}, not {shape}"
+            return shape_mismatch(path, got.shape, shape, case.sizes, case.visible)
         if not np.all(np.isfinite(got)):
             return f"{path} holds values that are not finite (nan or inf)"
     return ""
