@@ -5,7 +5,9 @@
   nothing finds no answer in memory or among the worker's inputs.
 - Nothing learnable: hidden cases are drawn per submission from the course secret and the
   canonical code (comments, CRLF and layout do not count; everything the code can read does), and
-  feedback on hidden cases shows no number from which an input or expected value can be recovered.
+  feedback on hidden cases shows no number from which an input or expected value can be recovered:
+  no value, and no number the submission chose (an answer's dimensions, a list's length, how many
+  entries are wrong and where), which it could encode an input in (leaky_shapes).
 - Scoring rules a constant cannot pass: gated properties, chance-corrected classification, and a
   realistic-size case for every function that returns gradients over a sequence (part 1's
   rnn_backward; part 2's lstm_backward, gru_backward, rnn_backward_truncated), which gates all its
@@ -49,6 +51,7 @@ ATTACKED = {
     "answers_in_plan": {"rnn_forward"},
     "constants": {"jacobian_through_time", "gradient_bound", "classify_gradient_regime", "clip_grad_norm"},
     "leaky_messages": {"sigmoid", "sigmoid_derivative", "tanh_derivative"},
+    "leaky_shapes": {"sigmoid", "sigmoid_derivative", "tanh_derivative", "rnn_backward"},
 }
 NUMERICAL = "numerical_backward"
 # part 2 (tests/attacks/gated_*): attack -> (functions that must earn nothing, functions that keep full marks)
@@ -186,6 +189,32 @@ def test_free_text_channels_carry_no_hidden_input(graded):
         for token in chunk.replace("m", "-").replace("d", ".").replace("c", ",").split(","):
             if token:
                 assert float(token) in EXAMPLE_INPUTS, f"a hidden input leaked: {chunk}"
+
+
+def encoded(values) -> set[int]:
+    """The integers tests/attacks/leaky_shapes encodes input values as (6 decimals, 4 to 8 digits)."""
+    return {int(round(abs(float(v)) * 1e6)) % 10**7 + 1000 for v in values}
+
+
+def test_numbers_the_submission_chooses_carry_no_hidden_input(graded):
+    """leaky_shapes encodes hidden inputs (the realistic-size case's too) in its answers' dimensions,
+    an unreadably large array's shape, a list's length and the count and place of wrong and non-finite
+    entries: on hidden cases the feedback names dimensions by the case's sizes ("another size"), says
+    counts as buckets and shows none of the integers; the worked examples (public inputs) show theirs."""
+    data = harness.check_results_file(graded["graded"]["leaky_shapes"])
+    values = hidden_values(graded["submissions"]["leaky_shapes"])
+    codes = encoded(values[np.abs(values) > 1e-3])          # (not 1000, as in "|x| up to 1000")
+    integers = re.compile(r"(?<![\d.])\d{4,}(?![\d.])")
+    hidden = "\n".join(t["output"].split("Worked example (visible")[0] for t in data["tests"])
+    visible = "\n".join(t["output"].split("Worked example (visible", 1)[1] for t in data["tests"]
+                        if "Worked example (visible" in t["output"])
+    leaked = {int(n) for n in integers.findall(hidden)} & codes
+    assert not leaked, f"hidden inputs shown as encoded integers: {sorted(leaked)[:10]}"
+    assert {int(n) for n in integers.findall(visible)} & encoded(EXAMPLE_INPUTS), "the attack should work on examples"
+    for channel in ("another size", "far larger than any expected answer", "a list of more than 5 items",
+                    "on the realistic-size case", "non-finite values (nan) in", "has wrong values in"):
+        assert channel in hidden, f"the attack did not reach: {channel}"
+    assert not re.search(r"\d+ of \d+ entries|non-finite entries|the first is|index [1-9]", hidden), hidden
 
 
 def hidden_values(submission: Path) -> np.ndarray:

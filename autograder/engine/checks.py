@@ -16,7 +16,7 @@ import numpy as np
 
 from autograder.engine import worker_text
 from autograder.engine.cases import Draw
-from autograder.engine.judge import PASS, Verdict, compare
+from autograder.engine.judge import PASS, Verdict, compare, label_sizes
 from autograder.i18n import N_, _
 
 
@@ -34,6 +34,12 @@ class Case:
     label: str = ""
     meta: dict = field(default_factory=dict)
     visible: bool = False
+
+    @property
+    def sizes(self) -> dict[str, int]:
+        """The named sizes the label states (N=2, T=4, ...): how a hidden case's feedback names the
+        dimensions of an answer of the wrong shape (judge.shape_mismatch)."""
+        return label_sizes(self.label)
 
 
 @dataclass
@@ -107,7 +113,7 @@ def matches(path: str, expected: Callable[[Case], Any], name: str | None = None)
     """Judge output `path` against expected(case), per the contract's tolerance (e.g. docs/contracts/rnn_bptt.md)."""
 
     def judge(case: Case, result: CallResult) -> Verdict:
-        return compare(result.leaf(path), expected(case), name or path, visible=case.visible)
+        return compare(result.leaf(path), expected(case), name or path, visible=case.visible, sizes=case.sizes)
 
     judge.outputs = (path,)     # what it judges: grade.apply_realistic_values reads it
     return judge

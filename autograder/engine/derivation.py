@@ -1,18 +1,17 @@
 """Feedback of a check against a sympy derivation, for every assignment: what differs, never a value.
 
 An assignment's ".sympy" checks (checks/symbolic.py in each assignment package) judge an
-answer against NumPy code that sympy printed from a derivation. A failing case names the entries
-that differ and the order of magnitude of the difference, and shows the symbolic form to match;
-it never shows an expected number (the cases are hidden).
+answer against NumPy code that sympy printed from a derivation. A failing case says how many
+entries differ and where, in judge's fixed vocabulary (amount, which_entries: no index the
+submission could choose), and the order of magnitude of the difference, and shows the symbolic
+form to match; it never shows an expected number (the cases are hidden).
 """
 from __future__ import annotations
 
 import numpy as np
 
 from autograder import i18n
-from autograder.engine.judge import PASS, Verdict, compare, tolerance
-
-MAX_ENTRIES_NAMED = 3
+from autograder.engine.judge import PASS, Verdict, amount, compare, tolerance, which_entries
 
 
 def size_of_difference(rel: float, name: str) -> str:
@@ -21,16 +20,6 @@ def size_of_difference(rel: float, name: str) -> str:
         return i18n._("the largest difference is as large as the largest entry of {name}, or larger").format(name=name)
     return i18n._("the largest difference is about {decade} times the largest entry of {name}").format(
         decade=f"1e{int(np.floor(np.log10(max(rel, 1e-300))))}", name=name)
-
-
-def entries(bad: np.ndarray) -> str:
-    """' (at [0, 1], [2, 0] and 3 more)': where an array differs, by index only."""
-    if bad.ndim == 0:
-        return ""
-    where = [f"[{', '.join(str(int(i)) for i in idx)}]" for idx in np.argwhere(bad)[:MAX_ENTRIES_NAMED]]
-    more = int(bad.sum()) - len(where)
-    return i18n._(" (at {where})").format(where=", ".join(where) + (i18n._(" and {more} more").format(more=more)
-                                                                      if more else ""))
 
 
 def difference(leaf: dict | None, expected: np.ndarray, name: str) -> str | None:
@@ -44,8 +33,10 @@ def difference(leaf: dict | None, expected: np.ndarray, name: str) -> str | None
         return None
     scale = max(float(np.abs(expected).max()), 1e-12)
     rel = float(np.abs(got - expected).max()) / scale
-    return i18n._("{name} differs in {bad} of {size} entries{where}: {how}").format(
-        name=name, bad=int(bad.sum()), size=bad.size, where=entries(bad), how=size_of_difference(rel, name))
+    text = i18n._("{name} differs in {amount}: {how}").format(
+        name=name, amount=amount(int(bad.sum()), bad.size), how=size_of_difference(rel, name))
+    where = which_entries(bad, name) if bad.ndim and not bad.all() else ""
+    return f"{text}; {where}" if where else text
 
 
 def verdict(problems: list[str], form: str) -> Verdict:

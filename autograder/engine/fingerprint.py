@@ -23,7 +23,7 @@ VERSION_OF = "rnn-autograder"
 
 
 def package_version() -> str:
-    import importlib.metadata          # here, not at the top: a cold grade never needs it (~30 ms of imports)
+    import importlib.metadata  # here, not at the top: a cold grade never needs it (~30 ms of imports)
 
     try:
         return importlib.metadata.version(VERSION_OF)

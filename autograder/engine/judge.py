@@ -3,10 +3,20 @@ assignment's contract adopts), and how differences are shown.
 
 Pure functions of plain data: a leaf the worker sent back ({"array": ndarray} or
 {"str": ...} or {"problem": ...}) and the expected value computed by the reference.
+
+On a hidden case every number the submission chooses is shown only through a small fixed
+vocabulary, so it cannot carry a hidden input out: the answer's shape by the case's named sizes
+("(N, T)", "another size", at most the expected number of dimensions + 2: shape_mismatch), how
+many entries are wrong or not finite as one of five buckets (amount), where they lie as index 0,
+the last index, a run from either end, one index or some (which_entries). Visible worked
+examples show everything.
 """
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from math import prod
 
 import numpy as np
 
@@ -47,12 +57,14 @@ def index_str(name: str, idx: tuple) -> str:
     return f"{name}[{', '.join(str(i) for i in idx)}]" if idx else name
 
 
-def compare(leaf: dict | None, expected: np.ndarray, name: str, visible: bool = False) -> Verdict:
+def compare(leaf: dict | None, expected: np.ndarray, name: str, visible: bool = False,
+            sizes: Mapping[str, int] | None = None) -> Verdict:
     """Judge one numeric output against the expected array (shape, finiteness, values).
 
     On a hidden case the message never holds a number from which the expected value (or an
-    input) could be recovered: shapes, which entries differ, a pattern and a bucketed error.
-    On a visible example it shows expected and got in full.
+    input) could be recovered, nor one the submission chose: the expected shape, the answer's
+    shape by the case's named SIZES (label_sizes), which entries differ and how many as buckets,
+    a pattern and a bucketed error. On a visible example it shows expected and got in full.
     """
     expected = np.asarray(expected, dtype=np.float64)
     if leaf is None:
@@ -64,18 +76,9 @@ def compare(leaf: dict | None, expected: np.ndarray, name: str, visible: bool = 
         return Verdict(False, _("{name}: expected numbers, got {kind}").format(
             name=name, kind=worker_text.phrase(leaf.get("type")) or _("something else")))
     if got.shape != expected.shape:
-        kind = _("a number") if expected.ndim == 0 else _("shape {shape}").format(shape=expected.shape)
-        hint = ""
-        if sorted(got.shape) == sorted(expected.shape) and got.ndim == expected.ndim:
-            hint = _(" (the same sizes in another order: check the axis order of the convention)")
-        return Verdict(False, _("{name} should have {kind}, got shape {shape}{hint}").format(
-            name=name, kind=kind, shape=got.shape, hint=hint))
+        return Verdict(False, shape_mismatch(name, got.shape, expected.shape, sizes, visible))
     if not np.all(np.isfinite(got)):
-        bad = np.argwhere(~np.isfinite(got))
-        where = index_str(name, tuple(int(i) for i in bad[0])) if got.ndim else name
-        kinds = sorted({"nan" if np.isnan(v) else "inf" for v in got[~np.isfinite(got)]})
-        return Verdict(False, _("{name} has {count} non-finite entries ({kinds}; e.g. {where})").format(
-            name=name, count=len(bad), kinds=_(" and ").join(kinds), where=where))
+        return Verdict(False, non_finite(got, name, visible))
     err = np.abs(got - expected)
     bad = err > tolerance(expected)
     if not bad.any():
@@ -83,6 +86,106 @@ def compare(leaf: dict | None, expected: np.ndarray, name: str, visible: bool = 
     if visible:
         return Verdict(False, describe_difference(got, expected, name, bad))
     return Verdict(False, describe_hidden_difference(got, expected, name, bad))
+
+
+# ---- what a hidden case may say about numbers the submission chose ---------------------------
+SIZE_IN_LABEL = re.compile(r"(?<![\w.])([A-Za-z])=(\d+)(?![\w.])")
+MORE_DIMENSIONS = 2     # a hidden case describes at most the expected number of dimensions + this
+
+
+def label_sizes(label: str) -> dict[str, int]:
+    """The named sizes a case's label states ("N=2, T=4, D=3, H=4, O=2" -> {"N": 2, "T": 4, ...}):
+    one-letter names, public as the label is."""
+    sizes: dict[str, int] = {}
+    for name, value in SIZE_IN_LABEL.findall(label or ""):
+        sizes.setdefault(name, int(value))
+    return sizes
+
+
+def dimension_words(expected_shape: tuple, sizes: Mapping[str, int] | None) -> Callable[[int], str | None]:
+    """How a hidden case may name a dimension of size d: 0 and 1 as themselves; the one size name
+    of the case equal to d ("N"); else d itself when it is public (a size of the case, a dimension
+    of the expected shape or its number of entries); else None (the caller says "another size").
+    Names are used only when they name every dimension of the expected shape (N=2, T=4, H=4 leave
+    a 4 ambiguous: then every dimension is a number)."""
+    names: dict[int, list[str]] = {}
+    for name, value in (sizes or {}).items():
+        names.setdefault(int(value), []).append(name)
+    public = {0, 1, *(int(d) for d in expected_shape), *names, prod(int(d) for d in expected_shape)}
+    if any(int(d) not in (0, 1) and len(names.get(int(d), ())) != 1 for d in expected_shape):
+        names = {}
+
+    def word(d: int) -> str | None:
+        if d in (0, 1):
+            return str(d)
+        if len(names.get(d, ())) == 1:
+            return names[d][0]
+        return str(d) if d in public else None
+
+    return word
+
+
+def shape_words(shape: tuple, word: Callable[[int], str | None]) -> str:
+    """SHAPE written as a tuple of WORD's names, "another size" for a dimension it cannot name."""
+    parts = [word(int(d)) or _("another size") for d in shape]
+    return "(" + ", ".join(parts) + ("," if len(parts) == 1 else "") + ")"
+
+
+def expected_shape_text(expected_shape: tuple, sizes: Mapping[str, int] | None) -> str:
+    """"(N, T, D) = (2, 4, 3)" (names where the case's sizes give one), else "(2, 4, 3)"."""
+    numbers = str(tuple(int(d) for d in expected_shape))
+    named = shape_words(expected_shape, dimension_words(expected_shape, sizes))
+    return numbers if named == numbers else f"{named} = {numbers}"
+
+
+def shape_mismatch(name: str, got_shape: tuple, expected_shape: tuple, sizes: Mapping[str, int] | None = None,
+                   visible: bool = False) -> str:
+    """"{name} should have shape ..., got shape ...": on a visible example the shapes as they are;
+    on a hidden case the answer's dimensions only by dimension_words, and no more than the
+    expected number of dimensions + MORE_DIMENSIONS of them (the submission chooses its shape:
+    raw dimensions would carry any number it likes, a hidden input included)."""
+    got_shape, expected_shape = tuple(int(d) for d in got_shape), tuple(int(d) for d in expected_shape)
+    if not expected_shape:
+        kind = _("a number")
+    else:
+        kind = _("shape {shape}").format(
+            shape=expected_shape if visible else expected_shape_text(expected_shape, sizes))
+    hint = ""
+    if sorted(got_shape) == sorted(expected_shape) and len(got_shape) == len(expected_shape):
+        hint = _(" (the same sizes in another order: check the axis order of the convention)")
+    if visible:
+        shown = str(got_shape)
+    elif len(got_shape) > len(expected_shape) + MORE_DIMENSIONS:
+        return _("{name} should have {kind}, got an array of more than {n} dimensions").format(
+            name=name, kind=kind, n=len(expected_shape) + MORE_DIMENSIONS)
+    else:
+        shown = shape_words(got_shape, dimension_words(expected_shape, sizes))
+    return _("{name} should have {kind}, got shape {shape}{hint}").format(name=name, kind=kind, shape=shown, hint=hint)
+
+
+def amount(count: int, size: int) -> str:
+    """How many of SIZE entries, as one of five buckets (a hidden case: the count is the submission's to choose)."""
+    if count >= size:
+        return _("its only entry") if size == 1 else _("every entry")
+    if count == 1:
+        return _("one entry")
+    if 10 * count < size:
+        return _("fewer than 10% of its entries")
+    return _("up to half of its entries") if 2 * count <= size else _("more than half of its entries")
+
+
+def non_finite(got: np.ndarray, name: str, visible: bool = False) -> str:
+    """Which entries of GOT are nan or inf: on a visible example how many and the first; on a hidden
+    case only a bucket of how many (amount)."""
+    bad = ~np.isfinite(got)
+    kinds = _(" and ").join(sorted({"nan" if np.isnan(v) else "inf" for v in got[bad]}))
+    if not visible:
+        return _("{name} has non-finite values ({kinds}) in {amount}").format(
+            name=name, kinds=kinds, amount=amount(int(bad.sum()), bad.size))
+    first = np.argwhere(bad)
+    where = index_str(name, tuple(int(i) for i in first[0])) if got.ndim else name
+    return _("{name} has {count} non-finite entries ({kinds}; e.g. {where})").format(
+        name=name, count=len(first), kinds=kinds, where=where)
 
 
 def describe_difference(got: np.ndarray, expected: np.ndarray, name: str, bad: np.ndarray) -> str:
@@ -141,18 +244,31 @@ def difference_pattern(got: np.ndarray, expected: np.ndarray) -> str | None:
     return None
 
 
+def axis_places(hit: np.ndarray, length: int, axis: int) -> str:
+    """Where along one axis the wrong entries lie, in a fixed vocabulary (no index but 0 and the last)."""
+    run = hit.size > 1 and int(hit[-1] - hit[0]) == hit.size - 1
+    if hit.size == 1 and hit[0] == 0:
+        return ngettext("index {shown} of axis {axis}", "indices {shown} of axis {axis}", 1).format(shown=0, axis=axis)
+    if hit.size == 1 and hit[0] == length - 1:
+        return _("the last index of axis {axis}").format(axis=axis)
+    if run and hit[0] == 0:
+        return _("a run of indices of axis {axis} from index 0").format(axis=axis)
+    if run and hit[-1] == length - 1:
+        return _("a run of indices of axis {axis} up to the last").format(axis=axis)
+    return _("one index of axis {axis}").format(axis=axis) if hit.size == 1 else \
+        _("some indices of axis {axis}").format(axis=axis)
+
+
 def which_entries(bad: np.ndarray, name: str) -> str:
-    """Which entries differ: all of them, or the indices along the axes where they lie."""
+    """Which entries differ (a hidden case): all of them, or where along each axis they lie, by
+    axis_places; never which indices, since the submission chooses which entries it gets wrong."""
     if bad.ndim == 0 or bad.all():
         return _("every entry differs") if bad.size > 1 else ""
     parts = []
     for axis in range(bad.ndim):
         hit = np.flatnonzero(np.any(bad, axis=tuple(a for a in range(bad.ndim) if a != axis)))
         if hit.size < bad.shape[axis]:
-            shown = ", ".join(str(i) for i in hit[:6]) + (", ..." if hit.size > 6 else "")
-            parts.append(ngettext("index {shown} of axis {axis}", "indices {shown} of axis {axis}", hit.size
-                                  ).format(shown=shown, axis=axis))
-    first = tuple(int(i) for i in np.argwhere(bad)[0])
+            parts.append(axis_places(hit, bad.shape[axis], axis))
     square = bad.ndim == 2 and bad.shape[0] == bad.shape[1] > 1
     off_diagonal = square and not np.diag(bad).any()
     on_diagonal = square and int(np.diag(bad).sum()) > 1 and int(np.diag(bad).sum()) == int(bad.sum())
@@ -160,15 +276,19 @@ def which_entries(bad: np.ndarray, name: str) -> str:
              _("only at {places}").format(places=_(" and ").join(parts)) if parts else
              _("only off the diagonal (every diagonal entry is right)") if off_diagonal else
              _("spread over every row and column"))
-    return _("the wrong entries lie {where} (the first is {first})").format(where=where, first=index_str(name, first))
+    return _("the wrong entries lie {where}").format(where=where)
 
 
 def describe_hidden_difference(got: np.ndarray, expected: np.ndarray, name: str, bad: np.ndarray) -> str:
-    """What differs on a hidden case, without a number from which the expected value can be recovered."""
-    shape = "" if expected.ndim == 0 else _(" of shape {shape}").format(shape=expected.shape)
-    count = "" if expected.ndim == 0 else _(" ({bad} of {size} entries)").format(bad=int(bad.sum()), size=bad.size)
-    lines = [_("{name}{shape} has the wrong values{count}: off {bucket}.").format(
-        name=name, shape=shape, count=count, bucket=error_bucket(got, expected, bad))]
+    """What differs on a hidden case, without a number from which the expected value can be recovered
+    or one the submission chose (the count of wrong entries is a bucket: amount)."""
+    if expected.ndim == 0:
+        lines = [_("{name} has the wrong value: off {bucket}.").format(
+            name=name, bucket=error_bucket(got, expected, bad))]
+    else:
+        lines = [_("{name} of shape {shape} has wrong values in {amount}: off {bucket}.").format(
+            name=name, shape=expected.shape, amount=amount(int(bad.sum()), bad.size),
+            bucket=error_bucket(got, expected, bad))]
     entries = which_entries(bad, name) if expected.ndim else ""
     if entries:
         lines.append(f"  {entries[0].upper()}{entries[1:]}.")

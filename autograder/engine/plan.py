@@ -143,9 +143,9 @@ def call_results(assignment: Assignment, plan: Plan, run: WorkerRun, probe: Prob
                  module_problem: str | None, canonical: Canonical | None = None) -> list[CallResult]:
     """One CallResult per case of the probe, whatever happened to the worker, redacted for the checks
     (redact.py: on hidden cases no text the submission chose survives)."""
-    return [r if r.detail == TRUSTED_REPORT else redact(r, canonical, probe.visible)
-            for r in _call_results(assignment.by_name[probe.function], plan, run, probe, n_cases, module_problem,
-                                   canonical)]
+    fn = assignment.by_name[probe.function]
+    return [r if r.detail == TRUSTED_REPORT else redact(r, canonical, probe.visible, fn.name, fn.schema)
+            for r in _call_results(fn, plan, run, probe, n_cases, module_problem, canonical)]
 
 
 TRUSTED_REPORT = "made by the grader"   # a CallResult whose text the trusted side wrote (a parser's SyntaxError)

@@ -12,7 +12,8 @@ check reads it:
   (else "an exception of a class defined in your code" / "an object of another type"), NumPy's
   warnings only in their own fixed wording, exception messages never, and the worker's
   descriptions of a malformed answer only as one of its own fixed sentences, with every part the
-  submission could choose replaced;
+  submission could choose replaced (type names outside the lists, the shape of an array too large
+  to read, a list's length beyond MAX_ITEMS_SHOWN);
 - visible examples (run in a worker that never held a hidden input) keep their full text.
 """
 from __future__ import annotations
@@ -45,6 +46,7 @@ NUMPY_WORDS = frozenset({"scalar", "reduce", "matmul", "dot", "det", "svd", "cas
                          "log10", "arctanh", "arccosh", "arcsin", "arccos", "tan", "sin", "cos", "remainder",
                          "fmod", "hypot", "logaddexp", "float_power", "ldexp", "nextafter", "spacing"})
 IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,59}$")
+MAX_ITEMS_SHOWN = 5     # a hidden case shows a returned list's or tuple's length up to this, else "more than"
 
 
 def safe_type(name: object) -> str | None:
@@ -110,7 +112,7 @@ def redact_raised(raised: dict, canonical: Canonical | None, visible: bool) -> d
 _PROBLEMS = [
     (re.compile(r"^(\w+ should return a tuple of \d+ items \([\w, ]+\)); it returned (.*)$", re.S), "tuple"),
     (re.compile(r"^(.{1,120}? should be a dict with the keys [\w, ]+); it is (.*)$", re.S), "dict"),
-    (re.compile(r"^(the key '\w+' is missing from the dict .{0,120})$", re.S), "keep"),
+    (re.compile(r"^(the key '\w+' is missing from the dict .{0,120})$", re.S), "key"),
     (re.compile(r"^expected a string, got (.*)$", re.S), "string"),
     (re.compile(r"^expected (an array of numbers|a number), got None( \(is a `return` statement missing\?\))?$"),
      "keep"),
@@ -118,7 +120,7 @@ _PROBLEMS = [
     (re.compile(r"^expected (an array of numbers|a number), got (\S+), which NumPy cannot turn into .*$", re.S),
      "numpy"),
     (re.compile(r"^expected (an array of numbers|a number), got an array of shape \([\d, ]*\), far larger .*$",
-                re.S), "keep"),
+                re.S), "huge"),
     (re.compile(r"^the answer of (\w+) could not be read: it raised .*$", re.S), "unreadable"),
 ]
 
@@ -127,21 +129,49 @@ def _what_it_is(text: str) -> str:
     if text.startswith("None"):
         return text if text in ("None", "None (is a `return` statement missing?)") else "None"
     m = re.match(r"^a (\S+) of (\d+) items?$", text)
+    if m and int(m.group(2)) > MAX_ITEMS_SHOWN:      # the submission chooses the length: a bucket
+        return f"a {type_phrase(m.group(1))} of more than {MAX_ITEMS_SHOWN} items"
     if m:
         return f"a {type_phrase(m.group(1))} of {m.group(2)} item{'s' if m.group(2) != '1' else ''}"
     m = re.match(r"^a value of type (\S+)$", text)
     return f"a value of type {type_phrase(m.group(1))}" if m else "a value of another type"
 
 
-def safe_problem(text: object) -> str:
-    """A hidden case's description of a malformed answer, keeping only the worker's fixed wording."""
+def schema_sentences(function: str, schema: dict) -> frozenset[str]:
+    """The parts of the worker's sentences (sandbox/worker.py, flatten) that name FUNCTION's answer
+    structure, as its schema makes them: the only such parts a hidden case's problem may keep (the
+    submission can write records of its own, so a name or count in them is its to choose)."""
+    out = {f"the answer of {function} could not be read"}
+
+    def walk(node: dict, path: str) -> None:
+        if node.get("kind") not in ("tuple", "dict"):
+            return
+        names = node["names"] if node["kind"] == "tuple" else node["keys"]
+        if node["kind"] == "tuple":
+            out.add(f"{function} should return a tuple of {len(names)} items ({', '.join(names)})")
+        else:
+            out.add(f"{path or 'the answer'} should be a dict with the keys {', '.join(names)}")
+        for n, child in zip(names, node["items"]):
+            if node["kind"] == "dict":
+                out.add(f"the key {n!r} is missing from the dict {path or 'returned'}")
+            walk(child, (f"{path}.{n}" if path else n) if node["kind"] == "tuple" else f"{path}[{n!r}]")
+
+    walk(schema, "")
+    return frozenset(out)
+
+
+def safe_problem(text: object, allowed: frozenset[str] = frozenset()) -> str:
+    """A hidden case's description of a malformed answer, keeping only the worker's fixed wording
+    and, of the names it quotes, only the sentences ALLOWED (schema_sentences) holds."""
     if not isinstance(text, str):
         return "the answer could not be read"
     for pattern, how in _PROBLEMS:
         m = pattern.match(text)
         if not m:
             continue
-        if how == "keep":
+        if how in ("tuple", "dict", "key") and m.group(1) not in allowed:
+            break
+        if how in ("keep", "key"):
             return text
         if how in ("tuple", "dict"):
             return f"{m.group(1)}; {'it returned' if how == 'tuple' else 'it is'} {_what_it_is(m.group(2))}"
@@ -152,13 +182,18 @@ def safe_problem(text: object) -> str:
             return f"expected {m.group(1)}, got {text_kind} (text, not a number)"
         if how == "numpy":
             return f"expected {m.group(1)}, got {type_phrase(m.group(2))}, which NumPy cannot turn into float64 numbers"
-        if how == "unreadable":
+        if how == "huge":       # its shape is the submission's to choose: not shown
+            return f"expected {m.group(1)}, got an array far larger than any expected answer"
+        if how == "unreadable" and f"the answer of {m.group(1)} could not be read" in allowed:
             return f"the answer of {m.group(1)} could not be read: converting it raised an exception"
     return "the answer could not be read as numbers of the expected structure"
 
 
-def redact(result: CallResult, canonical: Canonical | None, visible: bool) -> CallResult:
-    """RESULT as the checks may read it (see the module docstring)."""
+def redact(result: CallResult, canonical: Canonical | None, visible: bool, function: str = "",
+           schema: dict | None = None) -> CallResult:
+    """RESULT as the checks may read it (see the module docstring); FUNCTION and its answer SCHEMA
+    give the names a hidden case's problem may quote (schema_sentences)."""
+    allowed = schema_sentences(function, schema) if schema is not None and not visible else frozenset()
     raised = redact_raised(result.raised, canonical, visible) if isinstance(result.raised, dict) else None
     if visible:
         return replace(result, raised=raised)
@@ -166,7 +201,7 @@ def redact(result: CallResult, canonical: Canonical | None, visible: bool) -> Ca
     for path, leaf in result.leaves.items():
         leaf = dict(leaf)
         if "problem" in leaf:
-            leaf["problem"] = safe_problem(leaf["problem"])
+            leaf["problem"] = safe_problem(leaf["problem"], allowed)
         if "type" in leaf:
             leaf["type"] = type_phrase(leaf["type"])
         if "str" in leaf and not isinstance(leaf["str"], str):

@@ -23,6 +23,9 @@ def what_it_is(text: str) -> str:
         return "None"
     if text == "None (is a `return` statement missing?)":
         return i18n._("None (is a `return` statement missing?)")
+    m = re.fullmatch(r"a (\S+) of more than (\d+) items", text)
+    if m:
+        return i18n._("a {kind} of more than {n} items").format(kind=m.group(1), n=m.group(2))
     m = re.fullmatch(r"a (\S+) of (\d+) items?", text)
     if m:
         return i18n.ngettext("a {kind} of {n} item", "a {kind} of {n} items", int(m.group(2))).format(
@@ -51,6 +54,8 @@ def _got(rest: str) -> str:
     m = re.fullmatch(r"got an array of shape (\([\d, ]*\)), far larger than any expected answer", rest)
     if m:
         return i18n._("got an array of shape {shape}, far larger than any expected answer").format(shape=m.group(1))
+    if rest == "got an array far larger than any expected answer":
+        return i18n._("got an array far larger than any expected answer")
     m = re.fullmatch(r"got (.*)", rest, re.S)
     return i18n._("got {what}").format(what=what_it_is(m.group(1))) if m else rest
 

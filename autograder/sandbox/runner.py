@@ -497,14 +497,25 @@ def _advance(state: _Progress, line: bytes, pid: int) -> None:
     state.printed = 0
 
 
+SIGNALS_NAMED = frozenset({"SIGKILL", "SIGSEGV", "SIGABRT", "SIGBUS", "SIGFPE", "SIGILL", "SIGXCPU", "SIGXFSZ",
+                           "SIGTERM", "SIGSYS", "SIGPIPE"})
+STATUS_SHOWN = 9    # exit statuses up to this are shown; the submission chooses its status, so no higher one is
+
+
 def _exit_description(returncode: int | None) -> str:
+    """Why the worker stopped, in a fixed vocabulary: a status or signal the submission chose (its own
+    sys.exit or kill) could otherwise carry a hidden input out."""
     if returncode is None:
         return i18n._("the worker stopped responding")
     if returncode < 0:
         try:
             name = signal.Signals(-returncode).name
         except ValueError:
-            name = f"signal {-returncode}"
+            name = ""
+        if name not in SIGNALS_NAMED:
+            return i18n._("the process was killed by a signal")
         hint = i18n._(" (memory limit?)") if name in ("SIGKILL", "SIGSEGV", "SIGABRT") else ""
         return i18n._("the process was killed by {signal}{hint}").format(signal=name, hint=hint)
+    if returncode > STATUS_SHOWN:
+        return i18n._("the process exited with a status above {n} in the middle of a call").format(n=STATUS_SHOWN)
     return i18n._("the process exited with status {status} in the middle of a call").format(status=returncode)

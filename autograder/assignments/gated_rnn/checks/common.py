@@ -14,7 +14,7 @@ import numpy as np
 from autograder import i18n
 from autograder.engine import cases as C
 from autograder.engine.checks import CallResult, Case, Check, Judge, Verdict, matches
-from autograder.engine.judge import PASS, compare
+from autograder.engine.judge import PASS, compare, non_finite
 from autograder.engine.numerics import central_differences
 
 
@@ -64,7 +64,7 @@ def all_match(paths: dict[str, str], label: Callable[[str], str] = grad_label) -
 
     def judge(case: Case, result: CallResult) -> Verdict:
         for name, path in paths.items():
-            v = compare(result.leaf(path), case.meta["expected"][name], label(name), case.visible)
+            v = compare(result.leaf(path), case.meta["expected"][name], label(name), case.visible, case.sizes)
             if not v.passed:
                 return v
         return PASS
@@ -84,7 +84,7 @@ def agrees_with_finite_differences(paths: dict[str, str], loss_text: str,
             leaf = result.leaf(path)
             got = leaf.get("array") if leaf else None
             if not isinstance(got, np.ndarray) or got.shape != fd[name].shape or not np.all(np.isfinite(got)):
-                wrong.append(compare(leaf, fd[name], label(name)).message.split("\n")[0])
+                wrong.append(compare(leaf, fd[name], label(name), sizes=case.sizes).message.split("\n")[0])
                 continue
             scale = max(1e-6, float(np.abs(fd[name]).max()))
             err = float(np.abs(got - fd[name]).max())
@@ -145,7 +145,7 @@ def finite(paths: tuple[str, ...]) -> Judge:
             if not isinstance(got, np.ndarray):
                 return compare(leaf, np.zeros(0), path)
             if not np.all(np.isfinite(got)):
-                return Verdict(False, f"{path} has {int(np.sum(~np.isfinite(got)))} non-finite entries")
+                return Verdict(False, non_finite(got, path, case.visible))
         return PASS
 
     return judge

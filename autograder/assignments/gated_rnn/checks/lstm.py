@@ -178,7 +178,7 @@ def block_matches(block: str) -> Judge:
         leaf = result.leaf("output")
         got = leaf.get("array") if leaf else None
         if not isinstance(got, np.ndarray) or got.shape != expected.shape:
-            return compare(leaf, expected, "J", case.visible)
+            return compare(leaf, expected, "J", case.visible, case.sizes)
         part = (slice(row * H, (row + 1) * H), slice(col * H, (col + 1) * H))
         return compare({"array": got[part]}, expected[part], f"J_{block}", case.visible)
 
@@ -186,7 +186,7 @@ def block_matches(block: str) -> Judge:
 
 
 def jacobian_matches(case: Case, result: CallResult) -> Verdict:
-    return compare(result.leaf("output"), ref().lstm_state_jacobian(*case.args), "J", case.visible)
+    return compare(result.leaf("output"), ref().lstm_state_jacobian(*case.args), "J", case.visible, case.sizes)
 
 
 def lstm_saturating_cases(draw: C.Draw) -> list[Case]:

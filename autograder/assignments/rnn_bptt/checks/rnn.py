@@ -117,7 +117,7 @@ def agrees_with_finite_differences(case: Case, result: CallResult) -> Verdict:
         leaf = result.leaf(path)
         got = leaf.get("array") if leaf else None
         if not isinstance(got, np.ndarray) or got.shape != fd[name].shape or not np.all(np.isfinite(got)):
-            wrong.append(compare(leaf, fd[name], GRAD_LABELS[name]).message.split("\n")[0])
+            wrong.append(compare(leaf, fd[name], GRAD_LABELS[name], sizes=case.sizes).message.split("\n")[0])
             continue
         scale = max(1e-6, float(np.abs(fd[name]).max()))
         err = float(np.abs(got - fd[name]).max())
@@ -139,7 +139,8 @@ def realistic_case(draw: C.Draw) -> list[Case]:
 def all_gradients_match(case: Case, result: CallResult) -> Verdict:
     """Every gradient against the reference (the large case and the worked example)."""
     for name in BACKWARD_POINTS_ORDER:
-        v = compare(result.leaf(GRAD_PATHS[name]), case.meta["expected"][name], GRAD_LABELS[name], case.visible)
+        v = compare(result.leaf(GRAD_PATHS[name]), case.meta["expected"][name], GRAD_LABELS[name], case.visible,
+                    case.sizes)
         if not v.passed:
             return v
     return PASS
@@ -147,7 +148,7 @@ def all_gradients_match(case: Case, result: CallResult) -> Verdict:
 
 def forward_matches(case: Case, result: CallResult) -> Verdict:
     for index, name in enumerate(("h", "y")):
-        v = compare(result.leaf(name), ref().rnn_forward(*case.args)[index], name, case.visible)
+        v = compare(result.leaf(name), ref().rnn_forward(*case.args)[index], name, case.visible, case.sizes)
         if not v.passed:
             return v
     return PASS
