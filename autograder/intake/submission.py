@@ -144,6 +144,19 @@ def _safe_member_path(name: str) -> PurePosixPath | None:
     return PurePosixPath(*parts)
 
 
+def member_name(info: zipfile.ZipInfo) -> str:
+    """The entry's name as its zipper meant it. Without the UTF-8 flag (bit 11) the zip specification
+    says cp437, which zipfile applies; but many zippers (older Windows ones among them) write UTF-8
+    without setting the flag, and "Bài tập 3/" then reads "B├ái tß║¡p 3/". So a name whose bytes are
+    valid UTF-8 is read as UTF-8 (cp437 text that is meant is rarely valid UTF-8 as well), any other as cp437."""
+    if info.flag_bits & 0x800:
+        return info.filename
+    try:
+        return info.filename.encode("cp437").decode("utf-8")
+    except UnicodeError:
+        return info.filename
+
+
 def unpack_zip(archive: Path, into: Path, budget: list[int]) -> str | None:
     """Unpack the regular files of ARCHIVE into INTO; return a problem or None.
 
@@ -155,7 +168,7 @@ def unpack_zip(archive: Path, into: Path, budget: list[int]) -> str | None:
     try:
         with zipfile.ZipFile(archive) as zf:
             for info in zf.infolist():
-                rel = _safe_member_path(info.filename)
+                rel = _safe_member_path(member_name(info))
                 mode = (info.external_attr >> 16) & 0o170000
                 cap = notebook_submission.MAX_NOTEBOOK_BYTES if rel and rel.suffix == ".ipynb" else MAX_FILE_BYTES
                 if rel is None or info.is_dir() or mode == stat.S_IFLNK or info.file_size > cap:
