@@ -493,7 +493,9 @@ def locate_and_copy(staged: Staged, upload: Upload) -> None:
     found = {m: candidates(upload, m) for m in staged.modules}
     homes = home_folders(found)
     notebooks = notebook_submission.read_notebooks(upload.files, staged.assignment)
+    stubs = _stub_texts(load(staged.assignment)) if notebooks else {}
     chosen: dict[str, Candidate] = {}
+    replaced: dict[str, list[str]] = {}          # notebook -> the stubs it was graded in place of
     texts: dict[str, str] = {}
     for module in staged.modules:
         cands = found[module]
@@ -527,6 +529,11 @@ def locate_and_copy(staged: Staged, upload: Upload) -> None:
             staged.problems[module] = problem + " " + i18n._("It should define {signatures}.").format(
                 signatures=expected_signatures(module, staged.assignment))
             continue
+        if module in stubs and _canonical(source.decode("utf-8", "replace")) == stubs[module]:
+            origin = stub_replaced(staged, module, notebooks)
+            if origin:
+                replaced.setdefault(origin, []).append(cand.rel)
+                continue
         if note:
             staged.notes.append(note)
         if cand.tier == 1:
@@ -543,6 +550,13 @@ def locate_and_copy(staged: Staged, upload: Upload) -> None:
                                                         staged.assignment)
         if shadowed:
             staged.notes.append(shadowed)
+    for notebook, rels in replaced.items():
+        staged.notes.append(i18n.ngettext(
+            "{files} is still the stub as handed out, unchanged, so its functions were taken from {notebook}, "
+            "which defines them. Upload only the notebook, or only your own .py files, to be sure which is graded.",
+            "{files} are still the stubs as handed out, unchanged, so their functions were taken from {notebook}, "
+            "which defines them. Upload only the notebook, or only your own .py files, to be sure which is graded.",
+            len(rels)).format(files=quoted(rels), notebook=notebook))
     folders = sorted({c.folder for c in chosen.values()}
                      | {nb.path.rpartition("/")[0] for nb in notebooks if nb.path in staged.found.values()},
                      key=lambda f: (f not in homes, f))
@@ -575,6 +589,16 @@ def from_notebooks(staged: Staged, module: str, notebooks: list[notebook_submiss
     used = next(nb for nb in notebooks if nb.path == choice.origin)
     staged.notes += [n for n in used.notes + [choice.note] if n and n not in staged.notes]
     return True
+
+
+def stub_replaced(staged: Staged, module: str, notebooks: list[notebook_submission.NotebookCode]) -> str:
+    """Stage MODULE, whose .py file is the stub as handed out, from the notebooks when one gives it
+    (without ambiguity): the notebook's path; "" when none does (the stub is graded)."""
+    choice = notebook_submission.choose(module, notebooks, staged.assignment)
+    if choice.text is None or choice.problem:
+        return ""
+    from_notebooks(staged, module, notebooks)
+    return choice.origin
 
 
 def notebook_helper_files(staged: Staged, notebooks: list[notebook_submission.NotebookCode],
