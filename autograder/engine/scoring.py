@@ -129,7 +129,7 @@ def _line_of(raised: dict) -> str:
 
 
 def _place(raised: dict) -> str:
-    """' at rnn.py line 12, in rnn_forward:\n    code' (no ', in' for code outside any function)."""
+    """' at rnn.py line 12, in f:\n    code' (no ', in' for code outside any function)."""
     where = raised.get("where")
     if not isinstance(where, dict):
         return ""
@@ -152,7 +152,7 @@ def relative_import_hint(raised: dict) -> str:
         return ""
     if found is None:
         return _("Your files are imported as top-level modules, not as a package: write imports between them "
-                 "without a leading dot (from activations import sigmoid, not from .activations import sigmoid).")
+                 "without a leading dot (from helpers import f, not from .helpers import f).")
     rest = code[found.end():].split("#")[0].strip()
     better = f"from {found.group(2)} import {rest}" if found.group(2) else f"import {rest}"
     return _("Your files are imported as top-level modules, not as a package: write the import without the "
