@@ -711,3 +711,24 @@ def test_a_file_name_that_is_not_utf8_does_not_break_staging(tmp_path):
     assert "rnn" not in found and "r\ufffdsum\ufffd.py" not in files
     json.dumps([problems, notes]).encode("utf-8")      # printable and writable as they are
     "".join(problems.values()).encode("utf-8")
+
+
+def zip_without_utf8_flag(path: Path, folder: bytes) -> Path:
+    """A zip of the reference under FOLDER (raw bytes), the names written without the UTF-8 flag, as
+    older Windows zippers write them."""
+    placeholder = "F" * len(folder)
+    make_zip(path, reference_entries(placeholder + "/"))
+    data = path.read_bytes()
+    assert data.count(placeholder.encode()) == 2 * len(list(REFERENCE_DIR.glob("*.py")))
+    path.write_bytes(data.replace(placeholder.encode(), folder))
+    with zipfile.ZipFile(path) as zf:
+        assert not any(info.flag_bits & 0x800 for info in zf.infolist())
+    return path
+
+
+@pytest.mark.parametrize("folder", ["Bài tập 3", "Übung"])
+def test_a_zip_without_the_utf8_flag_shows_its_folder_names_as_written(tmp_path, folder):
+    raw = folder.encode("utf-8") if folder.startswith("B") else folder.encode("cp437")   # UTF-8, or real cp437
+    found, problems, notes, _files = staged_copy_of(tmp_path, zip_without_utf8_flag(tmp_path / "hw.zip", raw))
+    assert not problems and set(found.values()) == {f"{folder}/{m}.py" for m in found}
+    assert any(n.startswith("Your files were found in") and f"{folder}/" in n for n in notes), notes

@@ -285,3 +285,95 @@ def test_a_zipped_notebook_with_large_outputs_is_read(tmp_path):
         assert staged.found == {m: "hw/rnn_bptt.ipynb" for m in MODULES}
     finally:
         staged.cleanup()
+
+
+# ---- top-level code that fills in a constant or defines a helper (read as a .py file would run) -----
+GAMMA_LINE = 'GAMMA = {"tanh": 1.0, "sigmoid": 0.25}   # max over z of phi\'(z)'
+FILL_INS = {
+    "subscript": 'GAMMA = {}\nGAMMA["tanh"] = 1.0\nGAMMA["sigmoid"] = 0.25',
+    "for loop": 'GAMMA = dict()\nfor _name, _g in (("tanh", 1.0), ("sigmoid", 0.25)):\n    GAMMA[_name] = _g',
+    "if block": 'GAMMA = {}\nif True:\n    GAMMA["tanh"] = 1.0\nelse:\n    pass\nGAMMA["sigmoid"] = 0.25',
+}
+
+
+def notebook_with_jacobian(jacobian: str, *extra: str) -> dict:
+    cells = [cell((REFERENCE / f"{m}.py").read_text(encoding="utf-8")) for m in MODULES if m != "jacobian"]
+    return notebook(*cells, cell(jacobian), *(cell(e) for e in extra))
+
+
+@pytest.mark.parametrize("how", sorted(FILL_INS))
+def test_a_constant_filled_in_at_the_top_level_is_kept(how):
+    jacobian = (REFERENCE / "jacobian.py").read_text(encoding="utf-8").replace(GAMMA_LINE, FILL_INS[how])
+    assert jacobian != (REFERENCE / "jacobian.py").read_text(encoding="utf-8")
+    code = nbs.read_notebook("hw.ipynb", json.dumps(notebook_with_jacobian(jacobian)).encode())
+    namespace: dict = {}
+    exec(compile(code.modules["jacobian"], "jacobian.py", "exec"), namespace)     # the module as staged
+    assert namespace["GAMMA"] == {"tanh": 1.0, "sigmoid": 0.25}
+    assert not any("at no cost" in n and "GAMMA" in n for n in code.notes)
+
+
+def test_try_and_if_blocks_that_only_define_are_kept_and_a_main_guard_is_not():
+    activations = (REFERENCE / "activations.py").read_text(encoding="utf-8")
+    tried = ("try:\n    from scipy.special import expit\nexcept ImportError:\n    def expit(x):\n"
+             "        return 0.5 * (1.0 + np.tanh(0.5 * x))\n")
+    guarded = 'if "helper" not in globals():\n    def helper(x):\n        return x\n'
+    main = 'if __name__ == "__main__":\n    def unused(x):\n        return x\n    print(expit(0.0))\n'
+    activations = activations.replace("def sigmoid(x):", tried + guarded + main + "\n\ndef sigmoid(x):\n"
+                                      "    return helper(expit(x))\n\n\ndef _old_sigmoid(x):")
+    code = nbs.read_notebook("hw.ipynb", json.dumps(notebook(cell(activations))).encode())
+    text = code.modules["activations"]
+    assert "except ImportError:" in text and 'if "helper" not in globals():' in text
+    assert "__main__" not in text
+    namespace: dict = {}
+    exec(compile(text, "activations.py", "exec"), namespace)
+    assert namespace["sigmoid"](0.0) == 0.5
+
+
+def test_a_dropped_statement_that_a_function_needs_is_not_called_free():
+    """A loop that does more than assign (here it prints) is never run: the note says it may cost points."""
+    jacobian = (REFERENCE / "jacobian.py").read_text(encoding="utf-8").replace(
+        GAMMA_LINE, 'GAMMA = {}\nfor _name in ("tanh", "sigmoid"):\n    print(_name)\n'
+                    '    GAMMA[_name] = 1.0 if _name == "tanh" else 0.25')
+    code = nbs.read_notebook("hw.ipynb", json.dumps(notebook_with_jacobian(jacobian, "GAMMA.update(x=1)")).encode())
+    costly = [n for n in code.notes if "may cost points" in n]
+    assert len(costly) == 1 and 'cell 4 (`for _name in ("tanh", "sigmoid"):` sets GAMMA)' in costly[0]
+    assert "cell 5 (`GAMMA.update(x=1)` sets GAMMA)" in costly[0]
+    assert not any("at no cost" in n and "cell 4" in n for n in code.notes)
+
+
+def test_calls_and_loops_that_run_experiments_are_never_kept():
+    cells = [cell((REFERENCE / f"{m}.py").read_text(encoding="utf-8")) for m in MODULES]
+    cells += [cell("losses = []\nfor step in range(3):\n    losses.append(step)\n"
+                   "RESULT = rnn_forward(None, None, None)\nprint(RESULT)")]
+    code = nbs.read_notebook("hw.ipynb", json.dumps(notebook(*cells)).encode())
+    assert not any("losses" in text or "print(" in text for text in code.modules.values())
+    assert any("Left out, at no cost" in n and "cell 5" in n for n in code.notes)
+
+
+def test_an_error_in_a_notebook_points_at_its_cell(tmp_path):
+    jacobian = (REFERENCE / "jacobian.py").read_text(encoding="utf-8").replace(
+        "    return float((GAMMA[activation] * lam) ** steps)", "    return float((GAMMA['relu'] * lam) ** steps)")
+    write(tmp_path, "hw.ipynb", notebook_with_jacobian(jacobian))
+    results = graded(tmp_path)
+    bound = next(t for t in results["tests"] if t["name"].startswith("gradient_bound: ") and t["score"] == 0)
+    line = jacobian.split("\n").index("    return float((GAMMA['relu'] * lam) ** steps)") + 1
+    assert f"raised KeyError at hw.ipynb, cell 4, line {line}, in gradient_bound:" in bound["output"]
+    assert "jacobian.py" not in bound["output"]
+
+
+def test_an_unchanged_stub_beside_a_notebook_gives_way_to_the_notebook(tmp_path):
+    for m in MODULES:
+        shutil.copy(ROOT / "assignments" / "rnn_bptt" / f"{m}.py", tmp_path / f"{m}.py")
+    shutil.copy(BUGGY / "clipping.py", tmp_path / "clipping.py")          # a file of the student's own still wins
+    write(tmp_path, "hw.ipynb", as_student_notebook(REFERENCE))
+    staged = stage(tmp_path)
+    try:
+        assert staged.found == {"activations": "hw.ipynb", "rnn": "hw.ipynb", "jacobian": "hw.ipynb",
+                                "clipping": "clipping.py"}
+        assert ("activations.py, rnn.py and jacobian.py are still the stubs as handed out, unchanged, so their "
+                "functions were taken from hw.ipynb" in " ".join(staged.notes))
+        assert not any("Implement the functions" in n for n in staged.notes)
+    finally:
+        staged.cleanup()
+    results = graded(tmp_path)
+    assert results["score"] > 80

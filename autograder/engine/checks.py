@@ -17,7 +17,7 @@ import numpy as np
 from autograder.engine import worker_text
 from autograder.engine.cases import Draw
 from autograder.engine.judge import PASS, Verdict, compare, label_sizes
-from autograder.i18n import N_, _
+from autograder.i18n import N_, _, ngettext
 
 
 @dataclass
@@ -159,6 +159,9 @@ def inputs_unchanged(arg_names: tuple[str, ...]) -> Judge:
     """Every input array is, after the call, exactly what was passed in."""
 
     def judge(case: Case, result: CallResult) -> Verdict:
+        keys = key_change(case, result, arg_names)
+        if keys:
+            return Verdict(False, keys)
         for path, original in flatten_inputs(case.args, case.kwargs).items():
             after = result.inputs_after.get(path)
             label = _readable_path(path, arg_names)
@@ -176,6 +179,51 @@ def inputs_unchanged(arg_names: tuple[str, ...]) -> Judge:
         return PASS
 
     return judge
+
+
+def input_dict_keys(args: tuple, kwargs: dict) -> set[str]:
+    """Every key of the call's input dicts (the contract's names: W_xh, dW_hh...)."""
+    keys: set[str] = set()
+    stack = [*args, *kwargs.values()]
+    while stack:
+        obj = stack.pop()
+        if isinstance(obj, dict):
+            keys |= {k for k in obj if isinstance(k, str)}
+            stack += obj.values()
+    return keys
+
+
+def key_change(case: Case, result: CallResult, arg_names: tuple[str, ...]) -> str:
+    """What the call did to the keys of an input dict ("" when nothing). A key the submission added is
+    named on worked examples, and on hidden cases only when it is one of the contract's keys (any
+    other name it chose could carry a hidden value out)."""
+    contract = input_dict_keys(case.args, case.kwargs)
+    fix = _("Do not change the dicts you are given: keep what you need in variables of your own (or return "
+            "it), and build a new dict for a result.")
+    for path, item in sorted(result.inputs_after.items()):
+        if not isinstance(item, dict) or "keys_added" not in item:
+            continue
+        label = _readable_path(path, arg_names)
+        removed = [k for k in item.get("removed", []) if k in contract]
+        if item.get("keys_removed"):
+            if removed:
+                return ngettext("{label} was changed by the call: the key {keys} was removed from it (del or "
+                                "pop).", "{label} was changed by the call: the keys {keys} were removed from it "
+                                "(del or pop).", len(removed)).format(
+                    label=label, keys=", ".join(repr(k) for k in removed)) + " " + fix
+            return _("{label} was changed by the call: a key was removed from it (del or pop).").format(
+                label=label) + " " + fix
+        added = [k for k in item.get("added", []) if isinstance(k, str) and (case.visible or k in contract)]
+        count = item.get("keys_added") if isinstance(item.get("keys_added"), int) else 1
+        if added:
+            more = " " + _("({n} keys were added in all.)").format(n=count) if count > len(added) else ""
+            return ngettext("{label} was changed by the call: the key {keys} was added to it.",
+                            "{label} was changed by the call: the keys {keys} were added to it.", len(added)).format(
+                label=label, keys=", ".join(repr(k) for k in added)) + more + " " + fix
+        return ngettext("{label} was changed by the call: {n} key was added to it (its name is not shown for "
+                        "hidden cases).", "{label} was changed by the call: {n} keys were added to it (their "
+                        "names are not shown for hidden cases).", count).format(label=label, n=count) + " " + fix
+    return ""
 
 
 def _readable_path(path: str, arg_names: tuple[str, ...]) -> str:

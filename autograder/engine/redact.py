@@ -14,6 +14,8 @@ check reads it:
   descriptions of a malformed answer only as one of its own fixed sentences, with every part the
   submission could choose replaced (type names outside the lists, the shape of an array too large
   to read, a list's length beyond MAX_ITEMS_SHOWN);
+- on hidden cases, a key the submission added to an input dict is kept only when it is an identifier,
+  and the check names it only when it is one of the contract's keys (checks.inputs_unchanged);
 - visible examples (run in a worker that never held a hidden input) keep their full text.
 """
 from __future__ import annotations
@@ -75,7 +77,11 @@ def translate_place(where: object, canonical: Canonical | None) -> dict | None:
     if found is None:
         return None
     line, code, function = found
-    return {"file": where["file"], "line": line, "function": function, "code": code}
+    place = {"file": where["file"], "line": line, "function": function, "code": code}
+    cell = line_map.in_notebook(line)
+    if cell is not None:          # a module read from a notebook: the cell and its line, as the student knows them
+        place.update(file=cell[0], cell=cell[1], line=cell[2])
+    return place
 
 
 def redact_raised(raised: dict, canonical: Canonical | None, visible: bool) -> dict:
@@ -117,6 +123,9 @@ _PROBLEMS = [
     (re.compile(r"^expected (an array of numbers|a number), got None( \(is a `return` statement missing\?\))?$"),
      "keep"),
     (re.compile(r"^expected (an array of numbers|a number), got the (string|bytes) .*$", re.S), "text"),
+    (re.compile(r"^expected (an array of numbers|a number), got complex numbers \(dtype (complex|complex64|complex128|"
+                r"complex256|clongdouble)\): answers must be real \(float64\); if the imaginary part is zero, return "
+                r"the real part \(np\.real\)$"), "keep"),
     (re.compile(r"^expected (an array of numbers|a number), got (\S+), which NumPy cannot turn into .*$", re.S),
      "numpy"),
     (re.compile(r"^expected (an array of numbers|a number), got an array of shape \([\d, ]*\), far larger .*$",
@@ -209,5 +218,8 @@ def redact(result: CallResult, canonical: Canonical | None, visible: bool, funct
         leaves[path] = leaf
     inputs_after = {p: ({k: v for k, v in leaf.items() if k != "problem"} | {"problem": "unreadable"}
                         if "problem" in leaf else leaf) for p, leaf in result.inputs_after.items()}
+    for p, leaf in inputs_after.items():
+        if "keys_added" in leaf:        # an input dict's keys: a key the submission added is its own text
+            inputs_after[p] = leaf | {"added": [k for k in leaf.get("added", []) if IDENTIFIER.match(k)]}
     return replace(result, raised=raised, leaves=leaves, inputs_after=inputs_after,
                    warnings=[safe_warning(w) for w in result.warnings])

@@ -2,13 +2,14 @@
 and feedback text."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from autograder.assignment import Assignment, load
 from autograder.engine import worker_text
 from autograder.engine.checks import CallResult, Case, Check
 from autograder.engine.judge import Verdict
-from autograder.i18n import N_, _
+from autograder.i18n import N_, _, ngettext
 
 MAX_FAILURES_SHOWN = 2
 
@@ -72,17 +73,23 @@ def helper_refused(assignment: Assignment, fn, raised: dict) -> str:
     if fn.helper is None or fn.helper_calls is None:
         return ""
     if "SubstitutedHelperTooManyCalls" in mro:
-        what = f"called it more than {fn.helper_calls} time{'s' if fn.helper_calls != 1 else ''} in one case"
+        what = ngettext("called it more than {n} time in one case", "called it more than {n} times in one case",
+                        fn.helper_calls).format(n=fn.helper_calls)
     elif "SubstitutedHelperOtherInputs" in mro:
-        what = "called it on inputs other than the case's own"
+        what = _("called it on inputs other than the case's own")
     else:
         return ""
     args = ", ".join(assignment.by_name[fn.helper].arg_names)
-    return (f"{fn.name} was graded with a correct {fn.helper} in place of yours, and {what}: so this case has no "
-            f"answer. The correct {fn.helper} answers {fn.helper_calls} call{'s' if fn.helper_calls != 1 else ''} "
-            f"per case, on the case's own inputs ({fn.helper}({args})), as the contract says: it is there so that "
-            f"a mistake in {fn.helper} costs points once, not to be differentiated numerically. Compute the "
-            f"gradients by backpropagation from the states you are given.")
+    return ngettext(
+        "{function} was graded with a correct {helper} in place of yours, and {what}: so this case has no answer. "
+        "The correct {helper} answers {n} call per case, on the case's own inputs ({helper}({args})), as the "
+        "contract says: it is there so that a mistake in {helper} costs points once, not to be differentiated "
+        "numerically. Compute the gradients by backpropagation from the states you are given.",
+        "{function} was graded with a correct {helper} in place of yours, and {what}: so this case has no answer. "
+        "The correct {helper} answers {n} calls per case, on the case's own inputs ({helper}({args})), as the "
+        "contract says: it is there so that a mistake in {helper} costs points once, not to be differentiated "
+        "numerically. Compute the gradients by backpropagation from the states you are given.",
+        fn.helper_calls).format(function=fn.name, helper=fn.helper, what=what, n=fn.helper_calls, args=args)
 
 
 def _text(value, limit: int = 400) -> str:
@@ -104,24 +111,52 @@ RAISE_HINTS = {
 }
 
 
+def _file_line(where: dict) -> str:
+    """'rnn.py line 3', or 'hw3.ipynb, cell 4, line 3' for code read from a notebook (redact.translate_place)."""
+    file, line = _text(where.get("file"), 120), _text(where.get("line"), 12)
+    if isinstance(where.get("cell"), int):
+        return _("{notebook}, cell {cell}, line {line}").format(notebook=file, cell=where["cell"], line=line)
+    return _("{file} line {line}").format(file=file, line=line)
+
+
 def _line_of(raised: dict) -> str:
     """' (rnn.py line 3: import torch)' from the innermost frame of the submission, or ''."""
     where = raised.get("where")
     if not isinstance(where, dict):
         return ""
     code = _text(where.get("code"), 160)
-    return _(" ({file} line {line}{code})").format(file=_text(where.get("file"), 120),
-                                                   line=_text(where.get("line"), 12), code=": " + code if code else "")
+    return f" ({_file_line(where)}{': ' + code if code else ''})"
 
 
 def _place(raised: dict) -> str:
+    """' at rnn.py line 12, in f:\n    code' (no ', in' for code outside any function)."""
     where = raised.get("where")
     if not isinstance(where, dict):
         return ""
     code = _text(where.get("code"), 160)
-    return (_(" at {file} line {line}, in {function}").format(
-        file=_text(where.get("file"), 120), line=_text(where.get("line"), 12),
-        function=_text(where.get("function"), 80)) + (f":\n    {code}" if code else ""))
+    function = _text(where.get("function"), 80)
+    at = (_(" at {place}, in {function}").format(place=_file_line(where), function=function) if function
+          else _(" at {place}").format(place=_file_line(where)))
+    return at + (f":\n    {code}" if code else "")
+
+
+RELATIVE_IMPORT = re.compile(r"from[ \t]+(\.+)[ \t]*(\w[\w.]*)?[ \t]+import\b")
+
+
+def relative_import_hint(raised: dict) -> str:
+    """What to do about `from .rnn import x` (files are imported as top-level modules), or ""."""
+    where = raised.get("where")
+    code = _text(where.get("code"), 160) if isinstance(where, dict) else ""
+    found = RELATIVE_IMPORT.match(code)
+    if found is None and "relative import" not in _text(raised.get("message")):
+        return ""
+    if found is None:
+        return _("Your files are imported as top-level modules, not as a package: write imports between them "
+                 "without a leading dot (from helpers import f, not from .helpers import f).")
+    rest = code[found.end():].split("#")[0].strip()
+    better = f"from {found.group(2)} import {rest}" if found.group(2) else f"import {rest}"
+    return _("Your files are imported as top-level modules, not as a package: write the import without the "
+             "leading dot: `{better}`.").format(better=better.replace("`", ""))
 
 
 def _what_raised(raised: dict) -> str:
@@ -140,7 +175,7 @@ def describe_raise(function: str, raised: dict) -> str:
     if kind == "NotImplementedError":
         return (_("{function} still raises NotImplementedError{place}").format(function=function, place=_place(raised))
                 + "\n" + _("It has not been implemented yet: replace that raise with your implementation."))
-    hint = _(RAISE_HINTS.get(kind, ""))
+    hint = relative_import_hint(raised) or _(RAISE_HINTS.get(kind, ""))
     if kind == "ModuleNotFoundError" and raised.get("missing_module"):
         hint = _("The module {module} is not available: only the Python "
                  "standard library and NumPy are, plus your own .py files uploaded beside the stubs.").format(
@@ -172,6 +207,10 @@ def describe_import_error(filename: str, raised: dict) -> str:
                 "beside {filename}. If {name} is your own file, upload {name}.py too; if it is a package "
                 "(torch, tensorflow, scipy, pandas, matplotlib...), rewrite that part with NumPy or remove it."
                             ).format(filename=filename, name=name))
+    relative = relative_import_hint(raised)
+    if relative:
+        return (_("{filename} could not be loaded: its top-level code raised {what}").format(
+            filename=filename, what=_what_raised(raised)) + "\n" + relative)
     hint = _("Remove the call to sys.exit(), exit() or quit().") if kind == "SystemExit" else _(
         RAISE_HINTS.get(kind, ""))
     return (_("{filename} could not be loaded: its top-level code raised {what}").format(

@@ -48,6 +48,11 @@ def _got(rest: str) -> str:
     if m:
         return i18n._("got {kind} (text, not a number)").format(
             kind=i18n._("a string") if m.group(1) == "string" else "bytes")
+    m = re.fullmatch(r"got complex numbers \(dtype (\w+)\): answers must be real \(float64\); if the imaginary "
+                     r"part is zero, return the real part \(np\.real\)", rest)
+    if m:
+        return i18n._("got complex numbers (dtype {dtype}): answers must be real (float64); if the imaginary part "
+                      "is zero, return the real part (np.real)").format(dtype=m.group(1))
     m = re.fullmatch(r"got (\S+), which NumPy cannot turn into float64 numbers(.*)", rest, re.S)
     if m:
         return i18n._("got {kind}, which NumPy cannot turn into float64 numbers").format(kind=m.group(1)) + m.group(2)

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,6 +42,8 @@ class LineMap:
     function_at: dict[int, str] = field(default_factory=dict)
     defined: set[str] = field(default_factory=set)       # names bound at the file's top level
     imports: set[str] = field(default_factory=set)       # modules the file imports (anywhere in it)
+    notebook: str = ""                                    # the notebook the file was read from, if any
+    cells: dict[int, tuple[int, int]] = field(default_factory=dict)   # student's line -> (cell, line in it)
 
     def where(self, canonical_line: object) -> tuple[int, str, str] | None:
         """(student's line, its code, enclosing function) for a line number the worker reported."""
@@ -50,6 +53,11 @@ class LineMap:
         if line is None or not 1 <= line <= len(self.original_lines):
             return None
         return line, self.original_lines[line - 1].strip()[:160], self.function_at.get(line, "")
+
+    def in_notebook(self, line: int) -> tuple[str, int, int] | None:
+        """(notebook, cell, line in the cell) of a line of a file read from a notebook, else None."""
+        found = self.cells.get(line)
+        return (self.notebook, *found) if found and self.notebook else None
 
 
 @dataclass
@@ -120,7 +128,30 @@ def _canonical_text(raw: bytes) -> tuple[str, LineMap] | dict | None:
         line, orig = getattr(new, "lineno", None), getattr(old, "lineno", None)
         if isinstance(line, int) and isinstance(orig, int):
             to_original.setdefault(line, orig)
-    return text, LineMap(to_original, source.splitlines(), functions, names, imports)
+    lines = source.splitlines()
+    notebook, cells = notebook_cells(lines)
+    return text, LineMap(to_original, lines, functions, names, imports, notebook, cells)
+
+
+NOTEBOOK_HEADER = re.compile(r"# \w+\.py as read from (.{1,300}) \(cells [\d, ]+\): the code its functions need\.$")
+CELL_MARK = re.compile(r"# cell (\d{1,6}), line (\d{1,7})$")
+
+
+def notebook_cells(lines: list[str]) -> tuple[str, dict[int, tuple[int, int]]]:
+    """(notebook, {line: (cell, line in the cell)}) of a module notebook_submission wrote (its header
+    names the notebook; a `# cell N, line L` comment precedes each statement); ("", {}) otherwise."""
+    header = next((NOTEBOOK_HEADER.match(line) for line in lines[:40] if NOTEBOOK_HEADER.match(line)), None)
+    if header is None:
+        return "", {}
+    cells: dict[int, tuple[int, int]] = {}
+    mark: tuple[int, int, int] | None = None          # (cell, its line, the file's line of the mark)
+    for number, line in enumerate(lines, start=1):
+        found = CELL_MARK.match(line)
+        if found:
+            mark = (int(found.group(1)), int(found.group(2)), number)
+        elif mark is not None:
+            cells[number] = (mark[0], mark[1] + number - mark[2] - 1)
+    return header.group(1), cells
 
 
 def _strip_constants(nodes: list[ast.AST]) -> None:

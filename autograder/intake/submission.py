@@ -144,6 +144,19 @@ def _safe_member_path(name: str) -> PurePosixPath | None:
     return PurePosixPath(*parts)
 
 
+def member_name(info: zipfile.ZipInfo) -> str:
+    """The entry's name as its zipper meant it. Without the UTF-8 flag (bit 11) the zip specification
+    says cp437, which zipfile applies; but many zippers (older Windows ones among them) write UTF-8
+    without setting the flag, and "Bài tập 3/" then reads "B├ái tß║¡p 3/". So a name whose bytes are
+    valid UTF-8 is read as UTF-8 (cp437 text that is meant is rarely valid UTF-8 as well), any other as cp437."""
+    if info.flag_bits & 0x800:
+        return info.filename
+    try:
+        return info.filename.encode("cp437").decode("utf-8")
+    except UnicodeError:
+        return info.filename
+
+
 def unpack_zip(archive: Path, into: Path, budget: list[int]) -> str | None:
     """Unpack the regular files of ARCHIVE into INTO; return a problem or None.
 
@@ -155,7 +168,7 @@ def unpack_zip(archive: Path, into: Path, budget: list[int]) -> str | None:
     try:
         with zipfile.ZipFile(archive) as zf:
             for info in zf.infolist():
-                rel = _safe_member_path(info.filename)
+                rel = _safe_member_path(member_name(info))
                 mode = (info.external_attr >> 16) & 0o170000
                 cap = notebook_submission.MAX_NOTEBOOK_BYTES if rel and rel.suffix == ".ipynb" else MAX_FILE_BYTES
                 if rel is None or info.is_dir() or mode == stat.S_IFLNK or info.file_size > cap:
@@ -480,7 +493,9 @@ def locate_and_copy(staged: Staged, upload: Upload) -> None:
     found = {m: candidates(upload, m) for m in staged.modules}
     homes = home_folders(found)
     notebooks = notebook_submission.read_notebooks(upload.files, staged.assignment)
+    stubs = _stub_texts(load(staged.assignment)) if notebooks else {}
     chosen: dict[str, Candidate] = {}
+    replaced: dict[str, list[str]] = {}          # notebook -> the stubs it was graded in place of
     texts: dict[str, str] = {}
     for module in staged.modules:
         cands = found[module]
@@ -514,6 +529,11 @@ def locate_and_copy(staged: Staged, upload: Upload) -> None:
             staged.problems[module] = problem + " " + i18n._("It should define {signatures}.").format(
                 signatures=expected_signatures(module, staged.assignment))
             continue
+        if module in stubs and _canonical(source.decode("utf-8", "replace")) == stubs[module]:
+            origin = stub_replaced(staged, module, notebooks)
+            if origin:
+                replaced.setdefault(origin, []).append(cand.rel)
+                continue
         if note:
             staged.notes.append(note)
         if cand.tier == 1:
@@ -530,6 +550,13 @@ def locate_and_copy(staged: Staged, upload: Upload) -> None:
                                                         staged.assignment)
         if shadowed:
             staged.notes.append(shadowed)
+    for notebook, rels in replaced.items():
+        staged.notes.append(i18n.ngettext(
+            "{files} is still the stub as handed out, unchanged, so its functions were taken from {notebook}, "
+            "which defines them. Upload only the notebook, or only your own .py files, to be sure which is graded.",
+            "{files} are still the stubs as handed out, unchanged, so their functions were taken from {notebook}, "
+            "which defines them. Upload only the notebook, or only your own .py files, to be sure which is graded.",
+            len(rels)).format(files=quoted(rels), notebook=notebook))
     folders = sorted({c.folder for c in chosen.values()}
                      | {nb.path.rpartition("/")[0] for nb in notebooks if nb.path in staged.found.values()},
                      key=lambda f: (f not in homes, f))
@@ -562,6 +589,16 @@ def from_notebooks(staged: Staged, module: str, notebooks: list[notebook_submiss
     used = next(nb for nb in notebooks if nb.path == choice.origin)
     staged.notes += [n for n in used.notes + [choice.note] if n and n not in staged.notes]
     return True
+
+
+def stub_replaced(staged: Staged, module: str, notebooks: list[notebook_submission.NotebookCode]) -> str:
+    """Stage MODULE, whose .py file is the stub as handed out, from the notebooks when one gives it
+    (without ambiguity): the notebook's path; "" when none does (the stub is graded)."""
+    choice = notebook_submission.choose(module, notebooks, staged.assignment)
+    if choice.text is None or choice.problem:
+        return ""
+    from_notebooks(staged, module, notebooks)
+    return choice.origin
 
 
 def notebook_helper_files(staged: Staged, notebooks: list[notebook_submission.NotebookCode],

@@ -29,7 +29,8 @@ class StepForm:
     """The records one plan step may produce.
 
     answers: answer path -> "array" | "scalar" | "str" (a value) or "note" (unexpected dict keys);
-    inputs: per call, the paths of its input arrays (reported after the call when report_inputs)."""
+    inputs: per call, the paths of its input arrays (reported after the call when report_inputs);
+    dicts: per call, the paths of its input dicts (whose added and removed keys are reported)."""
 
     kind: str                                   # "import" or "probe"
     module: str
@@ -37,6 +38,7 @@ class StepForm:
     answers: dict[str, str] = field(default_factory=dict)
     inputs: tuple[frozenset[str], ...] = ()
     report_inputs: bool = False
+    dicts: tuple[frozenset[str], ...] = ()
 
 
 def form_of(spec: dict) -> StepForm:
@@ -45,7 +47,8 @@ def form_of(spec: dict) -> StepForm:
         return StepForm("import", spec["module"])
     calls = spec["calls"]
     return StepForm("probe", spec["module"], len(calls), answer_paths(spec["schema"]),
-                    tuple(frozenset(input_paths(c)) for c in calls), bool(spec.get("report_inputs", False)))
+                    tuple(frozenset(input_paths(c)) for c in calls), bool(spec.get("report_inputs", False)),
+                    tuple(frozenset(input_paths(c, dicts=True)) for c in calls))
 
 
 def answer_paths(schema: dict, path: str = "") -> dict[str, str]:
@@ -64,14 +67,16 @@ def answer_paths(schema: dict, path: str = "") -> dict[str, str]:
     return {path or "output": kind}
 
 
-def input_paths(call: dict) -> list[str]:
-    """The paths under which the worker reports the input arrays of CALL (arg0, arg2['W_xh'], h0...)."""
+def input_paths(call: dict, dicts: bool = False) -> list[str]:
+    """The paths under which the worker reports the input arrays of CALL (arg0, arg2['W_xh'], h0...);
+    DICTS: those of its input dicts instead (arg2)."""
     found: list[str] = []
 
     def walk(spec: dict, path: str) -> None:
         if "array" in spec:
-            found.append(path)
+            found.append(path) if not dicts else None
         elif "dict" in spec:
+            found.append(path) if dicts else None
             for key, sub in spec["dict"].items():
                 walk(sub, f"{path}[{_short(key, 40)!r}]")
 
@@ -93,6 +98,11 @@ def _text(value) -> bool:
 
 def _texts(value) -> bool:
     return type(value) is list and len(value) <= MAX_LIST and all(_text(v) for v in value)
+
+
+def _short_texts(value) -> bool:
+    """At most 5 strings of at most 60 characters (the keys worker.snapshot_inputs names)."""
+    return type(value) is list and len(value) <= 5 and all(type(v) is str and len(v) <= 60 for v in value)
 
 
 def _line_number(value) -> bool:
@@ -192,9 +202,16 @@ def check_call(record: dict, form: StepForm) -> list[tuple[int, tuple[int, ...],
         if "at" in leaf:
             refs.append((leaf["at"], tuple(leaf["shape"]), path, False))
     allowed_inputs = form.inputs[record["call"]]
+    allowed_dicts = form.dicts[record["call"]] if form.dicts else frozenset()
     seen = set()
     for item in record.get("inputs_after", []):
         path = item.get("path") if type(item) is dict else None
+        if type(path) is str and path in allowed_dicts and path not in seen and "keys_added" in item:
+            seen.add(path)
+            _fields(item, {"path": _text, "added": _short_texts, "removed": _short_texts,
+                           "keys_added": is_offset, "keys_removed": is_offset},
+                    {"path", "added", "removed", "keys_added", "keys_removed"}, "an input dict's keys")
+            continue
         if type(path) is not str or path not in allowed_inputs or path in seen:
             raise FormError("an input at an unknown or repeated path")
         seen.add(path)

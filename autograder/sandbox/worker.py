@@ -126,12 +126,30 @@ def to_float_array(value):
             warnings.simplefilter("error")
             arr = _np_asarray(value, dtype=_float64)
     except BaseException as exc:  # noqa: BLE001
+        kind = complex_kind(value, exc)
+        if kind:
+            return None, (f"got complex numbers (dtype {kind}): answers must be real (float64); if the imaginary "
+                          "part is zero, return the real part (np.real)")
         return None, f"got {type_name(value)}, which NumPy cannot turn into float64 numbers ({text(exc, 160)})"
     if type(arr) is not _ndarray:
         arr = np.array(arr, dtype=_float64, subok=False)
     if arr.size > MAX_ELEMENTS:
         return None, f"got an array of shape {arr.shape}, far larger than any expected answer"
     return np.array(arr, dtype=_float64, order="C", copy=True), None
+
+
+def complex_kind(value, exc):
+    """The complex dtype's name ("complex128"; "complex" for Python's) when EXC is NumPy refusing to
+    cast complex numbers to float64 (answers are real), else None."""
+    try:
+        if type(exc).__name__ != "ComplexWarning" and type(value) is not complex \
+                and "not 'complex'" not in text(exc, 200):
+            return None
+        dtype = getattr(value, "dtype", None)
+        name = dtype.name if isinstance(dtype, np.dtype) and dtype.kind == "c" else "complex"
+        return name if name in ("complex64", "complex128", "complex256", "clongdouble") else "complex"
+    except BaseException:  # noqa: BLE001 - the answer's own attributes may raise
+        return None
 
 
 def leaf_paths(schema, path):
@@ -278,15 +296,31 @@ def answer_table(table, call, arrays):
     return helper
 
 
+MAX_KEYS_SENT = 5          # keys added to (or removed from) one input dict that are named
+
+
+def key_name(key):
+    """A dict key as sent back: the key itself when it is a string (bounded), else its type."""
+    return text(key, 40) if type(key) is str else text(f"<a key of type {type_name(key)}>", 60)
+
+
 def snapshot_inputs(args, kwargs, call_spec, writer):
     """Save every input array the plan gave the call, as it is after the call (for the trusted
-    mutation check). Only the planned paths: whatever else the call put in a dict is not sent."""
+    mutation check), and, for an input dict whose keys changed, the keys added and removed (at
+    most MAX_KEYS_SENT of each, with their counts). Only the planned arrays are sent."""
     saved = []
 
     def walk(obj, spec, path):
         if "dict" in spec:
             if type(obj) is dict:
-                for k, sub in spec["dict"].items():
+                planned = spec["dict"]
+                added = [k for k in dict.keys(obj) if k not in planned]
+                removed = [k for k in planned if not dict.__contains__(obj, k)]
+                if added or removed:
+                    saved.append({"path": path, "added": [key_name(k) for k in added[:MAX_KEYS_SENT]],
+                                  "removed": [key_name(k) for k in removed[:MAX_KEYS_SENT]],
+                                  "keys_added": len(added), "keys_removed": len(removed)})
+                for k, sub in planned.items():
                     if dict.__contains__(obj, k):
                         walk(dict.__getitem__(obj, k), sub, f"{path}[{text(k, 40)!r}]")
         elif "array" in spec and isinstance(obj, _ndarray):
