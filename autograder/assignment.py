@@ -46,7 +46,8 @@ def dict_of(keys: tuple[str, ...]) -> dict:
 
 def leaf_paths(schema: dict, path: str = "") -> list[str]:
     """The answer paths of SCHEMA's numeric leaves, as the worker and the feedback name them:
-    "dx", "grads['W_hh']", "output" for a bare array."""
+    "dx", "grads['W_hh']", "output" for a bare array. (sandbox/worker.py has its own copy: the
+    worker imports nothing of the grader.)"""
     kind = schema["kind"]
     if kind == "tuple":
         return [p for name, child in zip(schema["names"], schema["items"])
