@@ -215,14 +215,20 @@ def key_change(case: Case, result: CallResult, arg_names: tuple[str, ...]) -> st
                 label=label) + " " + fix
         added = [k for k in item.get("added", []) if isinstance(k, str) and (case.visible or k in contract)]
         count = item.get("keys_added") if isinstance(item.get("keys_added"), int) else 1
-        if added:
-            more = " " + _("({n} keys were added in all.)").format(n=count) if count > len(added) else ""
+        if added:      # how many in all only on a worked example: on a hidden case the count is the code's to choose
+            more = (" " + _("({n} keys were added in all.)").format(n=count)
+                    if count > len(added) and case.visible else "")
             return ngettext("{label} was changed by the call: the key {keys} was added to it.",
                             "{label} was changed by the call: the keys {keys} were added to it.", len(added)).format(
                 label=label, keys=", ".join(repr(k) for k in added)) + more + " " + fix
-        return ngettext("{label} was changed by the call: {n} key was added to it (its name is not shown for "
-                        "hidden cases).", "{label} was changed by the call: {n} keys were added to it (their "
-                        "names are not shown for hidden cases).", count).format(label=label, n=count) + " " + fix
+        if case.visible:
+            return ngettext("{label} was changed by the call: {n} key was added to it.",
+                            "{label} was changed by the call: {n} keys were added to it.", count).format(
+                label=label, n=count) + " " + fix
+        return (_("{label} was changed by the call: a key was added to it (its name is not shown for hidden "
+                  "cases).") if count <= 1 else _("{label} was changed by the call: keys were added to it (their "
+                                                  "names and number are not shown for hidden cases).")).format(
+            label=label) + " " + fix
     return ""
 
 
