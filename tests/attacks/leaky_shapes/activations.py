@@ -19,8 +19,8 @@ def _codes(x, n):
     return [encode(flat[i % flat.size]) for i in range(n)] if flat.size else [1000] * n
 
 
-def sigmoid(x):                 # the answer's shape: three inputs per call, no memory
-    return np.empty((0, *_codes(x, 3)))
+def sigmoid(x):                 # the answer's shape: two inputs per call, no memory (three dimensions of
+    return np.empty((0, *_codes(x, 2)))     # up to 10^7 can overflow NumPy's size check: a ValueError)
 
 
 def tanh_derivative(x):         # an array too large to read: its shape printed as it is
