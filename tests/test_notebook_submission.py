@@ -341,6 +341,17 @@ def test_a_dropped_statement_that_a_function_needs_is_not_called_free():
     assert not any("at no cost" in n and "cell 4" in n for n in code.notes)
 
 
+def test_a_loop_that_calls_anything_is_never_kept_even_if_it_only_assigns():
+    """An experiment that logs into a dict the graded code reads (CFG) is no definition: re-run at
+    import it could take the file's whole budget (a red-team notebook slept 30 s per step)."""
+    jacobian = (REFERENCE / "jacobian.py").read_text(encoding="utf-8").replace(
+        GAMMA_LINE,
+        GAMMA_LINE + '\nimport time\nfor trial in range(3):\n    GAMMA["last_run"] = time.sleep(30) or trial')
+    code = nbs.read_notebook("hw.ipynb", json.dumps(notebook_with_jacobian(jacobian)).encode())
+    assert "time.sleep" not in code.modules["jacobian"]
+    assert any("may cost points" in n and "for trial in range(3):" in n for n in code.notes), code.notes
+
+
 def test_calls_and_loops_that_run_experiments_are_never_kept():
     cells = [cell((REFERENCE / f"{m}.py").read_text(encoding="utf-8")) for m in MODULES]
     cells += [cell("losses = []\nfor step in range(3):\n    losses.append(step)\n"

@@ -303,8 +303,9 @@ def effects(node: ast.stmt, in_loop: bool = False) -> tuple[set[str], set[str]] 
     Only defines: import, def, class, an assignment (to names, or into an item or attribute of a
     name: `GAMMA["tanh"] = 1.0`; its value may call functions, as a constant's always could), `pass`,
     and `if` (not `if __name__ == "__main__":`) and `try` blocks made of these. A `for` loop only
-    fills in: its body holds nothing but assignments (and if blocks of them), and it counts as
-    binding no name. IN_LOOP: NODE is inside such a loop's body (no def, class or import there).
+    fills in: its body holds nothing but assignments (and if blocks of them) and calls nothing (its
+    iterable may be a range, enumerate, zip, sorted, reversed or a dict's items, keys or values), and
+    it counts as binding no name. IN_LOOP: NODE is inside such a loop's body (no def, class or import there).
     """
     if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom)):
         return None if in_loop else (bound_names(node), set())
@@ -321,9 +322,19 @@ def effects(node: ast.stmt, in_loop: bool = False) -> tuple[set[str], set[str]] 
         found = block_effects(node.body + handlers + node.orelse + node.finalbody, in_loop)
         return found and (found[0] | {h.name for h in node.handlers if h.name}, found[1])
     if isinstance(node, ast.For):
+        if any(isinstance(n, ast.Call) for part in (node.iter, *node.body, *node.orelse) for n in ast.walk(part)
+               if not (part is node.iter and isinstance(n, ast.Call) and is_range_like(n))):
+            return None     # a loop that calls anything (an experiment, a sleep) is not a definition
         body = block_effects(node.body + node.orelse, True)
         return None if body is None else (set(), body[1])
     return None
+
+
+def is_range_like(call: ast.Call) -> bool:
+    """range(...), enumerate(...), zip(...), dict.items()-like calls that only walk what is given."""
+    func = call.func
+    name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+    return name in ("range", "enumerate", "zip", "items", "keys", "values", "sorted", "reversed")
 
 
 def block_effects(body: list[ast.stmt], in_loop: bool) -> tuple[set[str], set[str]] | None:
