@@ -66,8 +66,9 @@ SIZE_AWARE = {
     "numerical_size_aware": ({"rnn_backward"}, None),
     "gated_numerical_size_aware": ({"gru_backward"}, None),
 }
-# work done in a child process the worker never waits for (outside the call's CPU count): attack -> functions
-OFFLOADED = {"fork_offload": {"rnn_backward"}}
+# work done in a child process the worker never waits for (outside the call's CPU count)
+# (fork_offload) or in other calls' budgets, with the realistic-size case's inputs found ahead of its call (lend_cpu)
+OFFLOADED = {"fork_offload": {"rnn_backward"}, "lend_cpu": {"rnn_backward"}}
 HONEST_LOOPS = {"loops": ROOT / "tests" / "correct_variants" / "loops",
                 "gated_loops": ROOT / "tests" / "gated_rnn" / "correct_variants" / "loops"}
 REDUCED_BUDGET = "3"
@@ -161,9 +162,10 @@ def test_numerical_differentiation_that_answers_anything_at_the_realistic_size_e
 
 
 @pytest.mark.parametrize("attack", list(OFFLOADED))
-def test_work_in_a_child_process_is_not_outside_the_time_budget(graded, attack):
-    """Student code cannot start a process (the worker's seccomp filter): a child that is never
-    waited for would do its work outside the call's CPU count, limited only by the wall clock."""
+def test_the_realistic_size_cases_work_cannot_be_done_outside_its_budget(graded, attack):
+    """Student code cannot start a process or a thread (the worker's seccomp filter): a child that is
+    never waited for would work outside the call's CPU count; and no other call can see the
+    realistic-size case's inputs (it runs in a worker of its own), so none can do its work ahead."""
     g = graded["graded"][attack]
     harness.check_results_file(g)
     scores = g.by_function()
