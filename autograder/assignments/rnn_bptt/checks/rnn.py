@@ -50,10 +50,11 @@ def forward_case(N, T, D, H, O, seed, scale) -> Case:
     return Case((x, h0, params), label=_label(N, T, D, H, O))
 
 
-def backward_case(N, T, D, H, O, seed, scale) -> Case:
+def backward_case(N, T, D, H, O, seed, scale, forward: Case | None = None) -> Case:
     """Inputs of rnn_backward, with the reference's forward states h (never another probe's inputs:
-    each probe draws its own seeds, so these states answer no call of rnn_forward)."""
-    f = forward_case(N, T, D, H, O, seed, scale)
+    each probe draws its own seeds, so these states answer no call of rnn_forward). FORWARD: the
+    forward inputs to use (default forward_case's)."""
+    f = forward or forward_case(N, T, D, H, O, seed, scale)
     x, h0, params = f.args
     h, _ = ref().rnn_forward(x, h0, params)
     g = np.random.default_rng([seed, 1])
@@ -130,8 +131,26 @@ def agrees_with_finite_differences(case: Case, result: CallResult) -> Verdict:
     return PASS
 
 
+def long_memory_forward(N, T, D, H, O, seed) -> Case:
+    """Forward inputs whose gradients reach far back in time: W_hh 0.98 times a random orthogonal
+    matrix (never symmetric), small inputs and biases, so that tanh stays near its linear part and a
+    step's Jacobian keeps most of a gradient (0.98^40 is 0.45). With the usual inputs (a step keeps
+    about 0.6) the gradient with respect to every h_t could be had from finite differences of
+    forward passes of 40 steps, batched, within the budget (a red-team submission did, in 14 s);
+    here it takes whole rollouts."""
+    g = np.random.default_rng([seed, 2])
+    x = g.normal(0.0, 0.1, size=(N, T, D))
+    h0 = np.tanh(g.normal(0.0, 0.1, size=(N, H)))
+    params = rnn_params(g, D, H, O, 1.0)
+    q, r = np.linalg.qr(g.normal(size=(H, H)))
+    params["W_hh"] = 0.98 * q * np.sign(np.diag(r))
+    params["b_h"] = 0.1 * params["b_h"]
+    return Case((x, h0, params), label=_label(N, T, D, H, O))
+
+
 def realistic_case(draw: C.Draw) -> list[Case]:
-    case = backward_case(*REALISTIC_SIZE, draw.seed("rnn_backward.realistic_size"), 1.0)
+    seed = draw.seed("rnn_backward.realistic_size")
+    case = backward_case(*REALISTIC_SIZE, seed, 1.0, forward=long_memory_forward(*REALISTIC_SIZE, seed))
     case.label = _label(*REALISTIC_SIZE)
     return [case]
 
