@@ -208,3 +208,24 @@ def test_other_steps_leave_the_realistic_size_cases_their_time():
     assert deadlines[0] == deadlines[1] == end - 2 * (20.0 + runner.STEP_SLACK_SECONDS)
     assert runner.call_budget(steps[2], limits) == 20.0 and runner.call_budget(steps[1], limits) == 1.0
     assert runner.call_budget(steps[0], limits) == limits.import_cpu_seconds == 3.0
+
+
+# ---- the realistic-size case's own worker --------------------------------------------------------------
+def test_each_realistic_size_case_runs_in_a_worker_of_its_own_and_a_run_without_probes_still_works():
+    from autograder.assignment import load
+    from autograder.engine.cases import submission_draw
+    from autograder.intake.submission import stage
+    from autograder.pipeline.grade import build_cases, run_worker
+
+    a = load("gated_rnn")
+    staged = stage(PART2, a)
+    try:
+        cases = build_cases(submission_draw(b"k" * 32, b"d" * 32), assignment=a)
+        realistic = [p.id for p in a.probes if p.realistic]
+        results, run = run_worker(a, staged, cases, None, limits=LIMITS)
+        assert len(realistic) == 3 and all(results[pid][0].status == "ok" for pid in realistic)
+        assert run.log[-1].startswith("4 worker runs: "), run.log[-1]       # the main run, then one per case
+        none, alone = run_worker(a, staged, {}, None, limits=LIMITS)        # no probe: the imports only
+        assert none == {} and alone.log
+    finally:
+        staged.cleanup()

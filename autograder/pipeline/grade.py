@@ -82,8 +82,8 @@ def run_worker(assignment: Assignment, staged: Staged, cases: dict[str, list[Cas
     results: dict[str, list] = {}
     runs = []
     for group, group_modules in groups:
-        if not group:
-            continue
+        if not group and runs:
+            continue        # (the first run happens even with no probe, as it always has: its imports)
         plan = build_plan(assignment, group, cases, group_modules, helper_answers)
         run = run_plan(plan.steps, plan.arrays, staged.dir, limits or Limits(), substitute, early if not runs else None)
         results.update({p.id: call_results(assignment, plan, run, p, len(cases[p.id]),
