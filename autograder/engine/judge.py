@@ -219,10 +219,21 @@ ERROR_BUCKETS = ((1e-3, N_("just outside the tolerance (by less than 0.1% of the
                  (np.inf, N_("by more than 10 times the values' scale")))
 
 
+def scaled_error(got: np.ndarray, expected: np.ndarray, where: np.ndarray | None = None) -> float:
+    """The largest |got - expected| (over WHERE, default everywhere) over the expected values' scale."""
+    scale = max(float(np.max(np.abs(expected))), 1e-12) if expected.size else 1.0
+    diff = np.abs(got - expected)
+    return float(np.max(diff[where] if where is not None else diff, initial=0.0)) / scale
+
+
+def just_outside(got: np.ndarray, expected: np.ndarray) -> bool:
+    """GOT is off by no more than the first error bucket ("just outside the tolerance")."""
+    return scaled_error(got, expected) <= ERROR_BUCKETS[0][0]
+
+
 def error_bucket(got: np.ndarray, expected: np.ndarray, bad: np.ndarray) -> str:
     """How far off the wrong entries are, as one of four buckets (never a number)."""
-    scale = max(float(np.max(np.abs(expected))), 1e-12) if expected.size else 1.0
-    worst = float(np.max(np.abs(got - expected)[bad])) / scale
+    worst = scaled_error(got, expected, bad)
     return _(next(text for limit, text in ERROR_BUCKETS if worst <= limit))
 
 

@@ -18,7 +18,7 @@ from autograder.assignment import Assignment, load
 from autograder.diagnosis import diagnose
 from autograder.engine.cases import VISIBLE, Draw, cache_scope, submission_draw
 from autograder.engine.checks import Case, Check
-from autograder.engine.judge import compare
+from autograder.engine.judge import compare, just_outside
 from autograder.engine.plan import build_plan, call_results, timed_out
 from autograder.engine.scoring import Outcome, call_problem, feedback, helper_refused, score_check
 from autograder.engine.secret import CourseSecret, load_secret
@@ -229,12 +229,11 @@ def witness_message(fn, label: str, near: bool) -> str:
 
 
 def near_miss(leaf: dict | None, expected: np.ndarray) -> bool:
-    """LEAF is an array of EXPECTED's shape, finite, and off by at most 0.1% of its scale."""
+    """LEAF is an array of EXPECTED's shape, finite, and off by no more than "just outside the tolerance"."""
     got = (leaf or {}).get("array")
     if not isinstance(got, np.ndarray) or got.shape != np.shape(expected) or not np.all(np.isfinite(got)):
         return False
-    scale = max(float(np.max(np.abs(expected))), 1e-12) if np.size(expected) else 1.0
-    return float(np.max(np.abs(got - expected))) <= 1e-3 * scale
+    return just_outside(got, np.asarray(expected, dtype=np.float64))
 
 
 def no_answer(assignment: Assignment, fn, case: Case, result) -> str:
