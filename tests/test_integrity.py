@@ -67,8 +67,9 @@ SIZE_AWARE = {
     "gated_numerical_size_aware": ({"gru_backward"}, None),
 }
 # work done in a child process the worker never waits for (outside the call's CPU count)
-# (fork_offload) or in other calls' budgets, with the realistic-size case's inputs found ahead of its call (lend_cpu)
-OFFLOADED = {"fork_offload": {"rnn_backward"}, "lend_cpu": {"rnn_backward"}}
+# (fork_offload) or in other calls' budgets: with the realistic-size case's inputs found ahead of its call
+# (lend_cpu), or after it, its answer rewritten in a later realistic-size call (gated_late_rewrite)
+OFFLOADED = {"fork_offload": {"rnn_backward"}, "lend_cpu": {"rnn_backward"}, "gated_late_rewrite": {"lstm_backward"}}
 HONEST_LOOPS = {"loops": ROOT / "tests" / "correct_variants" / "loops",
                 "gated_loops": ROOT / "tests" / "gated_rnn" / "correct_variants" / "loops"}
 REDUCED_BUDGET = "3"
@@ -164,8 +165,9 @@ def test_numerical_differentiation_that_answers_anything_at_the_realistic_size_e
 @pytest.mark.parametrize("attack", list(OFFLOADED))
 def test_the_realistic_size_cases_work_cannot_be_done_outside_its_budget(graded, attack):
     """Student code cannot start a process or a thread (the worker's seccomp filter): a child that is
-    never waited for would work outside the call's CPU count; and no other call can see the
-    realistic-size case's inputs (it runs in a worker of its own), so none can do its work ahead."""
+    never waited for would work outside the call's CPU count; no other call can see the
+    realistic-size case's inputs (they reach the worker when its step starts), so none can do its
+    work ahead; and its answer is sealed when its step ends, so none can improve it later."""
     g = graded["graded"][attack]
     harness.check_results_file(g)
     scores = g.by_function()

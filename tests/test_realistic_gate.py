@@ -210,10 +210,11 @@ def test_other_steps_leave_the_realistic_size_cases_their_time():
     assert runner.call_budget(steps[0], limits) == limits.import_cpu_seconds == 3.0
 
 
-# ---- the realistic-size case's own worker --------------------------------------------------------------
-def test_each_realistic_size_case_runs_in_a_worker_of_its_own_and_a_run_without_probes_still_works():
+# ---- the realistic-size cases' inputs, out of the other calls' reach ------------------------------------
+def test_realistic_size_inputs_travel_apart_and_reach_the_worker_only_at_their_step():
     from autograder.assignment import load
     from autograder.engine.cases import submission_draw
+    from autograder.engine.plan import build_plan
     from autograder.intake.submission import stage
     from autograder.pipeline.grade import build_cases, run_worker
 
@@ -222,9 +223,16 @@ def test_each_realistic_size_case_runs_in_a_worker_of_its_own_and_a_run_without_
     try:
         cases = build_cases(submission_draw(b"k" * 32, b"d" * 32), assignment=a)
         realistic = [p.id for p in a.probes if p.realistic]
+        plan = build_plan(a, [p for p in a.probes if p.id in cases], cases, a.modules)
+        steps = [plan.probe_step[pid] for pid in realistic]
+        assert sorted(plan.deferred) == sorted(steps) == list(range(len(plan.steps) - 3, len(plan.steps)))
+        assert all(plan.steps[s].get("realistic") for s in steps)
+        # no array of the shared inputs is as large as a realistic-size one (N * T = 1600 rows)
+        assert max(x.size for x in plan.arrays.values()) < min(
+            max(x.size for x in plan.deferred[s].values()) for s in steps)
         results, run = run_worker(a, staged, cases, None, limits=LIMITS)
         assert len(realistic) == 3 and all(results[pid][0].status == "ok" for pid in realistic)
-        assert run.log[-1].startswith("4 worker runs: "), run.log[-1]       # the main run, then one per case
+        assert run.log[-1] == "worker restarts: 0", run.log[-1]            # one worker for all of it
         none, alone = run_worker(a, staged, {}, None, limits=LIMITS)        # no probe: the imports only
         assert none == {} and alone.log
     finally:

@@ -2,12 +2,13 @@
 
 Plan: one import step per module found, then one step per probe (grouped by function, in the
 order of the assignment's functions). Arrays (float64 only) travel as raw data in one file with
-a JSON index (runner.write_plan).
+a JSON index (runner.write_inputs). A realistic-size probe's arrays travel apart (Plan.deferred):
+the runner hands them over only when the worker starts that step (runner.run_plan).
 """
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -25,6 +26,7 @@ class Plan:
     arrays: dict[str, np.ndarray]
     probe_step: dict[str, int]          # probe id -> step index
     module_step: dict[str, int]         # module -> import step index
+    deferred: dict[int, dict[str, np.ndarray]] = field(default_factory=dict)   # step -> its own arrays
 
 
 def _encode(value, arrays: dict[str, np.ndarray]):
@@ -48,7 +50,8 @@ def build_plan(assignment: Assignment, probes: list[Probe], cases: dict[str, lis
     """helper_answers: probe id -> {"name": helper, "params": its argument names, "limit": calls per
     case, "calls": per case a list of {"args": {name: value}, "answer": value}} (grade.helper_table)."""
     steps: list[dict] = []
-    arrays: dict[str, np.ndarray] = {}
+    shared: dict[str, np.ndarray] = {}
+    deferred: dict[int, dict[str, np.ndarray]] = {}
     module_step = {}
     for module in modules:
         module_step[module] = len(steps)
@@ -60,13 +63,15 @@ def build_plan(assignment: Assignment, probes: list[Probe], cases: dict[str, lis
         if fn.module not in module_step:
             continue
         probe_step[probe.id] = len(steps)
+        # a realistic-size case's inputs are out of every other call's reach (runner.run_plan)
+        arrays = deferred.setdefault(len(steps), {}) if probe.realistic else shared
         calls = [{"args": [_encode(a, arrays) for a in c.args],
                   "kwargs": {k: _encode(v, arrays) for k, v in c.kwargs.items()}}
                  for c in cases[probe.id]]
         step = {"kind": "probe", "module": fn.module, "function": fn.name, "schema": fn.schema,
                 "calls": calls, "report_inputs": probe.report_inputs}
         if probe.realistic:
-            step["realistic"] = True        # its own CPU budget (runner.call_budget)
+            step["realistic"] = True        # its own CPU budget (runner.call_budget), its own inputs
         table = (helper_answers or {}).get(probe.id)
         if table is not None:
             step["helper_answers"] = {
@@ -75,7 +80,7 @@ def build_plan(assignment: Assignment, probes: list[Probe], cases: dict[str, lis
                             "answer": _encode(entry["answer"], arrays)} for entry in entries]
                           for entries in table["calls"]]}
         steps.append(step)
-    return Plan(steps, arrays, probe_step, module_step)
+    return Plan(steps, shared, probe_step, module_step, deferred)
 
 
 def _leaves(items: list) -> dict[str, dict]:

@@ -66,41 +66,23 @@ def build_cases(draw: Draw, visible: bool = False, assignment: Assignment | None
 def run_worker(assignment: Assignment, staged: Staged, cases: dict[str, list[Case]], canonical: Canonical | None,
                functions: set[str] | None = None, substitute: dict[str, dict[str, str]] | None = None,
                limits: Limits | None = None, helper_answers: dict[str, dict] | None = None,
-               early: EarlyWorker | None = None):
-    """Run the probes that CASES holds, of `functions` (all when None), in confined workers: the
+               early: EarlyWorker | None = None) -> tuple[dict[str, list], WorkerRun]:
+    """Run the probes that CASES holds, of `functions` (all when None), in a confined worker: the
     worker receives the inputs of these calls and nothing else (and, for a function whose helper
     is substituted by its answers, helper_answers: see helper_table). early: the job and held
-    worker start_early made for the first run (see runner.EarlyWorker).
+    worker start_early made for this run (see runner.EarlyWorker).
 
-    Each realistic-size probe runs in a worker of its own, which imports only its function's file
-    and holds no other input: in a shared worker, code run in the other calls (each with its own
-    budget) could read the realistic case's inputs and do its work ahead, piece by piece."""
+    The realistic-size probes run last, and each one's inputs reach the worker only when its step
+    starts (Plan.deferred, runner.run_plan): code run in the other calls (each with its own budget)
+    cannot read them and do their work ahead, piece by piece."""
     probes = [p for p in assignment.probes if p.id in cases and (functions is None or p.function in functions)]
     modules = [m for m in assignment.modules if m in staged.found]
-    groups = [([p for p in probes if not p.realistic], modules)]
-    groups += [([p], [m for m in modules if m == assignment.by_name[p.function].module]) for p in probes if p.realistic]
-    results: dict[str, list] = {}
-    runs = []
-    for group, group_modules in groups:
-        if not group and runs:
-            continue        # (the first run happens even with no probe, as it always has: its imports)
-        plan = build_plan(assignment, group, cases, group_modules, helper_answers)
-        run = run_plan(plan.steps, plan.arrays, staged.dir, limits or Limits(), substitute, early if not runs else None)
-        results.update({p.id: call_results(assignment, plan, run, p, len(cases[p.id]),
-                                           staged.problems.get(assignment.by_name[p.function].module), canonical)
-                        for p in group})
-        runs.append(run)
-    return results, merged(runs)
-
-
-def merged(runs: list[WorkerRun]) -> WorkerRun:
-    """One WorkerRun standing for RUNS (a grade's main run and its realistic-size runs): their logs
-    in order, then a line summing them up; what the submission printed, run after run."""
-    if len(runs) == 1:
-        return runs[0]
-    log = [line for run in runs for line in run.log]
-    log.append(f"{len(runs)} worker runs: " + "; ".join(run.log[-1] for run in runs if run.log))
-    return WorkerRun(runs[0].out_dir, output="".join(run.output for run in runs), log=log)
+    plan = build_plan(assignment, probes, cases, modules, helper_answers)
+    run = run_plan(plan.steps, plan.arrays, staged.dir, limits or Limits(), substitute, early, plan.deferred)
+    results = {p.id: call_results(assignment, plan, run, p, len(cases[p.id]),
+                                  staged.problems.get(assignment.by_name[p.function].module), canonical)
+               for p in probes}
+    return results, run
 
 
 def score_checks(assignment: Assignment, checks: list[Check], cases, results) -> dict[str, Outcome]:

@@ -190,11 +190,13 @@ class Box:
     go_fds: dict[int, int] = field(default_factory=dict)        # Popen pid -> write end of its stdin (spawn)
 
     # -- starting ------------------------------------------------------------------------------
-    def spawn(self, start_step: int, start_call: int, hold: bool = False) -> tuple[subprocess.Popen, int]:
+    def spawn(self, start_step: int, start_call: int, hold: bool = False,
+              keep_open: bool = False) -> tuple[subprocess.Popen, int]:
         """Start a worker at plan step START_STEP, call START_CALL; return it and the read end of its
         progress pipe. Its stdin is a pipe: the worker reads nothing of the job until the grader
         writes "go" there and closes it (then stdin is empty, as /dev/null). HOLD: not yet (the
-        worker starts early, before the plan exists: see go() and runner.start_early)."""
+        worker starts early, before the plan exists: see go() and runner.start_early). KEEP_OPEN:
+        see go()."""
         go_r, go_w = os.pipe()
         try:
             proc, progress_r = self._spawn(start_step, start_call, go_r)
@@ -205,19 +207,26 @@ class Box:
             os.close(go_r)
         self.go_fds[proc.pid] = go_w
         if not hold:
-            self.go(proc)
+            self.go(proc, keep_open)
         return proc, progress_r
 
-    def go(self, proc) -> None:
-        """Let a held worker read its plan (see spawn): one byte on its stdin, which is then closed."""
-        go_w = self.go_fds.pop(proc.pid, None)
+    def go(self, proc, keep_open: bool = False) -> None:
+        """Let a held worker read its plan (see spawn): one byte on its stdin, which is then closed,
+        unless KEEP_OPEN: the plan has steps whose inputs come later (resume; kill_all closes it)."""
+        self.resume(proc)
+        if not keep_open:
+            go_w = self.go_fds.pop(proc.pid, None)
+            if go_w is not None:
+                os.close(go_w)
+
+    def resume(self, proc) -> None:
+        """One more "go" byte on the worker's stdin: the inputs of the step it waits at are written."""
+        go_w = self.go_fds.get(proc.pid)
         if go_w is not None:
             try:
                 os.write(go_w, GO)
             except OSError:          # the worker is gone already: the runner sees it exit
                 pass
-            finally:
-                os.close(go_w)
 
     def _spawn(self, start_step: int, start_call: int, go_r: int) -> tuple[subprocess.Popen, int]:
         progress_r, progress_w = os.pipe()

@@ -16,15 +16,24 @@ together: however many lines and records it forges, a submission never gets more
 than the calls still ahead of it in its step could use. The answers are read at the end by
 wire.read_step; a record it refuses is that call's crash, and a call that failed keeps no answer,
 nor does any later call of its step.
+
+A realistic-size step's inputs (run_plan's `deferred`) are written into the plan only when the
+runner accepts that step's start, and the worker, which waits for one more byte on its stdin there,
+reads them then: no other call, whatever its budget, can reach them or do their work ahead, and
+from that moment every CPU second counts against that step's budget. Its answer files are sealed
+(their digest kept) when the runner moves past it, so no later call can improve them.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import select
 import signal
+import subprocess
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,7 +42,7 @@ import numpy as np
 from autograder import i18n
 from autograder.sandbox import confine, tree
 from autograder.sandbox.forms import StepForm, form_of
-from autograder.sandbox.wire import Budget, RecordTail, read_step
+from autograder.sandbox.wire import Budget, RecordTail, WireError, open_regular, read_step
 
 WORKER_SCRIPT = Path(__file__).with_name("worker.py")
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -128,6 +137,7 @@ class _Progress:
     step_calls: int = 1          # calls this step may still take (its CPU budget is that many calls')
     printed: int = 0        # bytes of output since the current call started
     done: bool = False
+    on_step: Callable[[int], None] | None = None        # called once a step's start is accepted (_starter)
     tails: dict[int, RecordTail] = field(default_factory=dict)
 
     def tail(self, step: int) -> RecordTail:
@@ -149,6 +159,15 @@ class _Progress:
         return self.start_call if step == self.start_step else 0
 
 
+def _starter(handover: _Deferred, proc):
+    """What the runner does when it accepts the start of a step in worker PROC: seal the deferred
+    steps before it, hand over that step's deferred inputs (if it has any)."""
+    def on_step(step: int) -> None:
+        handover.seal(below=step)
+        handover.hand_over(step, proc)
+    return on_step
+
+
 def _cpu_seconds(pid: int) -> float:
     """User + system CPU of a process and its reaped children (from /proc)."""
     try:
@@ -160,20 +179,81 @@ def _cpu_seconds(pid: int) -> float:
 
 
 def write_plan(plan_dir: Path, steps: list[dict], arrays: dict[str, np.ndarray] | None, **extra) -> None:
-    """plan.json, and the inputs unless ARRAYS is None (a restart: the worker cannot change them):
-    inputs.f64, every array's float64 data back to back (C order, no headers), and inputs.json,
-    its index {name: [byte offset, shape]}."""
+    """plan.json, and the inputs unless ARRAYS is None (a restart: the worker cannot change them)."""
     plan_dir.mkdir(parents=True, exist_ok=True)
     (plan_dir / "plan.json").write_text(json.dumps({"steps": steps, **extra}))
     if arrays is not None:
-        index, offset = {}, 0
-        with open(plan_dir / "inputs.f64", "wb") as f:
-            for name, arr in arrays.items():
-                data = np.asarray(arr, dtype="<f8", order="C")
-                f.write(memoryview(data.reshape(-1)).cast("B"))
-                index[name] = [offset, list(data.shape)]
-                offset += data.nbytes
-        (plan_dir / "inputs.json").write_text(json.dumps(index))
+        write_inputs(plan_dir, "inputs", arrays)
+
+
+def write_inputs(plan_dir: Path, stem: str, arrays: dict[str, np.ndarray]) -> None:
+    """STEM.f64, every array's float64 data back to back (C order, no headers), and STEM.json,
+    its index {name: [byte offset, shape]} (the worker's load_inputs)."""
+    index, offset = {}, 0
+    with open(plan_dir / f"{stem}.f64", "wb") as f:
+        for name, arr in arrays.items():
+            data = np.asarray(arr, dtype="<f8", order="C")
+            f.write(memoryview(data.reshape(-1)).cast("B"))
+            index[name] = [offset, list(data.shape)]
+            offset += data.nbytes
+    (plan_dir / f"{stem}.json").write_text(json.dumps(index))
+
+
+def deferred_stem(step: int) -> str:
+    """The file name (without suffix) of a deferred step's inputs in the plan folder (worker.py: same)."""
+    return f"step_{step}_inputs"
+
+
+@dataclass
+class _Deferred:
+    """A plan's realistic-size inputs, held here until their step starts, and the seals of the
+    answers of those steps once the runner has moved past them."""
+
+    box: confine.Box
+    arrays: dict[int, dict[str, np.ndarray]]
+    delivered: set[int] = field(default_factory=set)
+    seals: dict[int, bytes] = field(default_factory=dict)
+
+    def hand_over(self, step: int, proc) -> None:
+        """STEP starts in worker PROC: write its inputs (once) and let the worker read them."""
+        if step not in self.arrays:
+            return
+        if step not in self.delivered:
+            write_inputs(self.box.plan_dir, deferred_stem(step), self.arrays[step])
+            self.delivered.add(step)
+        self.box.resume(proc)
+
+    def seal(self, below: int | None = None) -> None:
+        """Keep the digest of every delivered step's answers (those before BELOW only, when given)."""
+        for step in sorted(self.delivered - set(self.seals)):
+            if below is None or step < below:
+                self.seals[step] = _digest(self.box.out_dir, step)
+                for suffix in ("f64", "json"):      # no later worker needs them (a mapping stays valid)
+                    (self.box.plan_dir / f"{deferred_stem(step)}.{suffix}").unlink(missing_ok=True)
+
+    def broken(self, step: int) -> bool:
+        """STEP's answers changed after it was sealed."""
+        return step in self.seals and self.seals[step] != _digest(self.box.out_dir, step)
+
+
+def _digest(out_dir: Path, step: int) -> bytes:
+    """A digest of step STEP's answer files as they are (opened as wire does: no link followed,
+    regular files only; a file that cannot be read so counts by its problem)."""
+    h = hashlib.blake2b(digest_size=20)
+    for suffix in ("jsonl", "f64"):
+        h.update(suffix.encode())
+        try:
+            fd = open_regular(out_dir / f"step_{step}.{suffix}")
+        except WireError as exc:
+            h.update(str(exc).encode())
+            continue
+        if fd is None:
+            h.update(b"absent")
+            continue
+        with os.fdopen(fd, "rb") as f:
+            while chunk := f.read(1 << 20):
+                h.update(chunk)
+    return h.digest()
 
 
 class EarlyWorker:
@@ -237,12 +317,15 @@ def start_early(submission_dir: Path, limits: Limits) -> EarlyWorker | None:
 
 def run_plan(steps: list[dict], arrays: dict[str, np.ndarray], submission_dir: Path,
              limits: Limits = Limits(), substitute: dict[str, list[str]] | None = None,
-             early: EarlyWorker | None = None) -> WorkerRun:
+             early: EarlyWorker | None = None,
+             deferred: dict[int, dict[str, np.ndarray]] | None = None) -> WorkerRun:
     """Run every step of the plan on the submission in confined workers; return the raw records.
 
     steps: [{"kind": "import", "module": m} | {"kind": "probe", "module", "function", "schema",
     "calls", "report_inputs"}]; arrays: the input arrays the calls refer to by name.
     early: the job, box and held first worker start_early made for this submission (and LIMITS).
+    deferred: {step: its own arrays} for the steps whose inputs no other call may reach (the
+    realistic-size cases, run last): handed over when that step starts, sealed after it (_Deferred).
     """
     if early is not None and not early.taken:
         early.taken = True
@@ -254,7 +337,7 @@ def run_plan(steps: list[dict], arrays: dict[str, np.ndarray], submission_dir: P
     try:
         if box is None:
             box = confine.prepare(job, submission_dir, WORKER_SCRIPT, limits)
-        run = _supervise(box, steps, arrays, limits, substitute or {}, early)
+        run = _supervise(box, steps, arrays, limits, substitute or {}, early, deferred or {})
         return run
     finally:       # never raises: a cleanup problem is logged, the result is kept
         if early is not None:
@@ -265,10 +348,15 @@ def run_plan(steps: list[dict], arrays: dict[str, np.ndarray], submission_dir: P
             run.log.append(f"cleanup problems (the results are not affected): {problems[:5]}")
 
 
-def _supervise(box, steps, arrays, limits, substitute, early: EarlyWorker | None = None) -> WorkerRun:
+def _supervise(box, steps, arrays, limits, substitute, early: EarlyWorker | None = None,
+               deferred: dict[int, dict[str, np.ndarray]] | None = None) -> WorkerRun:
     skip_modules: list[str] = []
     forms = [form_of(spec) for spec in steps]
-    write_plan(box.plan_dir, steps, arrays, substitute=substitute, skip_modules=skip_modules)
+    handover = _Deferred(box, dict(deferred or {}))
+    keep_open = bool(handover.arrays)       # the worker waits for more bytes at those steps
+    write_plan(box.plan_dir, [dict(spec, deferred=True) if s in handover.arrays else spec
+                              for s, spec in enumerate(steps)], arrays, substitute=substitute,
+               skip_modules=skip_modules)
     run = WorkerRun(out_dir=box.out_dir, log=list(box.log))
     output = bytearray()
     dropped = 0
@@ -291,20 +379,24 @@ def _supervise(box, steps, arrays, limits, substitute, early: EarlyWorker | None
                 run.failures.setdefault(s, StepFailure(None, "not_run", why))
             break
         if restarts:      # the plan was written above; a restart may skip a module that failed to load
-            write_plan(box.plan_dir, steps, None, substitute=substitute, skip_modules=skip_modules)
+            write_plan(box.plan_dir, [dict(spec, deferred=True) if s in handover.arrays else spec
+                                      for s, spec in enumerate(steps)], None, substitute=substitute,
+                       skip_modules=skip_modules)
             run.log += box.reset_scratch()     # the last worker's files count against no later call
         _clear_steps(box.out_dir, start_step, len(steps))
         held = early.take() if early is not None and not restarts and start_step == 0 else None
         if held is not None:        # started early, waiting: the plan is written, let it read it
             proc, progress_r = held
-            box.go(proc)
+            box.go(proc, keep_open)
         else:
-            proc, progress_r = box.spawn(start_step, start_call)
+            proc, progress_r = box.spawn(start_step, start_call, keep_open=keep_open)
         state = _Progress(forms, box.out_dir, [call_budget(spec, limits) for spec in steps],
-                          frozenset(skip_modules), start_step, start_call, wall_at_start=time.monotonic())
+                          frozenset(skip_modules), start_step, start_call, wall_at_start=time.monotonic(),
+                          on_step=_starter(handover, proc))
         verdict, dropped = _watch(box, proc, progress_r, state, limits, deadlines, output, dropped)
         box.kill_all(proc)
         os.close(progress_r)
+        handover.seal()             # no later worker may change what this one answered there
         planted = box.seal_output()
         if planted:
             run.log.append(f"removed links/special files the worker planted in out/: {planted[:5]}")
@@ -325,7 +417,7 @@ def _supervise(box, steps, arrays, limits, substitute, early: EarlyWorker | None
                 nxt += 1
             start_step, start_call = nxt, 0
         restarts += 1
-    _read_answers(run, box.out_dir, forms, limits)
+    _read_answers(run, box.out_dir, forms, limits, handover)
     text = output.decode("utf-8", "replace")
     run.output = text + (f"\n[... {dropped} more bytes of output dropped]" if dropped else "")
     run.log += box.warnings
@@ -342,11 +434,19 @@ def _clear_steps(out_dir: Path, start: int, n_steps: int) -> None:
                 tree.remove_entry(str(out_dir), f"step_{s}.{suffix}")
 
 
-def _read_answers(run: WorkerRun, out_dir: Path, forms: list[StepForm], limits: Limits) -> None:
+def _read_answers(run: WorkerRun, out_dir: Path, forms: list[StepForm], limits: Limits,
+                  handover: _Deferred | None = None) -> None:
     """Read every step's records (wire.read_step). A refused record is that call's crash; a call
-    that failed (timeout, crash) keeps no answer, nor does any later call of its step."""
+    that failed (timeout, crash) keeps no answer, nor does any later call of its step; a deferred
+    step whose answers changed after it ended (_Deferred.seal) keeps none."""
     budget = Budget(limits.answer_bytes)
     for s, form in enumerate(forms):
+        if handover is not None and handover.broken(s):
+            run.records[s] = []
+            run.failures[s] = StepFailure(0 if form.calls else None, "crashed", _unreadable(
+                i18n._("its answer files changed after its step ended")))
+            run.log.append(f"step {s}: answers changed after the step ended")
+            continue
         answers = read_step(out_dir, s, form, budget)
         failure = run.failures.get(s)
         if answers.problem is not None:      # the root cause, whatever the runner saw meanwhile
@@ -390,6 +490,12 @@ def _watch(box, proc, progress_r, state, limits, deadlines, output, dropped):
 
     def pump(timeout: float) -> bool:
         nonlocal dropped
+        if not streams:         # both pipes closed: the worker is gone or going, wait for that instead
+            try:
+                proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                pass
+            return False
         ready, _, _ = select.select(streams, [], [], timeout)
         for fd in ready:
             chunk = os.read(fd, 65536)
@@ -398,8 +504,9 @@ def _watch(box, proc, progress_r, state, limits, deadlines, output, dropped):
             elif fd == progress_r:
                 *lines, rest = (pending[0] + chunk).split(b"\n")
                 pending[0] = rest[-256:]
+                cpu = _cpu_seconds(pid) if lines else 0.0      # once for all: each line was written before
                 for line in lines:
-                    _advance(state, line, pid)
+                    _advance(state, line, pid, cpu)
             else:
                 keep = max(0, min(len(chunk), limits.output_bytes - len(output)))
                 output.extend(chunk[:keep])
@@ -444,12 +551,13 @@ def _watch(box, proc, progress_r, state, limits, deadlines, output, dropped):
             return (None if state.done else ("crashed", _exit_description(box.returncode(proc)))), dropped
 
 
-def _advance(state: _Progress, line: bytes, pid: int) -> None:
+def _advance(state: _Progress, line: bytes, pid: int, cpu: float | None = None) -> None:
     """Follow a progress line. The student's code can write on this pipe too, so a line counts only
     if it is the next thing an honest worker would report and what comes before it is in place:
     "call S J" when S is the current step and J is its next call, J - 1's record being written;
     "step S" when S is the next step and the previous one's records are all written (or S is a
     re-import before, or the step the worker was started at); "done" when the last step's are.
+    CPU: the worker's CPU seconds read before the line was (default: read now).
     So a forged line cannot make the runner blame a step that did not run, and however many
     records a submission forges, a step never gets more CPU than its calls' budgets together."""
     parts = line.decode("ascii", "replace").split()
@@ -489,12 +597,14 @@ def _advance(state: _Progress, line: bytes, pid: int) -> None:
             return
         if call > state.first_call(step) and call - 1 not in state.tail(step).calls:
             return
-    now_cpu, now = _cpu_seconds(pid), time.monotonic()
+    now_cpu, now = (_cpu_seconds(pid) if cpu is None else cpu), time.monotonic()
     if call is None:
         state.step_cpu_at_start, state.step_wall_at_start = now_cpu, now
     state.step, state.call = step, call
     state.cpu_at_start, state.wall_at_start = now_cpu, now
     state.printed = 0
+    if call is None and state.on_step is not None:
+        state.on_step(step)
 
 
 SIGNALS_NAMED = frozenset({"SIGKILL", "SIGSEGV", "SIGABRT", "SIGBUS", "SIGFPE", "SIGILL", "SIGXCPU", "SIGXFSZ",

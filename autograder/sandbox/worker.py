@@ -5,7 +5,10 @@ only, never the autograder package, so that the grader's files can stay unreadab
 It judges nothing. It reads a plan of calls, runs them, and writes plain data back:
 one JSON line per call (bounded strings and numbers) and raw float64 data for arrays (the
 record names each array's byte offset and shape). The inputs come the same way: inputs.f64
-(raw float64) with its index inputs.json ({name: [offset, shape]}), mapped read-only.
+(raw float64) with its index inputs.json ({name: [offset, shape]}), mapped read-only; a step
+marked "deferred" (a realistic-size case) has inputs of its own, step_S_inputs.f64 and .json,
+which the grader writes only once this worker has reported that step's start and then sends one
+more byte on stdin: the worker waits for it there.
 The trusted side accepts exactly the records written here (forms.py): a new key or path in a
 record must be added there too, or every such record is refused as forged.
 
@@ -403,28 +406,30 @@ def import_module(name, submission_dir, substitutions):
     return module, {"module": name, "ok": True}
 
 
-_INPUTS = [None]      # the mapping of inputs.f64 (release_inputs)
+_INPUTS = []      # the mappings of the input files (release_inputs)
 
 
 def release_inputs():
-    """Drop the pages of inputs.f64 read so far from this process's memory (a call's copies are
+    """Drop the pages of the inputs read so far from this process's memory (a call's copies are
     made): else every realistic-size input, read once, would stay resident until the worker ends.
     A later read maps them again from the file."""
-    if _INPUTS[0] is not None:
+    for data in _INPUTS:
         try:
-            _INPUTS[0].madvise(mmap.MADV_DONTNEED)
+            data.madvise(mmap.MADV_DONTNEED)
         except (OSError, ValueError, AttributeError):
             pass
 
 
-def load_inputs(plan_dir):
-    """The plan's input arrays: read-only views of inputs.f64, mapped read-only (a call gets copies)."""
-    with _open(os.path.join(plan_dir, "inputs.json"), encoding="utf-8") as f:
+def load_inputs(plan_dir, stem="inputs"):
+    """Input arrays: read-only views of STEM.f64, mapped read-only (a call gets copies), by the
+    names of its index STEM.json."""
+    with _open(os.path.join(plan_dir, stem + ".json"), encoding="utf-8") as f:
         index = json.load(f)
-    with _open(os.path.join(plan_dir, "inputs.f64"), "rb") as f:
+    with _open(os.path.join(plan_dir, stem + ".f64"), "rb") as f:
         size = os.fstat(f.fileno()).st_size
         data = mmap.mmap(f.fileno(), size, prot=mmap.PROT_READ) if size else b""
-    _INPUTS[0] = data if size else None
+    if size:
+        _INPUTS.append(data)
     flat = _np_frombuffer(data, dtype="<f8")
     arrays = {}
     for name, (at, shape) in index.items():
@@ -474,6 +479,11 @@ def main(argv):
         progress(f"step {step}")
         if spec["kind"] == "import" and spec["module"] in skip:
             continue
+        step_arrays = arrays
+        if spec.get("deferred"):        # its inputs are written now that the grader knows it starts
+            if not wait_for_go():
+                return 3
+            step_arrays = load_inputs(plan_dir, f"step_{step}_inputs")
         writer = Writer(out_dir, step)
         if spec["kind"] == "import":
             modules[spec["module"]], record = import_module(spec["module"], submission_dir,
@@ -493,9 +503,9 @@ def main(argv):
             if call < first:
                 continue
             if table is not None:       # this call's answers of the substituted helper, nothing more
-                setattr(module, table["name"], answer_table(table, call, arrays))
+                setattr(module, table["name"], answer_table(table, call, step_arrays))
             progress(f"call {step} {call}")
-            run_call(fn, call_spec, spec["schema"], arrays, writer, call, submission_dir,
+            run_call(fn, call_spec, spec["schema"], step_arrays, writer, call, submission_dir,
                      spec.get("report_inputs", False), spec["function"])
         writer.close()
     progress("done")

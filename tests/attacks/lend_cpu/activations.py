@@ -2,8 +2,8 @@
 sigmoid call looks for rnn_backward's realistic-size inputs among the arrays the worker can reach
 and, once found, computes that case's answer there (standing in for numerical differentiation
 spread over many 1-second calls); rnn_backward answers the realistic size only from that store.
-A realistic-size probe runs in a worker of its own that imports only rnn.py and holds no other
-input, so the store is always empty there and rnn_backward earns nothing."""
+A realistic-size case's inputs reach the worker only when its step starts, after every other call,
+so the store is always empty there and rnn_backward earns nothing."""
 import sys
 
 import attack_kit
