@@ -43,7 +43,7 @@ def rnn_backward_truncated(dh, dy, x, h0, h, params, k):
     - grads: dict with exactly the keys of params; grads[name] has the shape of params[name];
       sums over the batch and over time (no averaging).
 
-    Speed: one graded case has a realistic size, N=16, T=100, D=64, H=128, O=10, k=16, and must
+    Speed: one graded case has a realistic size, N=4, T=400, D=64, H=128, O=10, k=350, and must
     give an answer within 20 seconds of CPU time, or rnn_backward_truncated earns none of its
     points. Backpropagation takes a second or two at most there, even with loops over samples
     and time steps (they are fine); numerical differentiation of a forward pass is far too slow.

@@ -53,7 +53,7 @@ def rnn_backward(dh, dy, x, h0, h, params):
     - grads: dict with exactly the keys of params; grads[k] = dL/dparams[k] has the shape of
       params[k]. Gradients are SUMS over the batch and over time (no averaging).
 
-    Speed: one graded case has a realistic size, N=16, T=100, D=64, H=128, and must finish within
+    Speed: one graded case has a realistic size, N=4, T=400, D=64, H=128, and must finish within
     20 seconds of CPU time, or rnn_backward earns none of its points. Backpropagation with NumPy
     takes milliseconds there, and about a second even with loops over samples and time steps
     (they are fine); numerical differentiation of your forward pass is far too slow. Each test

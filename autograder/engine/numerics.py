@@ -25,6 +25,14 @@ def central_differences(loss: Callable[[dict], float], inputs: dict[str, np.ndar
     return out
 
 
+def long_memory_recurrence(g: np.random.Generator, H: int, radius: float = 0.98) -> np.ndarray:
+    """W_hh: (H, H), RADIUS times a random orthogonal matrix (never symmetric). With small inputs
+    (tanh near its linear part) a step's Jacobian keeps most of a gradient, so the gradient with
+    respect to an early hidden state depends on the whole sequence after it: finite differences of
+    forward rollouts must run to the end (the realistic-size cases, README "Security")."""
+    q, r = np.linalg.qr(g.normal(size=(H, H)))
+    return radius * q * np.sign(np.diag(r))
+
 
 # ---- the activations' maths, as the grader's own models (diagnosis) compute it -------------------
 # Not the students' helpers (an assignment's public_helpers.py, copied to the worker): these run in

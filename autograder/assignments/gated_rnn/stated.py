@@ -69,5 +69,5 @@ STATED: dict[str, tuple[str, ...]] = {
     "rnn_backward_truncated.k_at_least_T": ("for k >= t nothing is detached and the result equals full bptt",),
     "rnn_backward_truncated.finite_differences": ("differentiate the detached forward", FD),
     "rnn_backward_truncated.inputs": NO_INPUT_CHANGE,
-    "rnn_backward_truncated.realistic_size": ("n=16, t=100, d=64, h=128, o=10, k=16", *REALISTIC[1:]),
+    "rnn_backward_truncated.realistic_size": ("n=4, t=400, d=64, h=128, o=10, k=350", *REALISTIC[1:]),
 }

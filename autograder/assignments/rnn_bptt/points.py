@@ -15,7 +15,7 @@ POINTS: dict[str, float] = {
     "rnn_backward.dx": 2, "rnn_backward.dh0": 2, "rnn_backward.W_xh": 3, "rnn_backward.W_hh": 3,
     "rnn_backward.b_h": 3, "rnn_backward.W_hy": 3, "rnn_backward.b_y": 2,
     "rnn_backward.finite_differences": 2, "rnn_backward.sympy": 2, "rnn_backward.inputs": 1,
-    "rnn_backward.realistic_size": 3,   # N=16, T=100, D=64, H=128: BPTT, not numerical differentiation
+    "rnn_backward.realistic_size": 3,   # N=4, T=400, D=64, H=128: BPTT, not numerical differentiation
     # jacobian.py: 28
     "hidden_jacobian.tanh": 4, "hidden_jacobian.sigmoid": 2.5, "hidden_jacobian.sympy": 1.5,
     "hidden_jacobian.inputs": 0.5,

@@ -151,11 +151,11 @@ def finite(paths: tuple[str, ...]) -> Judge:
     return judge
 
 
-# The realistic-size cases of lstm.py, gru.py and truncated.py (N=16, T=100, D=64, H=128): backpropagation
-# through time takes well under a second there even with plain loops over samples and time
-# (tests/gated_rnn/correct_variants/loops/); numerical differentiation needs one or two forward passes
-# per parameter entry (about 100,000 for the LSTM, 74,000 for the GRU, 25,000 for the RNN): far beyond
-# the budget (README, security; benchmarks/realistic_budget.py).
+# The realistic-size cases of lstm.py and gru.py (N=16, T=100, D=64, H=128) and truncated.py (N=4, T=400,
+# k=350: see there): backpropagation through time takes well under a second there even with plain
+# loops over samples and time (tests/gated_rnn/correct_variants/loops/); numerical differentiation
+# needs one or two forward passes per parameter entry (about 100,000 for the LSTM, 74,000 for the GRU,
+# 25,000 for the RNN): far beyond the budget (README, security; benchmarks/realistic_budget.py).
 def realistic_title(sizes: str) -> str:
     return f"all gradients match the reference at a realistic size ({sizes}), within the time limit"
 
