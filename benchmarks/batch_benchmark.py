@@ -93,6 +93,26 @@ def compare(name: str, problem: str | None, run, score, tmp: Path, runs: int, co
           f"{cpu / cold_cpu:.1f}x (CPU); {load()}")
 
 
+def class_run(args, tmp: Path, cold: float, cold_cpu: float, clock: CpuClock) -> None:
+    """batch --jobs over a class of --n, then resumed."""
+    kinds = make_class(tmp / "class", args.n)
+    print(f"class of {args.n} (rnn_bptt): " + ", ".join(f"{v} {k}" for k, v in kinds.items()))
+    cpu0, start = clock.seconds(), time.perf_counter()
+    fresh = run_batch([tmp / "class"], tmp / "out", jobs=args.jobs, progress=Progress(io.StringIO()))
+    wall, cpu = time.perf_counter() - start, clock.seconds() - cpu0
+    print(f"batch --jobs {args.jobs}: {wall:.1f} s wall, {cpu:.1f} s CPU for {fresh.graded} submissions "
+          f"({fresh.failures} failures; {time_limited(tmp / 'out')} hit the per-call time limit): "
+          f"{wall / cold:.1f}x one cold grade (target <= 20x), {cpu / cold_cpu:.1f}x its CPU; {load()}")
+    per = sorted(d.seconds for d in fresh.figures)
+    print(f"  per submission in a grader process: median {per[len(per) // 2]:.2f} s, max {per[-1]:.2f} s")
+    print(f"  peak RSS: grader process {max(d.peak_kb for d in fresh.figures) / 1024:.0f} MB, "
+          f"sandbox worker {max(d.worker_peak_kb for d in fresh.figures) / 1024:.0f} MB")
+    start = time.perf_counter()
+    again = run_batch([tmp / "class"], tmp / "out", jobs=args.jobs, progress=Progress(io.StringIO()))
+    print(f"resumed run over the same {args.n}: {time.perf_counter() - start:.1f} s ({again.graded} graded, "
+          f"{again.skipped} skipped, grades.csv and report.html written again); {load()}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=100)
@@ -117,22 +137,8 @@ def main() -> None:
         cold_cpu = median([r.cpu for r in colds["rnn_bptt"]])
         with tempfile.TemporaryDirectory(prefix="rnn-batch-bench-") as tmp:
             tmp = Path(tmp)
-            kinds = make_class(tmp / "class", args.n)
-            print(f"class of {args.n} (rnn_bptt): " + ", ".join(f"{v} {k}" for k, v in kinds.items()))
-            cpu0, start = clock.seconds(), time.perf_counter()
-            fresh = run_batch([tmp / "class"], tmp / "out", jobs=args.jobs, progress=Progress(io.StringIO()))
-            wall, cpu = time.perf_counter() - start, clock.seconds() - cpu0
-            print(f"batch --jobs {args.jobs}: {wall:.1f} s wall, {cpu:.1f} s CPU for {fresh.graded} submissions "
-                  f"({fresh.failures} failures; {time_limited(tmp / 'out')} hit the per-call time limit): "
-                  f"{wall / cold:.1f}x one cold grade (target <= 20x), {cpu / cold_cpu:.1f}x its CPU; {load()}")
-            per = sorted(d.seconds for d in fresh.figures)
-            print(f"  per submission in a grader process: median {per[len(per) // 2]:.2f} s, max {per[-1]:.2f} s")
-            print(f"  peak RSS: grader process {max(d.peak_kb for d in fresh.figures) / 1024:.0f} MB, "
-                  f"sandbox worker {max(d.worker_peak_kb for d in fresh.figures) / 1024:.0f} MB")
-            start = time.perf_counter()
-            again = run_batch([tmp / "class"], tmp / "out", jobs=args.jobs, progress=Progress(io.StringIO()))
-            print(f"resumed run over the same {args.n}: {time.perf_counter() - start:.1f} s ({again.graded} graded, "
-                  f"{again.skipped} skipped, grades.csv and report.html written again); {load()}")
+            if args.n > 0:          # --n 0: the cold grades and the other frameworks only
+                class_run(args, tmp, cold, cold_cpu, clock)
             compare("nbgrader autograde", frameworks.nbgrader_problem(), frameworks.nbgrader_autograde,
                     frameworks.nbgrader_score, tmp, args.compare_runs, cold, cold_cpu, clock)
             compare("otter run", frameworks.otter_problem(), frameworks.otter_run, frameworks.otter_score, tmp,
