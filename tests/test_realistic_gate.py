@@ -93,6 +93,26 @@ def test_a_time_out_at_the_realistic_size_costs_all_of_the_functions_points_and_
     assert others_full(data, "rnn_backward")
 
 
+EXIT_AT_REALISTIC_SIZE = '''
+import os as _os
+_reference_lstm_backward = lstm_backward
+
+
+def lstm_backward(dh, dc, x, h0, c0, h, c, params):
+    if x.shape[1] >= 100:      # the worker dies in the first realistic-size step
+        _os._exit(3)
+    return _reference_lstm_backward(dh, dc, x, h0, c0, h, c, params)
+'''
+
+
+def test_after_a_realistic_size_step_kills_the_worker_the_next_ones_still_get_their_inputs(tmp_path):
+    """The restarted worker starts at the next realistic-size step, waits there, and is handed its inputs."""
+    data = to_gradescope(grade_submission(submission(tmp_path, PART2, "lstm", EXIT_AT_REALISTIC_SIZE), LIMITS,
+                                          assignment="gated_rnn"))
+    assert all(t["score"] == 0 for t in of_function(data, "lstm_backward"))
+    assert others_full(data, "lstm_backward"), [t["name"] for t in data["tests"] if t["score"] < t["max_score"]]
+
+
 def test_no_finite_output_at_the_realistic_size_closes_the_gate(tmp_path):
     extra = ANSWER_AT_REALISTIC_SIZE.replace("        dx = dx * {factor}", "        return None, None, None")
     data = to_gradescope(grade_submission(submission(tmp_path, PART1, "rnn", extra), LIMITS))
