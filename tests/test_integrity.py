@@ -167,7 +167,7 @@ def test_the_realistic_size_cases_work_cannot_be_done_outside_its_budget(graded,
     """Student code cannot start a process or a thread (the worker's seccomp filter): a child that is
     never waited for would work outside the call's CPU count; no other call can see the
     realistic-size case's inputs (they reach the worker when its step starts), so none can do its
-    work ahead; and its answer is sealed when its step ends, so none can improve it later."""
+    work ahead; and its answer is read when its step ends, so none can improve it later."""
     g = graded["graded"][attack]
     harness.check_results_file(g)
     scores = g.by_function()

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from autograder.sandbox.forms import StepForm, answer_paths, form_of, input_paths
-from autograder.sandbox.runner import Limits, StepFailure, WorkerRun, _read_answers
+from autograder.sandbox.runner import Limits, StepFailure, WorkerRun, _Answers, _read_answers
 from autograder.sandbox.wire import (
     MAX_CALL_BYTES,
     Budget,
@@ -246,7 +246,7 @@ def test_the_runner_turns_refused_records_into_a_crash_of_that_call(tmp_path):
     out.call(2)
     out.read()
     run = WorkerRun(out_dir=tmp_path)
-    _read_answers(run, tmp_path, [FORM], Limits())
+    _read_answers(run, [FORM], _Answers(tmp_path, [FORM], Budget(Limits().answer_bytes)))
     assert run.failures[0].call == 1 and run.failures[0].reason == "crashed"
     assert "could not be read back" in run.failures[0].detail
     assert [r["call"] for r in run.records[0]] == [0]        # nothing after the crashed call
@@ -258,7 +258,7 @@ def test_records_of_a_call_that_timed_out_or_came_after_it_are_dropped(tmp_path)
         out.call(call)
     out.read()
     run = WorkerRun(out_dir=tmp_path, failures={0: StepFailure(1, "timeout", "too slow")})
-    _read_answers(run, tmp_path, [FORM], Limits())
+    _read_answers(run, [FORM], _Answers(tmp_path, [FORM], Budget(Limits().answer_bytes)))
     assert [r["call"] for r in run.records[0]] == [0] and run.failures[0].reason == "timeout"
 
 

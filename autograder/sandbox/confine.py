@@ -51,7 +51,9 @@ also leaves Landlock out (a kernel older than 5.13): what must hold on its own i
 """
 from __future__ import annotations
 
+import array
 import ctypes
+import fcntl
 import json
 import os
 import re
@@ -60,6 +62,7 @@ import shutil
 import signal
 import stat
 import subprocess
+import termios
 import time
 from dataclasses import dataclass, field
 from functools import cache
@@ -218,6 +221,18 @@ class Box:
             go_w = self.go_fds.pop(proc.pid, None)
             if go_w is not None:
                 os.close(go_w)
+
+    def unread(self, proc) -> int:
+        """How many "go" bytes the worker has not read yet (0 when its stdin is closed)."""
+        go_w = self.go_fds.get(proc.pid)
+        if go_w is None:
+            return 0
+        buf = array.array("i", [0])
+        try:
+            fcntl.ioctl(go_w, termios.FIONREAD, buf)
+        except OSError:
+            return 0
+        return buf[0]
 
     def resume(self, proc) -> None:
         """One more "go" byte on the worker's stdin: the inputs of the step it waits at are written."""

@@ -20,12 +20,15 @@ nor does any later call of its step.
 A realistic-size step's inputs (run_plan's `deferred`) are written into the plan only when the
 runner accepts that step's start, and the worker, which waits for one more byte on its stdin there,
 reads them then: no other call, whatever its budget, can reach them or do their work ahead, and
-from that moment every CPU second counts against that step's budget. Its answer files are sealed
-(their digest kept) when the runner moves past it, so no later call can improve them.
+from that moment every CPU second counts against that step's budget.
+
+Every step's answers are read when the step ends: when the runner accepts the next step's start,
+or when its worker stops (_Answers). What a later call writes into them changes nothing, so no
+call can improve an earlier step's answer with its own budget; and reading them while the worker
+goes on keeps that work off a grade's critical path.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import select
@@ -33,7 +36,6 @@ import signal
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,7 +44,7 @@ import numpy as np
 from autograder import i18n
 from autograder.sandbox import confine, tree
 from autograder.sandbox.forms import StepForm, form_of
-from autograder.sandbox.wire import Budget, RecordTail, WireError, open_regular, read_step
+from autograder.sandbox.wire import Budget, RecordTail, StepAnswers, read_step
 
 WORKER_SCRIPT = Path(__file__).with_name("worker.py")
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -137,7 +139,7 @@ class _Progress:
     step_calls: int = 1          # calls this step may still take (its CPU budget is that many calls')
     printed: int = 0        # bytes of output since the current call started
     done: bool = False
-    on_step: Callable[[int], None] | None = None        # called once a step's start is accepted (_starter)
+    gate: _StepGate | None = None          # what a step's start does (answers read, inputs handed over)
     tails: dict[int, RecordTail] = field(default_factory=dict)
 
     def tail(self, step: int) -> RecordTail:
@@ -146,6 +148,11 @@ class _Progress:
         tail = self.tails[step]
         tail.poll()
         return tail
+
+    def has_record(self, step: int, call: int) -> bool:
+        """Call CALL of STEP has a record in place (the file is read again only when not yet seen)."""
+        tail = self.tails.get(step)
+        return (tail is not None and call in tail.calls) or call in self.tail(step).calls
 
     def finished(self, step: int) -> bool:
         """Step STEP's records are in place: its import record, its last call's, or a "missing" one."""
@@ -159,13 +166,38 @@ class _Progress:
         return self.start_call if step == self.start_step else 0
 
 
-def _starter(handover: _Deferred, proc):
-    """What the runner does when it accepts the start of a step in worker PROC: seal the deferred
-    steps before it, hand over that step's deferred inputs (if it has any)."""
-    def on_step(step: int) -> None:
-        handover.seal(below=step)
-        handover.hand_over(step, proc)
-    return on_step
+@dataclass
+class _StepGate:
+    """What the runner does when it accepts the start of a step in worker PROC: it reads the answers
+    of the steps before it (they have ended). At a step where the worker waits (_Deferred.waits) it
+    then sends one "go" byte and the step starts only once the worker has taken it (ready): until
+    then the CPU counts against the step before, so a submission that forges its way into the step
+    from a call of the step before gains no time and takes none from the step; then the step's
+    deferred inputs are written and a second byte sent (_Deferred.hand_over)."""
+
+    answers: _Answers
+    handover: _Deferred
+    box: confine.Box
+    proc: object
+    pending: int | None = None
+
+    def accepted(self, step: int) -> bool:
+        """True when STEP starts now; False when it waits for the worker to take its byte."""
+        self.answers.read_before(step)
+        self.handover.drop_before(step)
+        if not self.handover.waits(step):
+            return True
+        self.pending = step
+        self.box.resume(self.proc)
+        return False
+
+    def ready(self) -> int | None:
+        """The pending step, once the worker has taken its byte (its inputs are then handed over)."""
+        if self.pending is None or self.box.unread(self.proc) > 0:
+            return None
+        step, self.pending = self.pending, None
+        self.handover.hand_over(step, self.proc)
+        return step
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -206,16 +238,20 @@ def deferred_stem(step: int) -> str:
 
 @dataclass
 class _Deferred:
-    """A plan's realistic-size inputs, held here until their step starts, and the seals of the
-    answers of those steps once the runner has moved past them."""
+    """A plan's realistic-size inputs, held here until their step starts."""
 
     box: confine.Box
     arrays: dict[int, dict[str, np.ndarray]]
     delivered: set[int] = field(default_factory=set)
-    seals: dict[int, bytes] = field(default_factory=dict)
+
+    def waits(self, step: int) -> bool:
+        """The worker waits for a byte at the start of STEP (_StepGate): a deferred step (and for a
+        second one, its inputs), or the one after it (whose start is where the runner reads the
+        deferred step's answers, before any of its calls can run)."""
+        return step in self.arrays or step - 1 in self.arrays
 
     def hand_over(self, step: int, proc) -> None:
-        """STEP starts in worker PROC: write its inputs (once) and let the worker read them."""
+        """Deferred STEP starts in worker PROC: write its inputs (once), send the second byte."""
         if step not in self.arrays:
             return
         if step not in self.delivered:
@@ -223,37 +259,40 @@ class _Deferred:
             self.delivered.add(step)
         self.box.resume(proc)
 
-    def seal(self, below: int | None = None) -> None:
-        """Keep the digest of every delivered step's answers (those before BELOW only, when given)."""
-        for step in sorted(self.delivered - set(self.seals)):
-            if below is None or step < below:
-                self.seals[step] = _digest(self.box.out_dir, step)
-                for suffix in ("f64", "json"):      # no later worker needs them (a mapping stays valid)
-                    (self.box.plan_dir / f"{deferred_stem(step)}.{suffix}").unlink(missing_ok=True)
+    def mark(self, steps: list[dict]) -> list[dict]:
+        """The plan's steps as the worker reads them: "wait" where it waits (waits), "deferred"
+        where its inputs come then."""
+        return [dict(spec, **({"wait": True} if self.waits(s) else {}), **({"deferred": True} if s in self.arrays
+                                                                            else {}))
+                for s, spec in enumerate(steps)]
 
-    def broken(self, step: int) -> bool:
-        """STEP's answers changed after it was sealed."""
-        return step in self.seals and self.seals[step] != _digest(self.box.out_dir, step)
+    def drop_before(self, step: int) -> None:
+        """Remove the input files of the delivered steps before STEP (they have ended; a worker's
+        mapping of them stays valid): no later worker can read them."""
+        for s in sorted(self.delivered):
+            if s < step:
+                for suffix in ("f64", "json"):
+                    (self.box.plan_dir / f"{deferred_stem(s)}.{suffix}").unlink(missing_ok=True)
 
 
-def _digest(out_dir: Path, step: int) -> bytes:
-    """A digest of step STEP's answer files as they are (opened as wire does: no link followed,
-    regular files only; a file that cannot be read so counts by its problem)."""
-    h = hashlib.blake2b(digest_size=20)
-    for suffix in ("jsonl", "f64"):
-        h.update(suffix.encode())
-        try:
-            fd = open_regular(out_dir / f"step_{step}.{suffix}")
-        except WireError as exc:
-            h.update(str(exc).encode())
-            continue
-        if fd is None:
-            h.update(b"absent")
-            continue
-        with os.fdopen(fd, "rb") as f:
-            while chunk := f.read(1 << 20):
-                h.update(chunk)
-    return h.digest()
+@dataclass
+class _Answers:
+    """Each step's answers, read once, when the step has ended (wire.read_step), in step order
+    against one Budget."""
+
+    out_dir: Path
+    forms: list[StepForm]
+    budget: Budget
+    read: dict[int, StepAnswers] = field(default_factory=dict)
+
+    def read_before(self, step: int) -> None:
+        for s in range(min(step, len(self.forms))):
+            self.get(s)
+
+    def get(self, step: int) -> StepAnswers:
+        if step not in self.read:
+            self.read[step] = read_step(self.out_dir, step, self.forms[step], self.budget)
+        return self.read[step]
 
 
 class EarlyWorker:
@@ -325,7 +364,7 @@ def run_plan(steps: list[dict], arrays: dict[str, np.ndarray], submission_dir: P
     "calls", "report_inputs"}]; arrays: the input arrays the calls refer to by name.
     early: the job, box and held first worker start_early made for this submission (and LIMITS).
     deferred: {step: its own arrays} for the steps whose inputs no other call may reach (the
-    realistic-size cases, run last): handed over when that step starts, sealed after it (_Deferred).
+    realistic-size cases, run last): handed over when that step starts (_Deferred).
     """
     if early is not None and not early.taken:
         early.taken = True
@@ -353,10 +392,9 @@ def _supervise(box, steps, arrays, limits, substitute, early: EarlyWorker | None
     skip_modules: list[str] = []
     forms = [form_of(spec) for spec in steps]
     handover = _Deferred(box, dict(deferred or {}))
+    answers = _Answers(box.out_dir, forms, Budget(limits.answer_bytes))
     keep_open = bool(handover.arrays)       # the worker waits for more bytes at those steps
-    write_plan(box.plan_dir, [dict(spec, deferred=True) if s in handover.arrays else spec
-                              for s, spec in enumerate(steps)], arrays, substitute=substitute,
-               skip_modules=skip_modules)
+    write_plan(box.plan_dir, handover.mark(steps), arrays, substitute=substitute, skip_modules=skip_modules)
     run = WorkerRun(out_dir=box.out_dir, log=list(box.log))
     output = bytearray()
     dropped = 0
@@ -379,9 +417,7 @@ def _supervise(box, steps, arrays, limits, substitute, early: EarlyWorker | None
                 run.failures.setdefault(s, StepFailure(None, "not_run", why))
             break
         if restarts:      # the plan was written above; a restart may skip a module that failed to load
-            write_plan(box.plan_dir, [dict(spec, deferred=True) if s in handover.arrays else spec
-                                      for s, spec in enumerate(steps)], None, substitute=substitute,
-                       skip_modules=skip_modules)
+            write_plan(box.plan_dir, handover.mark(steps), None, substitute=substitute, skip_modules=skip_modules)
             run.log += box.reset_scratch()     # the last worker's files count against no later call
         _clear_steps(box.out_dir, start_step, len(steps))
         held = early.take() if early is not None and not restarts and start_step == 0 else None
@@ -392,11 +428,10 @@ def _supervise(box, steps, arrays, limits, substitute, early: EarlyWorker | None
             proc, progress_r = box.spawn(start_step, start_call, keep_open=keep_open)
         state = _Progress(forms, box.out_dir, [call_budget(spec, limits) for spec in steps],
                           frozenset(skip_modules), start_step, start_call, wall_at_start=time.monotonic(),
-                          on_step=_starter(handover, proc))
+                          gate=_StepGate(answers, handover, box, proc))
         verdict, dropped = _watch(box, proc, progress_r, state, limits, deadlines, output, dropped)
         box.kill_all(proc)
         os.close(progress_r)
-        handover.seal()             # no later worker may change what this one answered there
         planted = box.seal_output()
         if planted:
             run.log.append(f"removed links/special files the worker planted in out/: {planted[:5]}")
@@ -416,8 +451,9 @@ def _supervise(box, steps, arrays, limits, substitute, early: EarlyWorker | None
                 run.failures[nxt] = StepFailure(None, "not_run", f"{spec['function']} {reason} earlier")
                 nxt += 1
             start_step, start_call = nxt, 0
+        answers.read_before(start_step)         # they have ended: no later worker changes them
         restarts += 1
-    _read_answers(run, box.out_dir, forms, limits, handover)
+    _read_answers(run, forms, answers)
     text = output.decode("utf-8", "replace")
     run.output = text + (f"\n[... {dropped} more bytes of output dropped]" if dropped else "")
     run.log += box.warnings
@@ -434,35 +470,26 @@ def _clear_steps(out_dir: Path, start: int, n_steps: int) -> None:
                 tree.remove_entry(str(out_dir), f"step_{s}.{suffix}")
 
 
-def _read_answers(run: WorkerRun, out_dir: Path, forms: list[StepForm], limits: Limits,
-                  handover: _Deferred | None = None) -> None:
-    """Read every step's records (wire.read_step). A refused record is that call's crash; a call
-    that failed (timeout, crash) keeps no answer, nor does any later call of its step; a deferred
-    step whose answers changed after it ended (_Deferred.seal) keeps none."""
-    budget = Budget(limits.answer_bytes)
+def _read_answers(run: WorkerRun, forms: list[StepForm], answers: _Answers) -> None:
+    """Every step's records (read when it ended, the rest now). A refused record is that call's
+    crash; a call that failed (timeout, crash) keeps no answer, nor does any later call of its step."""
     for s, form in enumerate(forms):
-        if handover is not None and handover.broken(s):
-            run.records[s] = []
-            run.failures[s] = StepFailure(0 if form.calls else None, "crashed", _unreadable(
-                i18n._("its answer files changed after its step ended")))
-            run.log.append(f"step {s}: answers changed after the step ended")
-            continue
-        answers = read_step(out_dir, s, form, budget)
+        step_answers = answers.get(s)
         failure = run.failures.get(s)
-        if answers.problem is not None:      # the root cause, whatever the runner saw meanwhile
+        if step_answers.problem is not None:      # the root cause, whatever the runner saw meanwhile
             run.records[s] = []
-            run.failures[s] = StepFailure(0 if form.calls else None, "crashed", _unreadable(answers.problem))
-            run.log.append(f"step {s}: answers refused: {answers.problem}")
+            run.failures[s] = StepFailure(0 if form.calls else None, "crashed", _unreadable(step_answers.problem))
+            run.log.append(f"step {s}: answers refused: {step_answers.problem}")
             continue
-        if answers.refused:
-            first = min(answers.refused)
-            run.log.append(f"step {s}: records refused: {dict(sorted(answers.refused.items())[:5])}")
+        if step_answers.refused:
+            first = min(step_answers.refused)
+            run.log.append(f"step {s}: records refused: {dict(sorted(step_answers.refused.items())[:5])}")
             if failure is None or (failure.call is not None and first < failure.call):
-                failure = run.failures[s] = StepFailure(first, "crashed", _unreadable(answers.refused[first]))
+                failure = run.failures[s] = StepFailure(first, "crashed", _unreadable(step_answers.refused[first]))
         if failure is None:
-            run.records[s] = answers.records
+            run.records[s] = step_answers.records
         else:   # only the calls that finished before the failure (others were forged, or cut short)
-            run.records[s] = [r for r in answers.records
+            run.records[s] = [r for r in step_answers.records
                               if "call" in r and failure.call is not None and r["call"] < failure.call]
 
 
@@ -543,7 +570,8 @@ def _watch(box, proc, progress_r, state, limits, deadlines, output, dropped):
         # (modules imported again before the start step count as the start step's)
         if now > deadlines[max(state.step if state.step is not None else 0, state.start_step)]:
             return ("timeout", i18n._("the submission's total time ran out")), dropped
-        pump(0.05)
+        _gate_opened(state, pid)
+        pump(0.001 if state.gate is not None and state.gate.pending is not None else 0.05)
         if proc.poll() is not None:
             for _ in range(100):   # drain what the worker wrote before it exited
                 if not streams or not pump(0):
@@ -560,6 +588,7 @@ def _advance(state: _Progress, line: bytes, pid: int, cpu: float | None = None) 
     CPU: the worker's CPU seconds read before the line was (default: read now).
     So a forged line cannot make the runner blame a step that did not run, and however many
     records a submission forges, a step never gets more CPU than its calls' budgets together."""
+    _gate_opened(state, pid, cpu)       # a line after the worker took its byte comes after the step's start
     parts = line.decode("ascii", "replace").split()
     n_steps = len(state.forms)
     try:
@@ -577,7 +606,7 @@ def _advance(state: _Progress, line: bytes, pid: int, cpu: float | None = None) 
     if not 0 <= step < n_steps:
         return
     if call is None:
-        if state.step is not None and step <= state.step:
+        if (state.step is not None and step <= state.step) or (state.gate is not None and state.gate.pending == step):
             return
         if step < state.start_step:
             ok = state.forms[step].kind == "import"          # modules imported again before the start
@@ -587,24 +616,36 @@ def _advance(state: _Progress, line: bytes, pid: int, cpu: float | None = None) 
             ok = state.step is not None and step == state.step + 1 and state.finished(state.step)
         if not ok:
             return
-        form = state.forms[step]
-        state.step_calls = max(1, form.calls - state.first_call(step))
     else:
         if step != state.step:
             return
         expected = state.first_call(step) if state.call is None else state.call + 1
         if call != expected or call >= state.forms[step].calls:
             return
-        if call > state.first_call(step) and call - 1 not in state.tail(step).calls:
+        if call > state.first_call(step) and not state.has_record(step, call - 1):
             return
-    now_cpu, now = (_cpu_seconds(pid) if cpu is None else cpu), time.monotonic()
+    if call is None and state.gate is not None and not state.gate.accepted(step):
+        return          # it starts when the worker takes its byte (_gate_opened)
+    _start(state, step, call, _cpu_seconds(pid) if cpu is None else cpu)
+
+
+def _start(state: _Progress, step: int, call: int | None, now_cpu: float) -> None:
+    """Step STEP (call None) or its call CALL starts now: its clocks start."""
+    now = time.monotonic()
     if call is None:
         state.step_cpu_at_start, state.step_wall_at_start = now_cpu, now
+        state.step_calls = max(1, state.forms[step].calls - state.first_call(step))
     state.step, state.call = step, call
     state.cpu_at_start, state.wall_at_start = now_cpu, now
     state.printed = 0
-    if call is None and state.on_step is not None:
-        state.on_step(step)
+
+
+def _gate_opened(state: _Progress, pid: int, cpu: float | None = None) -> None:
+    """The step waiting at the gate starts if the worker has taken its byte (_StepGate.ready)."""
+    if state.gate is not None and state.gate.pending is not None:
+        step = state.gate.ready()
+        if step is not None:
+            _start(state, step, None, _cpu_seconds(pid) if cpu is None else cpu)
 
 
 SIGNALS_NAMED = frozenset({"SIGKILL", "SIGSEGV", "SIGABRT", "SIGBUS", "SIGFPE", "SIGILL", "SIGXCPU", "SIGXFSZ",

@@ -7,8 +7,10 @@ one JSON line per call (bounded strings and numbers) and raw float64 data for ar
 record names each array's byte offset and shape). The inputs come the same way: inputs.f64
 (raw float64) with its index inputs.json ({name: [offset, shape]}), mapped read-only; a step
 marked "deferred" (a realistic-size case) has inputs of its own, step_S_inputs.f64 and .json,
-which the grader writes only once this worker has reported that step's start and then sends one
-more byte on stdin: the worker waits for it there.
+which the grader writes only once this worker has reported that step's start. At a step marked
+"wait" (a deferred one and the one after it) the worker waits for one more byte on stdin, which
+the grader sends once it has read the last step's answers; the step's clock starts when the worker
+has taken it; at a deferred step a second byte says its inputs are written.
 The trusted side accepts exactly the records written here (forms.py): a new key or path in a
 record must be added there too, or every such record is refused as forged.
 
@@ -480,7 +482,9 @@ def main(argv):
         if spec["kind"] == "import" and spec["module"] in skip:
             continue
         step_arrays = arrays
-        if spec.get("deferred"):        # its inputs are written now that the grader knows it starts
+        if spec.get("wait") and not wait_for_go():     # the grader has read the last step's answers
+            return 3
+        if spec.get("deferred"):        # a second byte: this step's inputs are written
             if not wait_for_go():
                 return 3
             step_arrays = load_inputs(plan_dir, f"step_{step}_inputs")

@@ -1,8 +1,8 @@
 """Attack (with gru.py): lstm_backward answers its realistic-size case at once, wrongly, and keeps
 the case's inputs; gru_backward's realistic-size call, a later step with a budget of its own, then
 computes the right answer (standing in for numerical differentiation on that budget) and writes it
-over lstm_backward's answer files with the worker's own writer. The runner seals a realistic-size
-step's answers once it has moved past it, so the rewritten answer counts as a crash: no points."""
+over lstm_backward's answer files with the worker's own writer. The runner reads a step's answers
+when the step ends, before the next one's calls run, so the rewrite changes nothing: no points."""
 import sys
 
 import attack_kit
