@@ -124,7 +124,7 @@ def cmd_similarity(args: argparse.Namespace) -> int:
 
 
 def add_similarity_options(parser: argparse.ArgumentParser, prefix: str = "") -> None:
-    from autograder.outputs.similarity.index import COMMON, THRESHOLD
+    from autograder.outputs.similarity import COMMON, THRESHOLD
 
     parser.add_argument("--archive", action="append", default=None, metavar="PATH",
                         help="earlier terms' submissions (a class folder, an export...) to compare with too, "

@@ -7,3 +7,7 @@
 
 No student code runs here: the code is staged and parsed, never imported.
 """
+
+# the check's defaults, here so that the command line can state them without importing the check
+COMMON = 10            # a passage in more submissions than this is common code (MOSS's default -m 10)
+THRESHOLD = 0.5        # pairs at or above this score are listed for a look (README: calibration)

@@ -21,10 +21,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import combinations
 
+from autograder.outputs.similarity import COMMON, THRESHOLD  # noqa: F401 - the defaults, used here and re-exported
 from autograder.outputs.similarity.winnow import Fingerprint
 
-COMMON = 10            # a passage in more submissions than this is common code (MOSS's default -m 10)
-THRESHOLD = 0.5        # pairs at or above this score are listed for a look (README: calibration)
 FLOOR = 20             # the least denominator of a score (fingerprints)
 
 
