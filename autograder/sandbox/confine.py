@@ -235,7 +235,7 @@ class Box:
         return buf[0]
 
     def resume(self, proc) -> None:
-        """One more "go" byte on the worker's stdin: the inputs of the step it waits at are written."""
+        """One more "go" byte on the worker's stdin, where it waits at a step's start (runner._StepGate)."""
         go_w = self.go_fds.get(proc.pid)
         if go_w is not None:
             try:

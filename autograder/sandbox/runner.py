@@ -13,14 +13,15 @@ Student code runs in the worker, so it can write on the progress pipe and into o
 A progress line counts only when it is the next one an honest worker would write and the records
 before it are in place (_advance), and each step also has a CPU budget of its calls' budgets
 together: however many lines and records it forges, a submission never gets more CPU for a call
-than the calls still ahead of it in its step could use. The answers are read at the end by
-wire.read_step; a record it refuses is that call's crash, and a call that failed keeps no answer,
-nor does any later call of its step.
+than the calls still ahead of it in its step could use. The answers are read by wire.read_step;
+a record it refuses is that call's crash, and a call that failed keeps no answer, nor does any
+later call of its step.
 
-A realistic-size step's inputs (run_plan's `deferred`) are written into the plan only when the
-runner accepts that step's start, and the worker, which waits for one more byte on its stdin there,
-reads them then: no other call, whatever its budget, can reach them or do their work ahead, and
-from that moment every CPU second counts against that step's budget.
+A realistic-size step's inputs (run_plan's `deferred`) are written into the plan only when that
+step starts (_StepGate): the worker waits on its stdin there, the step's clock starts when it has
+taken the runner's byte (until then the CPU counts against the step before), then the inputs are
+written and a second byte sent. No other call, whatever its budget, can reach them or do their
+work ahead, and a call that forges its way into the step gains no time and takes none from it.
 
 Every step's answers are read when the step ends: when the runner accepts the next step's start,
 or when its worker stops (_Answers). What a later call writes into them changes nothing, so no
@@ -262,9 +263,11 @@ class _Deferred:
     def mark(self, steps: list[dict]) -> list[dict]:
         """The plan's steps as the worker reads them: "wait" where it waits (waits), "deferred"
         where its inputs come then."""
-        return [dict(spec, **({"wait": True} if self.waits(s) else {}), **({"deferred": True} if s in self.arrays
-                                                                            else {}))
-                for s, spec in enumerate(steps)]
+        marked = []
+        for s, spec in enumerate(steps):
+            flags = {"wait": self.waits(s), "deferred": s in self.arrays}
+            marked.append(dict(spec, **{k: True for k, v in flags.items() if v}))
+        return marked
 
     def drop_before(self, step: int) -> None:
         """Remove the input files of the delivered steps before STEP (they have ended; a worker's

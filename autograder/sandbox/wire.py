@@ -93,7 +93,7 @@ def parse_line(line: bytes) -> dict:
 
 
 # ---- files ---------------------------------------------------------------------------------------
-def open_regular(path: Path) -> int | None:
+def _open_regular(path: Path) -> int | None:
     """A read-only descriptor of the regular file PATH (links not followed); None when absent."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
@@ -109,7 +109,7 @@ def open_regular(path: Path) -> int | None:
 
 def _read_regular_file(path: Path, limit: int) -> bytes:
     """The bytes of a regular file, opened without following links; b"" when it does not exist."""
-    fd = open_regular(path)
+    fd = _open_regular(path)
     if fd is None:
         return b""
     with os.fdopen(fd, "rb") as f:
@@ -235,7 +235,7 @@ def _read_arrays(path: Path, refs: list[tuple[int, tuple[int, ...], int, str, bo
     if not refs:
         return out
     try:
-        fd = open_regular(path)
+        fd = _open_regular(path)
     except WireError as exc:
         answers.refused.update({call: str(exc) for _, _, call, _, _ in refs})
         return out
@@ -318,7 +318,7 @@ class RecordTail:
         if self.offset >= MAX_JSONL_BYTES:
             return
         try:
-            fd = open_regular(self.path)
+            fd = _open_regular(self.path)
         except WireError:
             return
         if fd is None:
@@ -334,7 +334,7 @@ class RecordTail:
         for line in lines:
             self.lines += 1
             # only the worker's own first key is looked at, never parsed as JSON: read_step parses and
-            # checks every record at the end, and a forged one only starts the step's next call early,
+            # checks every record when the step ends, and a forged one only starts the next call early,
             # which the step's CPU budget (its calls' budgets together) bounds anyway
             head = _RECORD_HEAD.match(line)
             if head is not None and head.group(1) is not None:
