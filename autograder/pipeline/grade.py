@@ -25,6 +25,7 @@ from autograder.engine.secret import CourseSecret, load_secret
 from autograder.i18n import _, current, in_language
 from autograder.intake.canonical import Canonical, canonicalise
 from autograder.intake.submission import Staged, stage
+from autograder.pipeline.ahead import Ahead
 from autograder.sandbox.runner import EarlyWorker, Limits, WorkerRun, run_plan, start_early
 
 
@@ -74,11 +75,13 @@ def run_worker(assignment: Assignment, staged: Staged, cases: dict[str, list[Cas
 
     The realistic-size probes run last, and each one's inputs reach the worker only when its step
     starts (Plan.deferred, runner.run_plan): code run in the other calls (each with its own budget)
-    cannot read them and do their work ahead, piece by piece."""
+    cannot read them and do their work ahead, piece by piece. While the worker runs, this process
+    computes the expected values of the cases that answer (pipeline/ahead.py)."""
     probes = [p for p in assignment.probes if p.id in cases and (functions is None or p.function in functions)]
     modules = [m for m in assignment.modules if m in staged.found]
     plan = build_plan(assignment, probes, cases, modules, helper_answers)
-    run = run_plan(plan.steps, plan.arrays, staged.dir, limits or Limits(), substitute, early, plan.deferred)
+    run = run_plan(plan.steps, plan.arrays, staged.dir, limits or Limits(), substitute, early, plan.deferred,
+                   Ahead(plan, cases))
     results = {p.id: call_results(assignment, plan, run, p, len(cases[p.id]),
                                   staged.problems.get(assignment.by_name[p.function].module), canonical)
                for p in probes}

@@ -39,6 +39,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 
@@ -50,6 +51,20 @@ from autograder.sandbox.wire import Budget, RecordTail, StepAnswers, read_step
 WORKER_SCRIPT = Path(__file__).with_name("worker.py")
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 STEP_SLACK_SECONDS = 0.5     # a step's CPU budget: its calls' budgets together, plus this
+
+
+class Meanwhile(Protocol):
+    """The grader's own work, done while its worker runs (e.g. pipeline/ahead.py). The runner tells it
+    when a step starts and when a step's answers are read, and lets it work one small piece at a
+    time whenever the worker has nothing for the runner. It must not depend on when it is done."""
+
+    def step_started(self, step: int) -> None: ...
+
+    def step_ended(self, step: int, records: list[dict]) -> None: ...
+
+    def pending(self) -> bool: ...
+
+    def work(self) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -141,6 +156,7 @@ class _Progress:
     printed: int = 0        # bytes of output since the current call started
     done: bool = False
     gate: _StepGate | None = None          # what a step's start does (answers read, inputs handed over)
+    meanwhile: Meanwhile | None = None     # the caller's work, told of each step's start
     tails: dict[int, RecordTail] = field(default_factory=dict)
 
     def tail(self, step: int) -> RecordTail:
@@ -286,6 +302,7 @@ class _Answers:
     out_dir: Path
     forms: list[StepForm]
     budget: Budget
+    meanwhile: Meanwhile | None = None       # told of each step's answers as they are read
     read: dict[int, StepAnswers] = field(default_factory=dict)
 
     def read_before(self, step: int) -> None:
@@ -295,6 +312,8 @@ class _Answers:
     def get(self, step: int) -> StepAnswers:
         if step not in self.read:
             self.read[step] = read_step(self.out_dir, step, self.forms[step], self.budget)
+            if self.meanwhile is not None:
+                self.meanwhile.step_ended(step, self.read[step].records)
         return self.read[step]
 
 
@@ -360,7 +379,8 @@ def start_early(submission_dir: Path, limits: Limits) -> EarlyWorker | None:
 def run_plan(steps: list[dict], arrays: dict[str, np.ndarray], submission_dir: Path,
              limits: Limits = Limits(), substitute: dict[str, list[str]] | None = None,
              early: EarlyWorker | None = None,
-             deferred: dict[int, dict[str, np.ndarray]] | None = None) -> WorkerRun:
+             deferred: dict[int, dict[str, np.ndarray]] | None = None,
+             meanwhile: Meanwhile | None = None) -> WorkerRun:
     """Run every step of the plan on the submission in confined workers; return the raw records.
 
     steps: [{"kind": "import", "module": m} | {"kind": "probe", "module", "function", "schema",
@@ -368,6 +388,7 @@ def run_plan(steps: list[dict], arrays: dict[str, np.ndarray], submission_dir: P
     early: the job, box and held first worker start_early made for this submission (and LIMITS).
     deferred: {step: its own arrays} for the steps whose inputs no other call may reach (the
     realistic-size cases, run last): handed over when that step starts (_Deferred).
+    meanwhile: the caller's own work, done while the worker runs (Meanwhile).
     """
     if early is not None and not early.taken:
         early.taken = True
@@ -379,7 +400,7 @@ def run_plan(steps: list[dict], arrays: dict[str, np.ndarray], submission_dir: P
     try:
         if box is None:
             box = confine.prepare(job, submission_dir, WORKER_SCRIPT, limits)
-        run = _supervise(box, steps, arrays, limits, substitute or {}, early, deferred or {})
+        run = _supervise(box, steps, arrays, limits, substitute or {}, early, deferred or {}, meanwhile)
         return run
     finally:       # never raises: a cleanup problem is logged, the result is kept
         if early is not None:
@@ -391,11 +412,12 @@ def run_plan(steps: list[dict], arrays: dict[str, np.ndarray], submission_dir: P
 
 
 def _supervise(box, steps, arrays, limits, substitute, early: EarlyWorker | None = None,
-               deferred: dict[int, dict[str, np.ndarray]] | None = None) -> WorkerRun:
+               deferred: dict[int, dict[str, np.ndarray]] | None = None,
+               meanwhile: Meanwhile | None = None) -> WorkerRun:
     skip_modules: list[str] = []
     forms = [form_of(spec) for spec in steps]
     handover = _Deferred(box, dict(deferred or {}))
-    answers = _Answers(box.out_dir, forms, Budget(limits.answer_bytes))
+    answers = _Answers(box.out_dir, forms, Budget(limits.answer_bytes), meanwhile)
     keep_open = bool(handover.arrays)       # the worker waits for more bytes at those steps
     write_plan(box.plan_dir, handover.mark(steps), arrays, substitute=substitute, skip_modules=skip_modules)
     run = WorkerRun(out_dir=box.out_dir, log=list(box.log))
@@ -431,7 +453,7 @@ def _supervise(box, steps, arrays, limits, substitute, early: EarlyWorker | None
             proc, progress_r = box.spawn(start_step, start_call, keep_open=keep_open)
         state = _Progress(forms, box.out_dir, [call_budget(spec, limits) for spec in steps],
                           frozenset(skip_modules), start_step, start_call, wall_at_start=time.monotonic(),
-                          gate=_StepGate(answers, handover, box, proc))
+                          gate=_StepGate(answers, handover, box, proc), meanwhile=meanwhile)
         verdict, dropped = _watch(box, proc, progress_r, state, limits, deadlines, output, dropped)
         box.kill_all(proc)
         os.close(progress_r)
@@ -574,7 +596,13 @@ def _watch(box, proc, progress_r, state, limits, deadlines, output, dropped):
         if now > deadlines[max(state.step if state.step is not None else 0, state.start_step)]:
             return ("timeout", i18n._("the submission's total time ran out")), dropped
         _gate_opened(state, pid)
-        pump(0.001 if state.gate is not None and state.gate.pending is not None else 0.05)
+        if state.gate is not None and state.gate.pending is not None:
+            pump(0.001)             # the worker waits for its byte: nothing else first
+        elif state.meanwhile is not None and state.meanwhile.pending():
+            if not pump(0):         # nothing from the worker now: a piece of the caller's work
+                state.meanwhile.work()
+        else:
+            pump(0.05)
         if proc.poll() is not None:
             for _ in range(100):   # drain what the worker wrote before it exited
                 if not streams or not pump(0):
@@ -638,6 +666,8 @@ def _start(state: _Progress, step: int, call: int | None, now_cpu: float) -> Non
     if call is None:
         state.step_cpu_at_start, state.step_wall_at_start = now_cpu, now
         state.step_calls = max(1, state.forms[step].calls - state.first_call(step))
+        if state.meanwhile is not None:
+            state.meanwhile.step_started(step)
     state.step, state.call = step, call
     state.cpu_at_start, state.wall_at_start = now_cpu, now
     state.printed = 0

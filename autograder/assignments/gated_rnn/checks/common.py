@@ -14,36 +14,9 @@ import numpy as np
 from autograder import i18n
 from autograder.engine import cases as C
 from autograder.engine.checks import CallResult, Case, Check, Judge, Verdict, matches
+from autograder.engine.expected import Expected
 from autograder.engine.judge import PASS, compare, non_finite
 from autograder.engine.numerics import central_differences
-
-
-class Expected:
-    """The reference's answer to one case as {output name: array}, computed when a judge first asks
-    (an answer that never came back, e.g. from a stub, costs no reference call)."""
-
-    def __init__(self, compute: Callable[[], dict[str, np.ndarray]]):
-        self._compute, self._values = compute, None
-
-    def __getitem__(self, name: str) -> np.ndarray:
-        if self._values is None:
-            self._values = self._compute()
-        return self._values[name]
-
-
-class ReferenceCall(Expected):
-    """Expected from one call of the reference on the case's own arguments: its raw answer is also
-    what grade.reference_leaves asks for (the realistic-size gates), so the reference runs once per
-    case and one copy of its answer is kept."""
-
-    def __init__(self, call: Callable[[], tuple], names: Callable[[tuple], dict[str, np.ndarray]]):
-        self._call, self._answer = call, None
-        super().__init__(lambda: names(self.reference_answer()))
-
-    def reference_answer(self) -> tuple:
-        if self._answer is None:
-            self._answer = self._call()
-        return self._answer
 
 
 def grad_paths(keys: tuple[str, ...], states: tuple[str, ...]) -> dict[str, str]:
@@ -100,16 +73,11 @@ def agrees_with_finite_differences(paths: dict[str, str], loss_text: str,
     return judge
 
 
-class FiniteDifferences:
-    """case.meta['fd']: central differences of a loss, computed when a judge first asks."""
+class FiniteDifferences(Expected):
+    """case.meta['fd']: central differences of a loss, computed when a judge first asks (or ahead)."""
 
     def __init__(self, loss: Callable[[dict], float], inputs: dict[str, np.ndarray]):
-        self._loss, self._inputs, self._values = loss, inputs, None
-
-    def __getitem__(self, name: str) -> np.ndarray:
-        if self._values is None:
-            self._values = central_differences(self._loss, self._inputs)
-        return self._values[name]
+        super().__init__(lambda: central_differences(loss, inputs))
 
 
 def draw_sizes(draw: C.Draw, name: str, fixed: list[tuple], n_generated: int, **ranges) -> list[tuple]:

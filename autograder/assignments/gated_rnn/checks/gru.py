@@ -18,6 +18,7 @@ from autograder import i18n
 from autograder.engine import cases as C
 from autograder.engine import checks as engine  # all_of, warning_free: the saturating gates
 from autograder.engine.checks import Case, Check, Probe, example_check, inputs_check, matches
+from autograder.engine.expected import Expected, ReferenceCall
 
 from ..contract import ARG_NAMES, GRU_KEYS
 from ..inputs import gru_params, initial_state, normal
@@ -25,9 +26,7 @@ from ..reference import load as ref
 from .common import (
     SATURATING_SIZES,
     SATURATING_TITLE,
-    Expected,
     FiniteDifferences,
-    ReferenceCall,
     all_match,
     draw_sizes,
     expected_output,

@@ -30,6 +30,7 @@ from autograder.engine.checks import (
     inputs_check,
     matches,
 )
+from autograder.engine.expected import Expected, ReferenceCall
 from autograder.engine.judge import compare
 
 from ..contract import ARG_NAMES, LSTM_KEYS
@@ -38,9 +39,7 @@ from ..reference import load as ref
 from .common import (
     SATURATING_SIZES,
     SATURATING_TITLE,
-    Expected,
     FiniteDifferences,
-    ReferenceCall,
     agrees_with_finite_differences,
     all_match,
     draw_sizes,
@@ -145,27 +144,26 @@ def jacobian_fd_cases(draw: C.Draw) -> list[Case]:
     return out
 
 
-class JacobianDifferences:
+class JacobianDifferences(Expected):
     """{'J': central differences of s_t = [h_t, c_t] with respect to [h_{t-1}, c_{t-1}]}, on demand."""
 
     def __init__(self, x_t, h_prev, c_prev, params, eps: float = 1e-6):
-        self._args, self._eps, self._J = (x_t, h_prev, c_prev, params), eps, None
+        super().__init__(lambda: {"J": step_jacobian_differences(x_t, h_prev, c_prev, params, eps)})
 
-    def __getitem__(self, name: str) -> np.ndarray:
-        if self._J is None:
-            x_t, h_prev, c_prev, params = self._args
-            H = h_prev.shape[0]
-            s = np.concatenate([h_prev, c_prev])
-            J = np.zeros((2 * H, 2 * H))
-            for j in range(2 * H):
-                cols = []
-                for sign in (1.0, -1.0):
-                    b = s.copy()
-                    b[j] += sign * self._eps
-                    cols.append(one_step(x_t, b[:H], b[H:], params))
-                J[:, j] = (cols[0] - cols[1]) / (2 * self._eps)
-            self._J = J
-        return {"J": self._J}[name]
+
+def step_jacobian_differences(x_t, h_prev, c_prev, params, eps: float) -> np.ndarray:
+    """J (2H, 2H): central differences of one step's [h_t, c_t] in [h_{t-1}, c_{t-1}] (reference forward)."""
+    H = h_prev.shape[0]
+    s = np.concatenate([h_prev, c_prev])
+    J = np.zeros((2 * H, 2 * H))
+    for j in range(2 * H):
+        cols = []
+        for sign in (1.0, -1.0):
+            b = s.copy()
+            b[j] += sign * eps
+            cols.append(one_step(x_t, b[:H], b[H:], params))
+        J[:, j] = (cols[0] - cols[1]) / (2 * eps)
+    return J
 
 
 def block_matches(block: str) -> Judge:

@@ -12,6 +12,7 @@ import numpy as np
 from autograder import i18n
 from autograder.engine import cases as C
 from autograder.engine.checks import Case, Check, Probe, example_check, inputs_check
+from autograder.engine.expected import ReferenceCall
 from autograder.engine.numerics import long_memory_recurrence
 
 from ..contract import ARG_NAMES, RNN_KEYS
@@ -19,7 +20,6 @@ from ..inputs import initial_state, normal, rnn_params
 from ..reference import load as ref
 from .common import (
     FiniteDifferences,
-    ReferenceCall,
     all_match,
     fd_check,
     grad_paths,

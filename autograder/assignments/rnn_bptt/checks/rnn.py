@@ -11,6 +11,7 @@ import numpy as np
 from autograder import i18n
 from autograder.engine import cases as C
 from autograder.engine.checks import CallResult, Case, Check, Probe, Verdict, example_check, inputs_check, matches
+from autograder.engine.expected import Expected, ReferenceCall
 from autograder.engine.judge import PASS, compare
 from autograder.engine.numerics import central_differences, long_memory_recurrence
 
@@ -62,27 +63,15 @@ def backward_case(N, T, D, H, O, seed, scale, forward: Case | None = None) -> Ca
     dh = g.normal(0.0, 1.0, size=(N, T, H))
     dy = g.normal(0.0, 1.0, size=(N, T, O))
     return Case((dh, dy, x, h0, h, params), label=f.label,
-                meta={"expected": ExpectedGradients((dh, dy, x, h0, h, params))})
+                meta={"expected": expected_gradients((dh, dy, x, h0, h, params))})
 
 
-class ExpectedGradients:
-    """The reference's gradients for one case, computed when a judge first asks (an answer that never
-    came back, e.g. from a stub, costs no reference BPTT); its raw answer is also what
-    grade.reference_leaves asks for (the realistic-size gates), so the reference runs once per case."""
-
-    def __init__(self, args: tuple):
-        self._args, self._grads, self._answer = args, None, None
-
-    def reference_answer(self) -> tuple:
-        if self._answer is None:
-            self._answer = ref().rnn_backward(*self._args)
-        return self._answer
-
-    def __getitem__(self, name: str) -> np.ndarray:
-        if self._grads is None:
-            dx, dh0, grads = self.reference_answer()
-            self._grads = {"dx": dx, "dh0": dh0, **grads}
-        return self._grads[name]
+def expected_gradients(args: tuple) -> ReferenceCall:
+    """The reference's gradients for one case by name (dx, dh0, dW_xh...), computed when a judge first
+    asks or ahead (engine/expected.py); its raw answer is also what grade.reference_leaves asks for
+    (the realistic-size gates), so the reference runs once per case."""
+    return ReferenceCall(lambda: ref().rnn_backward(*args), lambda answer: {"dx": answer[0], "dh0": answer[1],
+                                                                           **answer[2]})
 
 
 def finite_difference_gradients(dh, dy, x, h0, params, eps: float = 1e-5) -> dict[str, np.ndarray]:
@@ -103,7 +92,8 @@ def fd_cases(draw: C.Draw) -> list[Case]:
     for i, sizes in enumerate(FD_SIZES):
         case = backward_case(*sizes, draw.seed(f"rnn_backward.finite_differences/{i}"), 1.0)
         dh, dy, x, h0, _, params = case.args
-        case.meta["fd"] = finite_difference_gradients(dh, dy, x, h0, params)
+        case.meta["fd"] = Expected(lambda dh=dh, dy=dy, x=x, h0=h0, params=params:
+                                   finite_difference_gradients(dh, dy, x, h0, params))
         out.append(case)
     return out
 

@@ -1,0 +1,148 @@
+"""Expected values computed while the worker runs (engine/expected.py, pipeline/ahead.py).
+
+While the worker runs, the grader computes the reference's answers (and finite differences) of the
+cases whose calls answered, so that judging after the run has less to do. A stub's cases cost no
+reference call, a value computed ahead is the one a judge would have computed, and the grade is the
+same byte for byte as when everything is computed after the run.
+"""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from autograder.assignment import load
+from autograder.engine.expected import Expected, Lazy, ReferenceCall
+from autograder.outputs.results import to_gradescope
+from autograder.pipeline import ahead, grade
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_a_lazy_value_is_computed_once_and_a_failing_one_is_left_for_the_judge():
+    calls = []
+    value = Expected(lambda: calls.append(1) or {"h": 1.0})
+    value.prepare()
+    value.prepare()
+    assert value["h"] == 1.0 and calls == [1]
+
+    def broken():
+        calls.append(2)
+        raise ValueError("the reference cannot do this case")
+
+    failing = Lazy(broken)
+    failing.prepare()                      # swallowed here...
+    with pytest.raises(ValueError):        # ...and met by the judge that asks, as without it
+        failing.value()
+    assert calls == [1, 2, 2]
+
+
+def test_a_reference_call_runs_the_reference_once_for_its_names_and_its_raw_answer():
+    calls = []
+    expected = ReferenceCall(lambda: calls.append(1) or (1.0, 2.0), lambda a: {"dx": a[0], "dh0": a[1]})
+    assert expected["dh0"] == 2.0 and expected.reference_answer() == (1.0, 2.0) and calls == [1]
+
+
+def _cases_and_plan(assignment: str):
+    a = load(assignment)
+    cases = grade.build_cases(grade.submission_draw(b"k" * 32, b"d" * 32), assignment=a)
+    plan = grade.build_plan(a, [p for p in a.probes if p.id in cases], cases, list(a.modules))
+    return a, cases, plan
+
+
+def _computed(case) -> bool:
+    return all(v._done for v in case.meta.values() if isinstance(v, Lazy))
+
+
+def _lazy(case) -> bool:
+    return any(isinstance(v, Lazy) for v in case.meta.values())
+
+
+def test_only_the_cases_whose_calls_answered_are_prepared_and_a_step_of_an_answering_function_from_its_start():
+    a, cases, plan = _cases_and_plan("gated_rnn")
+    work = ahead.Ahead(plan, cases)
+    probe = next(p for p in a.probes if p.function == "lstm_backward" and not p.realistic
+                 and any(_lazy(c) for c in cases[p.id]))
+    step = plan.probe_step[probe.id]
+    work.step_started(step)                # nothing has answered yet: nothing to do
+    assert not work.pending()
+    records = [{"call": 0, "leaves": []}, {"call": 1, "raised": {}}, {"call": "2", "leaves": []},
+               {"call": [3], "leaves": []}, "not a record"]      # a forged record costs nothing more
+    work.step_ended(step, records)
+    while work.pending():
+        work.work()
+    assert [_computed(c) for c in cases[probe.id][:4]] == [True, False, False, False]
+    realistic = next(p for p in a.probes if p.function == "lstm_backward" and p.realistic)
+    work.step_started(plan.probe_step[realistic.id])        # lstm_backward has answered: prepared from its start
+    assert work.pending()
+    while work.pending():
+        work.work()
+    assert all(_computed(c) for c in cases[realistic.id])
+
+
+class _Watching(ahead.Ahead):
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.events: list[tuple] = []
+
+    def step_started(self, step):
+        self.events.append(("start", step))
+        super().step_started(step)
+
+    def step_ended(self, step, records):
+        self.events.append(("end", step))
+        super().step_ended(step, records)
+
+    def work(self):
+        self.events.append(("work",))
+        super().work()
+
+
+@pytest.mark.parametrize("submission", ["solution", "stubs"])
+def test_a_grade_prepares_the_answered_cases_while_the_worker_runs_and_none_of_a_stub(tmp_path, monkeypatch,
+                                                                                     submission):
+    folder = (ROOT / "reference" / "rnn_bptt" / "solution" if submission == "solution"
+              else ROOT / "assignments" / "rnn_bptt")
+    shutil.copytree(folder, tmp_path / "s", ignore=shutil.ignore_patterns("test_*", "*.md", "__pycache__"))
+    seen = {}
+
+    def watching(plan, cases):
+        seen["work"] = _Watching(plan, cases)
+        seen["cases"] = cases
+        return seen["work"]
+
+    real_score = grade.score_checks
+
+    def score(assignment, checks, cases, results):     # what was computed before judging began
+        seen.setdefault("before_judging", [_computed(c) for cs in cases.values() for c in cs if _lazy(c)])
+        return real_score(assignment, checks, cases, results)
+
+    monkeypatch.setattr(grade, "Ahead", watching)
+    monkeypatch.setattr(grade, "score_checks", score)
+    report = grade.grade_submission(tmp_path / "s")
+    done = seen["before_judging"]
+    events = seen["work"].events
+    assert done and [e for e in events if e[0] == "start"][0] == ("start", 0)
+    if submission == "solution":
+        assert report.score == report.max_score
+        assert all(done), f"{done.count(False)} of {len(done)} cases were left for after the run"
+        assert ("work",) in events[:-1] and events.index(("work",)) < max(i for i, e in enumerate(events)
+                                                                           if e[0] == "end")
+    else:
+        assert report.score == 0 and not any(done) and ("work",) not in events
+
+
+def test_the_grade_is_the_same_with_and_without_the_work_ahead(tmp_path, monkeypatch):
+    sample = ROOT / "reference" / "gated_rnn" / "samples" / "buggy"
+    with_ahead = to_gradescope(grade.grade_submission(sample, assignment="gated_rnn"))
+
+    class Idle(ahead.Ahead):
+        def pending(self):
+            return False
+
+    monkeypatch.setattr(grade, "Ahead", Idle)
+    without = to_gradescope(grade.grade_submission(sample, assignment="gated_rnn"))
+    for doc in (with_ahead, without):
+        doc.pop("execution_time", None)
+    assert with_ahead == without
