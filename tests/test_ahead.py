@@ -146,3 +146,37 @@ def test_the_grade_is_the_same_with_and_without_the_work_ahead(tmp_path, monkeyp
     for doc in (with_ahead, without):
         doc.pop("execution_time", None)
     assert with_ahead == without
+
+
+def test_a_realistic_size_case_lets_go_of_its_inputs_once_handed_over_and_prepared_and_rebuilds_them_alike(
+        tmp_path, monkeypatch):
+    shutil.copytree(ROOT / "reference" / "gated_rnn" / "solution", tmp_path / "s",
+                    ignore=shutil.ignore_patterns("test_*", "*.md", "__pycache__"))
+    seen = {}
+    real_score, real_plan = grade.score_checks, grade.build_plan
+
+    def plan(*args, **kwargs):
+        seen.setdefault("plan", real_plan(*args, **kwargs))
+        return seen["plan"]
+
+    def score(assignment, checks, cases, results):
+        seen.setdefault("cases", cases)
+        return real_score(assignment, checks, cases, results)
+
+    monkeypatch.setattr(grade, "build_plan", plan)
+    monkeypatch.setattr(grade, "score_checks", score)
+    report = grade.grade_submission(tmp_path / "s", assignment="gated_rnn")
+    assert report.score == report.max_score
+    a = load("gated_rnn")
+    realistic = [c for p in a.probes if p.realistic for c in seen["cases"][p.id]]
+    assert len(realistic) == 3 and all("args" not in c.__dict__ for c in realistic)
+    assert seen["plan"].deferred and all(arrays == {} for arrays in seen["plan"].deferred.values())
+    again = grade.build_cases(grade.submission_draw(b"k" * 32, b"d" * 32), assignment=a)
+    case = again["lstm_backward.realistic_size"][0]
+    inputs = case.args
+    assert case.release() and "args" not in case.__dict__
+    rebuilt = case.args          # asked for again: made again, the same arrays
+    assert len(rebuilt) == len(inputs) and all(
+        (x == y).all() if hasattr(x, "shape") else all((x[k] == y[k]).all() for k in x)
+        for x, y in zip(rebuilt, inputs))
+    assert "args" in case.__dict__ and not grade.Case(()).release()      # no rebuild: nothing let go

@@ -34,6 +34,25 @@ class Case:
     label: str = ""
     meta: dict = field(default_factory=dict)
     visible: bool = False
+    rebuild: Callable[[], Case] | None = field(default=None, repr=False, compare=False)   # see release()
+
+    def release(self) -> bool:
+        """Let go of the inputs (a realistic size's, once the worker has them and the expected values
+        are computed: pipeline/ahead.py), if the case can be made again (rebuild: the same inputs,
+        since cases come from the grade's Draw). Should anything ask for them again, they are
+        rebuilt and kept from then on. False when there is no rebuild (nothing is let go)."""
+        if self.rebuild is None or "args" not in self.__dict__:
+            return False
+        del self.args, self.kwargs
+        return True
+
+    def __getattr__(self, name: str):
+        rebuild = self.__dict__.get("rebuild")
+        if name not in ("args", "kwargs") or rebuild is None:
+            raise AttributeError(name)
+        again = rebuild()
+        self.args, self.kwargs = again.args, again.kwargs
+        return self.__dict__[name]
 
     @property
     def sizes(self) -> dict[str, int]:

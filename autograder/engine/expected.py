@@ -26,6 +26,7 @@ class Lazy:
     def value(self) -> Any:
         if not self._done:
             self._value, self._done = self._compute(), True
+            self._compute = None        # nor does it keep what it was computed from (a case's inputs)
         return self._value
 
     def prepare(self) -> None:

@@ -6,10 +6,14 @@ and when a step's answers are read, and lets this work one case at a time whenev
 nothing for it, so most of that computing is done before the worker stops instead of after.
 
 Which cases: those whose call answered (a record with outputs), once their step's answers are read;
-and every case of a step whose function has answered before, from the moment that step starts (the
-realistic-size case's reference answer, say, is computed while the student's call runs). A call
+and every case of a step whose function has answered before, from the moment that step starts: a
+realistic-size case's first, so that its reference answer is computed while the student's call runs. A call
 that never answers (a stub, a crash) costs no reference call, as before. The values are the same
 whenever they are computed, so the grade is too.
+
+A realistic-size case's inputs (several MB) are let go of once the worker has them and its expected
+values are computed (Case.release): they are rebuilt only if something asks for them again (a
+substituted helper's answers, say).
 """
 from __future__ import annotations
 
@@ -25,6 +29,8 @@ class Ahead:
 
     def __init__(self, plan: Plan, cases: dict[str, list[Case]]):
         self.steps = {step: (plan.steps[step]["function"], cases[pid]) for pid, step in plan.probe_step.items()}
+        self.handed_over = set(plan.deferred)     # steps whose inputs the worker has once they start
+        self.release: set[int] = set()            # id() of the cases to let go of once prepared
         self.answering: set[str] = set()          # functions with a call that answered
         self.queue: deque[Case] = deque()
         self.queued: set[int] = set()             # id() of every case queued so far
@@ -32,7 +38,9 @@ class Ahead:
     def step_started(self, step: int) -> None:
         function, cases = self.steps.get(step, ("", []))
         if function in self.answering:
-            self._add(cases)
+            if step in self.handed_over:      # its inputs are the worker's now: first, then let go of
+                self.release |= {id(case) for case in cases}
+            self._add(cases, first=step in self.handed_over)
 
     def step_ended(self, step: int, records: list[dict]) -> None:
         """STEP's answers as read (wire.read_step): the cases whose call gave outputs."""
@@ -49,10 +57,13 @@ class Ahead:
     def work(self) -> None:
         """Prepare the next case's values (one case: a few milliseconds, a realistic size's more)."""
         if self.queue:
-            prepare_case(self.queue.popleft())
+            case = self.queue.popleft()
+            prepare_case(case)
+            if id(case) in self.release:
+                case.release()
 
-    def _add(self, cases: list[Case]) -> None:
-        for case in cases:
+    def _add(self, cases: list[Case], first: bool = False) -> None:
+        for case in reversed(cases) if first else cases:
             if id(case) not in self.queued:
                 self.queued.add(id(case))
-                self.queue.append(case)
+                self.queue.appendleft(case) if first else self.queue.append(case)

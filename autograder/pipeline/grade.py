@@ -7,6 +7,7 @@ Each stage is a small function.
 """
 from __future__ import annotations
 
+import functools
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -55,13 +56,23 @@ def build_cases(draw: Draw, visible: bool = False, assignment: Assignment | None
     example, from the public VISIBLE draw."""
     assignment = load(assignment)
     out = {}
+    source = VISIBLE if visible else draw
     with cache_scope(assignment.name):
         for pid, probe in assignment.probe_map.items():
             if probe.visible == visible:
-                out[pid] = probe.build(VISIBLE if visible else draw)
-                for case in out[pid]:
+                out[pid] = probe.build(source)
+                for i, case in enumerate(out[pid]):
                     case.visible = visible
+                    case.rebuild = functools.partial(rebuild_case, assignment.name, probe, source, i)
     return out
+
+
+def rebuild_case(scope: str, probe, draw: Draw, i: int) -> Case:
+    """Case I of PROBE from DRAW again, as build_cases made it (Case.release)."""
+    with cache_scope(scope):
+        case = probe.build(draw)[i]
+    case.visible = draw is VISIBLE
+    return case
 
 
 def run_worker(assignment: Assignment, staged: Staged, cases: dict[str, list[Case]], canonical: Canonical | None,

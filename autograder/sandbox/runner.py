@@ -274,6 +274,7 @@ class _Deferred:
         if step not in self.delivered:
             write_inputs(self.box.plan_dir, deferred_stem(step), self.arrays[step])
             self.delivered.add(step)
+            self.arrays[step].clear()   # written: no step starts twice, so no one need keep them (the plan's too)
         self.box.resume(proc)
 
     def mark(self, steps: list[dict]) -> list[dict]:
@@ -387,7 +388,8 @@ def run_plan(steps: list[dict], arrays: dict[str, np.ndarray], submission_dir: P
     "calls", "report_inputs"}]; arrays: the input arrays the calls refer to by name.
     early: the job, box and held first worker start_early made for this submission (and LIMITS).
     deferred: {step: its own arrays} for the steps whose inputs no other call may reach (the
-    realistic-size cases, run last): handed over when that step starts (_Deferred).
+    realistic-size cases, run last): handed over when that step starts (_Deferred), and each
+    step's dict emptied then.
     meanwhile: the caller's own work, done while the worker runs (Meanwhile).
     """
     if early is not None and not early.taken:
