@@ -169,7 +169,10 @@ def test_a_realistic_size_case_lets_go_of_its_inputs_once_handed_over_and_prepar
     a = load("gated_rnn")
     realistic = [c for p in a.probes if p.realistic for c in seen["cases"][p.id]]
     assert len(realistic) == 3 and all("args" not in c.__dict__ for c in realistic)
-    assert seen["plan"].deferred and all(arrays == {} for arrays in seen["plan"].deferred.values())
+    deferred = [seen["plan"].deferred[s] for s in sorted(seen["plan"].deferred)]
+    # the first realistic-size step's arrays were handed over and let go of; the later ones' were
+    # never kept: the plan makes them again at their step (engine/plan.let_go_of_later_inputs)
+    assert deferred[0] == {} and len(deferred) == 3 and all(callable(d) for d in deferred[1:])
     again = grade.build_cases(grade.submission_draw(b"k" * 32, b"d" * 32), assignment=a)
     case = again["lstm_backward.realistic_size"][0]
     inputs = case.args
@@ -179,3 +182,19 @@ def test_a_realistic_size_case_lets_go_of_its_inputs_once_handed_over_and_prepar
         (x == y).all() if hasattr(x, "shape") else all((x[k] == y[k]).all() for k in x)
         for x, y in zip(rebuilt, inputs))
     assert "args" in case.__dict__ and not grade.Case(()).release()      # no rebuild: nothing let go
+
+
+@pytest.mark.parametrize("assignment", ["rnn_bptt", "gated_rnn"])
+def test_a_later_realistic_size_steps_inputs_are_made_again_alike_at_its_hand_over(assignment):
+    a, cases, plan = _cases_and_plan(assignment)
+    kept = {step: dict(arrays) for step, arrays in plan.deferred.items()}
+    let_go = grade.let_go_of_later_inputs(plan, cases)
+    assert let_go == sorted(plan.deferred)[1:] and bool(let_go) == (assignment == "gated_rnn")
+    for step in let_go:
+        step_cases = next(cases[pid] for pid, s in plan.probe_step.items() if s == step)
+        assert all("args" not in c.__dict__ and "meta" not in c.__dict__ for c in step_cases)
+        again = plan.deferred[step]()          # as the runner does when the step starts
+        assert list(again) == list(kept[step])
+        assert all(again[name].shape == kept[step][name].shape and (again[name] == kept[step][name]).all()
+                   for name in again)
+        assert all(c.meta["expected"].reference_answer() is not None for c in step_cases)   # rebuilt too

@@ -16,6 +16,7 @@ import numpy as np
 
 from autograder.engine import worker_text
 from autograder.engine.cases import Draw
+from autograder.engine.expected import Lazy
 from autograder.engine.judge import PASS, Verdict, compare, label_sizes
 from autograder.i18n import N_, _, ngettext
 
@@ -37,21 +38,27 @@ class Case:
     rebuild: Callable[[], Case] | None = field(default=None, repr=False, compare=False)   # see release()
 
     def release(self) -> bool:
-        """Let go of the inputs (a realistic size's, once the worker has them and the expected values
-        are computed: pipeline/ahead.py), if the case can be made again (rebuild: the same inputs,
-        since cases come from the grade's Draw). Should anything ask for them again, they are
-        rebuilt and kept from then on. False when there is no rebuild (nothing is let go)."""
+        """Let go of the inputs (a realistic size's: pipeline/ahead.py), if the case can be made again
+        (rebuild: the same inputs, since cases come from the grade's Draw), and of the meta's Lazy
+        values not computed yet (each holds the inputs it will be computed from). Whatever asks for
+        them again (args, kwargs, meta) has the case rebuilt: its inputs and those values are kept
+        from then on; values computed before stay. False when there is no rebuild (nothing is let go)."""
         if self.rebuild is None or "args" not in self.__dict__:
             return False
+        if any(isinstance(v, Lazy) and not v.done for v in self.meta.values()):
+            self.__dict__["_computed"] = {k: v for k, v in self.meta.items() if not isinstance(v, Lazy) or v.done}
+            del self.meta
         del self.args, self.kwargs
         return True
 
     def __getattr__(self, name: str):
         rebuild = self.__dict__.get("rebuild")
-        if name not in ("args", "kwargs") or rebuild is None:
+        if name not in ("args", "kwargs", "meta") or rebuild is None:
             raise AttributeError(name)
         again = rebuild()
         self.args, self.kwargs = again.args, again.kwargs
+        if "meta" not in self.__dict__:
+            self.meta = {**again.meta, **self.__dict__.pop("_computed", {})}
         return self.__dict__[name]
 
     @property

@@ -10,11 +10,12 @@ same whenever it is computed: it depends on the case's own arguments only.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from autograder.engine.checks import Case
+if TYPE_CHECKING:
+    from autograder.engine.checks import Case
 
 
 class Lazy:
@@ -22,6 +23,10 @@ class Lazy:
 
     def __init__(self, compute: Callable[[], Any]):
         self._compute, self._done, self._value = compute, False, None
+
+    @property
+    def done(self) -> bool:
+        return self._done
 
     def value(self) -> Any:
         if not self._done:

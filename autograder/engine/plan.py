@@ -8,6 +8,8 @@ the runner hands them over only when the worker starts that step (runner.run_pla
 from __future__ import annotations
 
 import difflib
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -26,7 +28,8 @@ class Plan:
     arrays: dict[str, np.ndarray]
     probe_step: dict[str, int]          # probe id -> step index
     module_step: dict[str, int]         # module -> import step index
-    deferred: dict[int, dict[str, np.ndarray]] = field(default_factory=dict)   # step -> its own arrays
+    # step -> its own arrays, or a function that makes them (let_go_of_later_inputs)
+    deferred: dict[int, dict[str, np.ndarray] | Callable[[], dict[str, np.ndarray]]] = field(default_factory=dict)
 
 
 def _encode(value, arrays: dict[str, np.ndarray]):
@@ -65,9 +68,7 @@ def build_plan(assignment: Assignment, probes: list[Probe], cases: dict[str, lis
         probe_step[probe.id] = len(steps)
         # a realistic-size case's inputs are out of every other call's reach (runner.run_plan)
         arrays = deferred.setdefault(len(steps), {}) if probe.realistic else shared
-        calls = [{"args": [_encode(a, arrays) for a in c.args],
-                  "kwargs": {k: _encode(v, arrays) for k, v in c.kwargs.items()}}
-                 for c in cases[probe.id]]
+        calls = encode_calls(cases[probe.id], arrays)
         step = {"kind": "probe", "module": fn.module, "function": fn.name, "schema": fn.schema,
                 "calls": calls, "report_inputs": probe.report_inputs}
         if probe.realistic:
@@ -81,6 +82,35 @@ def build_plan(assignment: Assignment, probes: list[Probe], cases: dict[str, lis
                           for entries in table["calls"]]}
         steps.append(step)
     return Plan(steps, shared, probe_step, module_step, deferred)
+
+
+def encode_calls(cases: list[Case], arrays: dict[str, np.ndarray]) -> list[dict]:
+    """The calls of CASES as the worker reads them; their arrays go into ARRAYS, named in order."""
+    return [{"args": [_encode(a, arrays) for a in c.args],
+             "kwargs": {k: _encode(v, arrays) for k, v in c.kwargs.items()}} for c in cases]
+
+
+def let_go_of_later_inputs(plan: Plan, cases: dict[str, list[Case]]) -> list[int]:
+    """Keep in the grader the inputs of one realistic-size step at a time: every deferred step but
+    the first lets go of its cases' inputs (Case.release), and the plan makes them again, the same
+    arrays by the same names (encode_calls), when the step is handed over (runner._Deferred), unless
+    pipeline/ahead.py has rebuilt them while the step before ran. A step that carries a substituted
+    helper's answers keeps its arrays. Returns the steps whose inputs were let go of."""
+    step_probe = {step: pid for pid, step in plan.probe_step.items()}
+    later = [s for s in sorted(plan.deferred)[1:] if "helper_answers" not in plan.steps[s]]
+    for step in later:
+        step_cases = cases[step_probe[step]]
+        if all(c.rebuild is not None for c in step_cases):
+            plan.deferred[step] = functools.partial(_rebuilt_inputs, step_cases)
+            for case in step_cases:
+                case.release()
+    return [s for s in later if callable(plan.deferred[s])]
+
+
+def _rebuilt_inputs(cases: list[Case]) -> dict[str, np.ndarray]:
+    arrays: dict[str, np.ndarray] = {}
+    encode_calls(cases, arrays)
+    return arrays
 
 
 def _leaves(items: list) -> dict[str, dict]:

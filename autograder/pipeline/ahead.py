@@ -13,7 +13,9 @@ whenever they are computed, so the grade is too.
 
 A realistic-size case's inputs (several MB) are let go of once the worker has them and its expected
 values are computed (Case.release): they are rebuilt only if something asks for them again (a
-substituted helper's answers, say).
+substituted helper's answers, say). Those of the later realistic-size steps were let go of when the
+plan was written (engine/plan.let_go_of_later_inputs): each is rebuilt while the step before it
+runs, so that one realistic-size case's inputs at a time live in the grader.
 """
 from __future__ import annotations
 
@@ -29,18 +31,25 @@ class Ahead:
 
     def __init__(self, plan: Plan, cases: dict[str, list[Case]]):
         self.steps = {step: (plan.steps[step]["function"], cases[pid]) for pid, step in plan.probe_step.items()}
-        self.handed_over = set(plan.deferred)     # steps whose inputs the worker has once they start
+        self.handed_over = sorted(plan.deferred)  # steps whose inputs the worker has once they start
+        self.started: set[int] = set()
         self.release: set[int] = set()            # id() of the cases to let go of once prepared
         self.answering: set[str] = set()          # functions with a call that answered
-        self.queue: deque[Case] = deque()
-        self.queued: set[int] = set()             # id() of every case queued so far
+        self.queue: deque[tuple[str, int, Case]] = deque()   # ("prepare" | "fetch", step, case)
+        self.queued: set[int] = set()             # id() of every case queued to be prepared so far
 
     def step_started(self, step: int) -> None:
+        self.started.add(step)
         function, cases = self.steps.get(step, ("", []))
+        first = step in self.handed_over
+        if first:       # then rebuild the next such step's inputs (engine/plan.let_go_of_later_inputs)
+            later = [s for s in self.handed_over if s > step][:1]
+            for s in later:
+                self.queue.extendleft(("fetch", s, case) for case in reversed(self.steps[s][1]))
         if function in self.answering:
-            if step in self.handed_over:      # its inputs are the worker's now: first, then let go of
+            if first:           # its inputs are the worker's now: prepared first, then let go of
                 self.release |= {id(case) for case in cases}
-            self._add(cases, first=step in self.handed_over)
+            self._add(step, cases, first=first)
 
     def step_ended(self, step: int, records: list[dict]) -> None:
         """STEP's answers as read (wire.read_step): the cases whose call gave outputs."""
@@ -49,21 +58,27 @@ class Ahead:
         answered = [case for i, case in enumerate(cases) if i in calls]
         if answered:
             self.answering.add(function)
-        self._add(answered)
+        self._add(step, answered)
 
     def pending(self) -> bool:
         return bool(self.queue)
 
     def work(self) -> None:
-        """Prepare the next case's values (one case: a few milliseconds, a realistic size's more)."""
-        if self.queue:
-            case = self.queue.popleft()
-            prepare_case(case)
-            if id(case) in self.release:
-                case.release()
+        """One piece: prepare a case's values (a few milliseconds, a realistic size's more), or
+        rebuild the inputs of a realistic-size step that has not started yet."""
+        if not self.queue:
+            return
+        kind, step, case = self.queue.popleft()
+        if kind == "fetch":
+            if step not in self.started:      # else its hand-over has made them already
+                case.args                     # noqa: B018 - asked for: rebuilt (Case.release)
+            return
+        prepare_case(case)
+        if id(case) in self.release:
+            case.release()
 
-    def _add(self, cases: list[Case], first: bool = False) -> None:
+    def _add(self, step: int, cases: list[Case], first: bool = False) -> None:
         for case in reversed(cases) if first else cases:
             if id(case) not in self.queued:
                 self.queued.add(id(case))
-                self.queue.appendleft(case) if first else self.queue.append(case)
+                self.queue.appendleft(("prepare", step, case)) if first else self.queue.append(("prepare", step, case))

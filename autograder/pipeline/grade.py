@@ -20,7 +20,7 @@ from autograder.diagnosis import diagnose
 from autograder.engine.cases import VISIBLE, Draw, cache_scope, submission_draw
 from autograder.engine.checks import Case, Check
 from autograder.engine.judge import compare, just_outside
-from autograder.engine.plan import build_plan, call_results, timed_out
+from autograder.engine.plan import build_plan, call_results, let_go_of_later_inputs, timed_out
 from autograder.engine.scoring import Outcome, call_problem, feedback, helper_refused, score_check
 from autograder.engine.secret import CourseSecret, load_secret
 from autograder.i18n import _, current, in_language
@@ -91,6 +91,7 @@ def run_worker(assignment: Assignment, staged: Staged, cases: dict[str, list[Cas
     probes = [p for p in assignment.probes if p.id in cases and (functions is None or p.function in functions)]
     modules = [m for m in assignment.modules if m in staged.found]
     plan = build_plan(assignment, probes, cases, modules, helper_answers)
+    let_go_of_later_inputs(plan, cases)
     run = run_plan(plan.steps, plan.arrays, staged.dir, limits or Limits(), substitute, early, plan.deferred,
                    Ahead(plan, cases))
     results = {p.id: call_results(assignment, plan, run, p, len(cases[p.id]),

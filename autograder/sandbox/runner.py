@@ -37,6 +37,7 @@ import signal
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -258,7 +259,7 @@ class _Deferred:
     """A plan's realistic-size inputs, held here until their step starts."""
 
     box: confine.Box
-    arrays: dict[int, dict[str, np.ndarray]]
+    arrays: dict[int, dict[str, np.ndarray] | Callable[[], dict[str, np.ndarray]]]    # or what makes them
     delivered: set[int] = field(default_factory=set)
 
     def waits(self, step: int) -> bool:
@@ -272,9 +273,11 @@ class _Deferred:
         if step not in self.arrays:
             return
         if step not in self.delivered:
-            write_inputs(self.box.plan_dir, deferred_stem(step), self.arrays[step])
+            arrays = self.arrays[step]
+            write_inputs(self.box.plan_dir, deferred_stem(step), arrays() if callable(arrays) else arrays)
             self.delivered.add(step)
-            self.arrays[step].clear()   # written: no step starts twice, so no one need keep them (the plan's too)
+            if isinstance(arrays, dict):
+                arrays.clear()  # written: no step starts twice, so no one need keep them (the plan's too)
         self.box.resume(proc)
 
     def mark(self, steps: list[dict]) -> list[dict]:
@@ -387,9 +390,9 @@ def run_plan(steps: list[dict], arrays: dict[str, np.ndarray], submission_dir: P
     steps: [{"kind": "import", "module": m} | {"kind": "probe", "module", "function", "schema",
     "calls", "report_inputs"}]; arrays: the input arrays the calls refer to by name.
     early: the job, box and held first worker start_early made for this submission (and LIMITS).
-    deferred: {step: its own arrays} for the steps whose inputs no other call may reach (the
-    realistic-size cases, run last): handed over when that step starts (_Deferred), and each
-    step's dict emptied then.
+    deferred: {step: its own arrays, or a function that makes them} for the steps whose inputs no
+    other call may reach (the realistic-size cases, run last): handed over when that step starts
+    (_Deferred), and each step's dict emptied then.
     meanwhile: the caller's own work, done while the worker runs (Meanwhile).
     """
     if early is not None and not early.taken:
