@@ -411,16 +411,25 @@ def test_ctrl_c_keeps_finished_results_and_the_next_run_continues(tmp_path):
         copy_solution_files(STUBS if name in "bd" else SOLUTION, cls / name)
     out = tmp_path / "out"
     command = [sys.executable, "-m", "autograder", "batch", str(cls), "--output", str(out), "--jobs", "1"]
+
+    def as_from_a_shell():      # Ctrl-C as a terminal delivers it, whatever this test process inherited
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGINT])
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+
     proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            env=dict(os.environ, PYTHONUNBUFFERED="1"))
-    lines = []
+                            env=dict(os.environ, PYTHONUNBUFFERED="1"), preexec_fn=as_from_a_shell)
+    lines, held = [], []
     for line in proc.stdout:
         lines.append(line)
         if line.startswith("[1/5]"):
+            try:        # for the message below: how the batch's process held SIGINT when it was sent
+                held = [x for x in open(f"/proc/{proc.pid}/status").read().splitlines() if x.startswith("Sig")]
+            except OSError as exc:
+                held = [str(exc)]
             proc.send_signal(signal.SIGINT)
             break
     rest = proc.communicate(timeout=300)[0]
-    assert proc.returncode == 130, "".join(lines) + rest
+    assert proc.returncode == 130, " ".join(held) + "\n" + "".join(lines) + rest
     assert "interrupted" in rest and not (out / "grades.csv").exists()
     written = sorted(out.rglob("results.json"))
     assert 1 <= len(written) < 5
