@@ -198,3 +198,24 @@ def test_a_later_realistic_size_steps_inputs_are_made_again_alike_at_its_hand_ov
         assert all(again[name].shape == kept[step][name].shape and (again[name] == kept[step][name]).all()
                    for name in again)
         assert all(c.meta["expected"].reference_answer() is not None for c in step_cases)   # rebuilt too
+
+
+def test_a_substituted_helper_on_a_let_go_realistic_size_case_gets_its_inputs_rebuilt(tmp_path, monkeypatch):
+    """lstm_backward calls its own (wrong) lstm_forward: graded again with the public helper's answers on
+    each case's inputs (grade.helper_table), the realistic-size case's among them, let go of by then."""
+    sub = tmp_path / "s"
+    shutil.copytree(ROOT / "reference" / "gated_rnn" / "solution", sub,
+                    ignore=shutil.ignore_patterns("test_*", "*.md", "__pycache__"))
+    source = (sub / "lstm.py").read_text()
+    source = source.replace("        c_prev = f * c_prev + i * g\n", "        c_prev = f * c_prev + 0.5 * i * g\n", 1)
+    head = '    W_x, W_h = params["W_x"], params["W_h"]\n'
+    source = source.replace(head, head + "    h, c = lstm_forward(x, h0, c0, params)\n", 1)
+    (sub / "lstm.py").write_text(source)
+    rebuilt = []
+    real_rebuild = grade.rebuild_case
+    monkeypatch.setattr(grade, "rebuild_case", lambda *args: rebuilt.append(args[1].id) or real_rebuild(*args))
+    report = grade.grade_submission(sub, assignment="gated_rnn")
+    assert any("helper substitution run for ['lstm_backward']" in line for line in report.log)
+    backward = [o for o in report.outcomes if o.check.function == "lstm_backward"]
+    assert all(o.score == o.max_score for o in backward)
+    assert "lstm_backward.realistic_size" in rebuilt
