@@ -17,11 +17,15 @@ than the calls still ahead of it in its step could use. The answers are read by 
 a record it refuses is that call's crash, and a call that failed keeps no answer, nor does any
 later call of its step.
 
-A realistic-size step's inputs (run_plan's `deferred`) are written into the plan only when that
-step starts (_StepGate): the worker waits on its stdin there, the step's clock starts when it has
-taken the runner's byte (until then the CPU counts against the step before), then the inputs are
-written and a second byte sent. No other call, whatever its budget, can reach them or do their
-work ahead, and a call that forges its way into the step gains no time and takes none from it.
+The worker waits on its stdin at the start of each block of steps (gated_steps: each import, each
+function's run of steps, each realistic-size step; _StepGate). Meanwhile the runner measures the
+files it has written, so a block that leaves more than the disk cap is the one blamed, however fast
+the worker went on (a periodic check alone would blame whichever step runs when it looks), and the
+whole block loses its answers, so that the verdict does not depend on timing either. The step's
+clock starts when the worker has taken the runner's byte (until then the CPU counts against the
+step before), so a call that forges its way into the next block gains no time and takes none from
+it. A realistic-size step's inputs (run_plan's `deferred`) are written into the plan only then, and
+a second byte sent: no other call, whatever its budget, can reach them or do their work ahead.
 
 Every step's answers are read when the step ends: when the runner accepts the next step's start,
 or when its worker stops (_Answers). What a later call writes into them changes nothing, so no
@@ -154,6 +158,7 @@ class _Progress:
     step_cpu_at_start: float = 0.0
     step_wall_at_start: float = 0.0
     step_calls: int = 1          # calls this step may still take (its CPU budget is that many calls')
+    block_start: int = 0         # the gated step that began the current block (set to start_step)
     printed: int = 0        # bytes of output since the current call started
     done: bool = False
     gate: _StepGate | None = None          # what a step's start does (answers read, inputs handed over)
@@ -187,27 +192,42 @@ class _Progress:
 @dataclass
 class _StepGate:
     """What the runner does when it accepts the start of a step in worker PROC: it reads the answers
-    of the steps before it (they have ended). At a step where the worker waits (_Deferred.waits) it
-    then sends one "go" byte and the step starts only once the worker has taken it (ready): until
-    then the CPU counts against the step before, so a submission that forges its way into the step
-    from a call of the step before gains no time and takes none from the step; then the step's
-    deferred inputs are written and a second byte sent (_Deferred.hand_over)."""
+    of the steps before it (they have ended). At a step where the worker waits for one "go" byte
+    (WAITS, gated_steps) it first measures the files the worker has written (over DISK_CAP: overrun,
+    and the byte is never sent: the block before is to blame), then sends the byte. That step starts
+    only once the worker has taken it (ready): until then the CPU counts against the step before, so
+    a submission that forges its way into the step from a call of the step before gains no time and
+    takes none from the step; then a deferred step's inputs are written and a second byte sent
+    (_Deferred.hand_over)."""
 
     answers: _Answers
     handover: _Deferred
     box: confine.Box
     proc: object
+    waits: frozenset[int]
+    disk_cap: int
     pending: int | None = None
+    overrun: bool = False
 
     def accepted(self, step: int) -> bool:
-        """True when STEP starts now; False when it waits for the worker to take its byte."""
+        """True when STEP starts now; False when it waits for the worker to take its byte, or never
+        will (overrun)."""
+        waits = step in self.waits
+        if waits and self.box.disk_usage(self.disk_cap) > self.disk_cap:
+            self.overrun = True
+            return False
+        first = waits and not self.handover.guards(step)    # let the worker go on while they are read
+        if first:
+            self._let_go(step)
         self.answers.read_before(step)
         self.handover.drop_before(step)
-        if not self.handover.waits(step):
-            return True
+        if waits and not first:
+            self._let_go(step)
+        return not waits
+
+    def _let_go(self, step: int) -> None:
         self.pending = step
         self.box.resume(self.proc)
-        return False
 
     def ready(self) -> int | None:
         """The pending step, once the worker has taken its byte (its inputs are then handed over)."""
@@ -216,6 +236,16 @@ class _StepGate:
         step, self.pending = self.pending, None
         self.handover.hand_over(step, self.proc)
         return step
+
+
+def gated_steps(steps: list[dict], deferred: set[int] | dict) -> frozenset[int]:
+    """The steps at whose start the worker waits (_StepGate): the first of each block, a block being
+    one import, or one function's consecutive probe steps; and every DEFERRED step and the one after
+    it (_Deferred.guards). Files over the disk cap found at a block's end, or while it ran, cost the whole block."""
+    def block(spec: dict) -> tuple:
+        return (spec["kind"], spec.get("function") or spec.get("module"))
+    return frozenset(s for s, spec in enumerate(steps)
+                     if s == 0 or block(spec) != block(steps[s - 1]) or s in deferred or s - 1 in deferred)
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -262,10 +292,9 @@ class _Deferred:
     arrays: dict[int, dict[str, np.ndarray] | Callable[[], dict[str, np.ndarray]]]    # or what makes them
     delivered: set[int] = field(default_factory=set)
 
-    def waits(self, step: int) -> bool:
-        """The worker waits for a byte at the start of STEP (_StepGate): a deferred step (and for a
-        second one, its inputs), or the one after it (whose start is where the runner reads the
-        deferred step's answers, before any of its calls can run)."""
+    def guards(self, step: int) -> bool:
+        """At the start of STEP the answers before it are read before the worker may go on: a deferred
+        step, or the one after it (no call of it can run before the deferred step's answers are read)."""
         return step in self.arrays or step - 1 in self.arrays
 
     def hand_over(self, step: int, proc) -> None:
@@ -280,12 +309,12 @@ class _Deferred:
                 arrays.clear()  # written: no step starts twice, so no one need keep them (the plan's too)
         self.box.resume(proc)
 
-    def mark(self, steps: list[dict]) -> list[dict]:
-        """The plan's steps as the worker reads them: "wait" where it waits (waits), "deferred"
-        where its inputs come then."""
+    def mark(self, steps: list[dict], waits: frozenset[int]) -> list[dict]:
+        """The plan's steps as the worker reads them: "wait" where it waits for a byte (WAITS),
+        "deferred" where its inputs come then (after a second byte)."""
         marked = []
         for s, spec in enumerate(steps):
-            flags = {"wait": self.waits(s), "deferred": s in self.arrays}
+            flags = {"wait": s in waits, "deferred": s in self.arrays}
             marked.append(dict(spec, **{k: True for k, v in flags.items() if v}))
         return marked
 
@@ -423,8 +452,8 @@ def _supervise(box, steps, arrays, limits, substitute, early: EarlyWorker | None
     forms = [form_of(spec) for spec in steps]
     handover = _Deferred(box, dict(deferred or {}))
     answers = _Answers(box.out_dir, forms, Budget(limits.answer_bytes), meanwhile)
-    keep_open = bool(handover.arrays)       # the worker waits for more bytes at those steps
-    write_plan(box.plan_dir, handover.mark(steps), arrays, substitute=substitute, skip_modules=skip_modules)
+    waits = gated_steps(steps, handover.arrays)
+    write_plan(box.plan_dir, handover.mark(steps, waits), arrays, substitute=substitute, skip_modules=skip_modules)
     run = WorkerRun(out_dir=box.out_dir, log=list(box.log))
     output = bytearray()
     dropped = 0
@@ -447,18 +476,20 @@ def _supervise(box, steps, arrays, limits, substitute, early: EarlyWorker | None
                 run.failures.setdefault(s, StepFailure(None, "not_run", why))
             break
         if restarts:      # the plan was written above; a restart may skip a module that failed to load
-            write_plan(box.plan_dir, handover.mark(steps), None, substitute=substitute, skip_modules=skip_modules)
+            write_plan(box.plan_dir, handover.mark(steps, waits), None, substitute=substitute,
+                       skip_modules=skip_modules)
             run.log += box.reset_scratch()     # the last worker's files count against no later call
         _clear_steps(box.out_dir, start_step, len(steps))
         held = early.take() if early is not None and not restarts and start_step == 0 else None
         if held is not None:        # started early, waiting: the plan is written, let it read it
             proc, progress_r = held
-            box.go(proc, keep_open)
+            box.go(proc, keep_open=True)        # it waits for a byte at the gated steps
         else:
-            proc, progress_r = box.spawn(start_step, start_call, keep_open=keep_open)
+            proc, progress_r = box.spawn(start_step, start_call, keep_open=True)
         state = _Progress(forms, box.out_dir, [call_budget(spec, limits) for spec in steps],
                           frozenset(skip_modules), start_step, start_call, wall_at_start=time.monotonic(),
-                          gate=_StepGate(answers, handover, box, proc), meanwhile=meanwhile)
+                          block_start=start_step, meanwhile=meanwhile,
+                          gate=_StepGate(answers, handover, box, proc, waits, limits.disk_bytes))
         verdict, dropped = _watch(box, proc, progress_r, state, limits, deadlines, output, dropped)
         box.kill_all(proc)
         os.close(progress_r)
@@ -469,7 +500,11 @@ def _supervise(box, steps, arrays, limits, substitute, early: EarlyWorker | None
             break
         step = state.step if state.step is not None else start_step
         reason, detail = verdict or ("crashed", _exit_description(box.returncode(proc)))
-        run.failures[step] = StepFailure(state.call, reason, detail)
+        call = state.call
+        if reason == DISK:      # found at the block's end or while it ran: the whole block, whenever seen
+            step = state.block_start
+            reason, call = "crashed", (state.first_call(step) if forms[step].kind != "import" else None)
+        run.failures[step] = StepFailure(call, reason, detail)
         run.log.append(f"worker {reason} at step {step} call {state.call}: {detail}")
         spec = steps[step]
         if spec["kind"] == "import":
@@ -576,12 +611,14 @@ def _watch(box, proc, progress_r, state, limits, deadlines, output, dropped):
         if state.printed > limits.flood_bytes:
             return ("crashed", i18n._("it printed more than {mb} MB in one call (an output flood: "
                                       "remove print calls from loops)").format(mb=limits.flood_bytes >> 20)), dropped
-        if now > next_disk_check:
+        if state.gate is not None and state.gate.overrun:
+            return _disk_verdict(limits), dropped
+        # also while a block runs (a long one must not fill the disk); not while the worker waits at a
+        # gate, which has just measured: the block before is to blame up to it, this one only from it
+        if now > next_disk_check and (state.gate is None or state.gate.pending is None):
             next_disk_check = now + 0.25
             if box.disk_usage(limits.disk_bytes) > limits.disk_bytes:
-                quota = i18n._("at most {mb} MB and {files} files, in folders at most {depth} deep").format(
-                    mb=limits.disk_bytes >> 20, files=tree.MEASURE_ENTRIES, depth=tree.MEASURE_DEPTH)
-                return ("crashed", i18n._("it wrote more files than allowed ({quota})").format(quota=quota)), dropped
+                return _disk_verdict(limits), dropped
         if state.step is None:
             if now - state.wall_at_start > limits.startup_seconds:
                 return ("timeout", i18n._("the worker did not start")), dropped
@@ -612,7 +649,18 @@ def _watch(box, proc, progress_r, state, limits, deadlines, output, dropped):
             for _ in range(100):   # drain what the worker wrote before it exited
                 if not streams or not pump(0):
                     break
+            if state.done and box.disk_usage(limits.disk_bytes) > limits.disk_bytes:
+                return _disk_verdict(limits), dropped        # the last step's end, as at every other step's
             return (None if state.done else ("crashed", _exit_description(box.returncode(proc)))), dropped
+
+
+DISK = "disk"       # _watch's verdict on files over the cap, blamed on the whole block (_supervise)
+
+
+def _disk_verdict(limits: Limits) -> tuple[str, str]:
+    quota = i18n._("at most {mb} MB and {files} files, in folders at most {depth} deep").format(
+        mb=limits.disk_bytes >> 20, files=tree.MEASURE_ENTRIES, depth=tree.MEASURE_DEPTH)
+    return DISK, i18n._("it wrote more files than allowed ({quota})").format(quota=quota)
 
 
 def _advance(state: _Progress, line: bytes, pid: int, cpu: float | None = None) -> None:
@@ -660,7 +708,7 @@ def _advance(state: _Progress, line: bytes, pid: int, cpu: float | None = None) 
             return
         if call > state.first_call(step) and not state.has_record(step, call - 1):
             return
-    if call is None and state.gate is not None and not state.gate.accepted(step):
+    if call is None and state.gate is not None and step >= state.start_step and not state.gate.accepted(step):
         return          # it starts when the worker takes its byte (_gate_opened)
     _start(state, step, call, _cpu_seconds(pid) if cpu is None else cpu)
 
@@ -670,6 +718,8 @@ def _start(state: _Progress, step: int, call: int | None, now_cpu: float) -> Non
     now = time.monotonic()
     if call is None:
         state.step_cpu_at_start, state.step_wall_at_start = now_cpu, now
+        if step > state.block_start and state.gate is not None and step in state.gate.waits:
+            state.block_start = step
         state.step_calls = max(1, state.forms[step].calls - state.first_call(step))
         if state.meanwhile is not None:
             state.meanwhile.step_started(step)

@@ -8,9 +8,10 @@ record names each array's byte offset and shape). The inputs come the same way: 
 (raw float64) with its index inputs.json ({name: [offset, shape]}), mapped read-only; a step
 marked "deferred" (a realistic-size case) has inputs of its own, step_S_inputs.f64 and .json,
 which the grader writes only once this worker has reported that step's start. At a step marked
-"wait" (a deferred one and the one after it) the worker waits for one more byte on stdin, which
-the grader sends once it has read the last step's answers; the step's clock starts when the worker
-has taken it; at a deferred step a second byte says its inputs are written.
+"wait" (the first of each import or function's steps, a deferred one and the one after it) the
+worker waits for one more byte on stdin, which the grader sends once it has measured the files
+written so far and read the last step's answers; the step's clock starts when the worker has taken
+it; at a deferred step a second byte says its inputs are written.
 The trusted side accepts exactly the records written here (forms.py): a new key or path in a
 record must be added there too, or every such record is refused as forged.
 
@@ -479,11 +480,11 @@ def main(argv):
                                                            plan.get("substitute", {}))
             continue
         progress(f"step {step}")
+        if spec.get("wait") and not wait_for_go():     # the files measured, the last step's answers read
+            return 3
         if spec["kind"] == "import" and spec["module"] in skip:
             continue
         step_arrays = arrays
-        if spec.get("wait") and not wait_for_go():     # the grader has read the last step's answers
-            return 3
         if spec.get("deferred"):        # a second byte: this step's inputs are written
             if not wait_for_go():
                 return 3
