@@ -1,13 +1,13 @@
 """The trusted side of the worker: start it confined, watch it, restart it past a bad call.
 
 One worker normally runs the whole plan. A call that exceeds its CPU budget (or the wall-clock
-backstop), prints a flood, fills the disk, or a worker that dies, costs that call and the rest
-of that function: the runner records the failure, kills every process of the worker
-(confine.Box.kill_all), and starts a fresh worker at the next function (the answer files of the
-steps it reruns are removed first). Nothing the worker prints is parsed; its output is only kept
-(truncated) for the instructor's log. Budgets are CPU seconds of the worker process, so a slow
-or loaded machine gives the same verdicts; wall-clock limits are only generous backstops (for
-sleeping or blocked calls).
+backstop), prints a flood, or a worker that dies, costs that call and the rest of that function
+(files over the disk cap: all of the function's run of calls, see below): the runner records the
+failure, kills every process of the worker (confine.Box.kill_all), and starts a fresh worker at
+the next function (the answer files of the steps it reruns are removed first). Nothing the worker
+prints is parsed; its output is only kept (truncated) for the instructor's log. Budgets are CPU
+seconds of the worker process, so a slow or loaded machine gives the same verdicts; wall-clock
+limits are only generous backstops (for sleeping or blocked calls).
 
 Student code runs in the worker, so it can write on the progress pipe and into out/ as well.
 A progress line counts only when it is the next one an honest worker would write and the records
