@@ -241,7 +241,8 @@ class _StepGate:
 def gated_steps(steps: list[dict], deferred: set[int] | dict) -> frozenset[int]:
     """The steps at whose start the worker waits (_StepGate): the first of each block, a block being
     one import, or one function's consecutive probe steps; and every DEFERRED step and the one after
-    it (_Deferred.guards). Files over the disk cap found at a block's end, or while it ran, cost the whole block."""
+    it (_Deferred.guards). Files over the disk cap found at a block's end, or while it ran, cost the
+    whole block."""
     def block(spec: dict) -> tuple:
         return (spec["kind"], spec.get("function") or spec.get("module"))
     return frozenset(s for s, spec in enumerate(steps)
