@@ -1,7 +1,8 @@
-"""Files over the disk cap are blamed on the step that left them, whatever the timing.
+"""Files over the disk cap are blamed on the function that left them, whatever the timing.
 
-The worker waits at every step's start while the runner measures what it has written
-(runner._StepGate), and the last step's files are measured after "done". A periodic check alone
+The worker waits at the start of each function's run of calls (and each import) while the runner
+measures what it has written (runner.gated_steps, _StepGate), and the last one's files are measured
+after "done". A periodic check alone
 blamed whichever step was running when it looked: a function that made a deep tree of folders and
 returned at once cost the next function its points (a flake of the attack suite, under load).
 Graded here in this process with the reference of part 1, one function replaced.
@@ -108,7 +109,7 @@ def test_files_left_by_the_last_step_are_found_after_it_ends(tmp_path):
 
 
 def test_the_blame_does_not_depend_on_when_the_files_were_seen(tmp_path):
-    """The whole step loses its answers, so two grades give the same scores and feedback."""
+    """The function's whole run of calls loses its answers, so two grades give the same scores and feedback."""
     first = graded(tmp_path / "a", CHAIN_THEN_SLEEP)
     second = graded(tmp_path / "b", CHAIN_THEN_SLEEP)
     assert [(t["name"], t["score"], t["output"]) for t in first["tests"]] == \

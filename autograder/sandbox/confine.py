@@ -452,10 +452,11 @@ class Box:
         can be told apart by owner (it has a uid of its own)?"""
         return self.mode == "fallback" and self.ruleset is None and self.slot is not None
 
-    def disk_usage(self, cap: int) -> int:
+    def disk_usage(self, cap: int, look_elsewhere: bool = True) -> int:
         """Bytes the worker has written: under out/ and tmp/ and, where it can write elsewhere
         (shared_places), what its uid owns in the world-writable folders (tree.owned_usage, looked at
-        no more often than four times what a look costs, so that a busy /tmp does not slow grading).
+        no more often than four times what a look costs, so that a busy /tmp does not slow grading;
+        not at all unless LOOK_ELSEWHERE: the last look's figure counts then).
         Over CAP (CAP + 1) also when a tree is deeper or larger than a quota check would follow."""
         total = 0
         for top in (self.out_dir, self.tmp_dir):
@@ -464,7 +465,7 @@ class Box:
                 return cap + 1
         if self.shared_places():
             now = time.monotonic()
-            if now >= self.shared_next:     # not more often than 4 times what it costs (a busy /tmp)
+            if look_elsewhere and now >= self.shared_next:     # at most 1/4 of the time (a busy /tmp)
                 self.shared_bytes = tree.owned_usage(slots.SHARED_TMP, self.slot.uid, self.slot.gid, cap,
                                                      skip=(str(self.job),))
                 self.shared_next = now + 4 * (time.monotonic() - now)

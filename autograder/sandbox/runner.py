@@ -213,7 +213,8 @@ class _StepGate:
         """True when STEP starts now; False when it waits for the worker to take its byte, or never
         will (overrun)."""
         waits = step in self.waits
-        if waits and self.box.disk_usage(self.disk_cap) > self.disk_cap:
+        # out/ and tmp/ measured now; elsewhere (a fallback without Landlock) as often as _watch looks
+        if waits and self.box.disk_usage(self.disk_cap, look_elsewhere=False) > self.disk_cap:
             self.overrun = True
             return False
         first = waits and not self.handover.guards(step)    # let the worker go on while they are read
@@ -650,7 +651,7 @@ def _watch(box, proc, progress_r, state, limits, deadlines, output, dropped):
             for _ in range(100):   # drain what the worker wrote before it exited
                 if not streams or not pump(0):
                     break
-            if state.done and box.disk_usage(limits.disk_bytes) > limits.disk_bytes:
+            if state.done and box.disk_usage(limits.disk_bytes, look_elsewhere=False) > limits.disk_bytes:
                 return _disk_verdict(limits), dropped        # the last step's end, as at every other step's
             return (None if state.done else ("crashed", _exit_description(box.returncode(proc)))), dropped
 
