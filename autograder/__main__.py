@@ -1,5 +1,3 @@
-import sys
+from autograder.platforms.cli import run
 
-from autograder.platforms.cli import main
-
-sys.exit(main())
+run()

@@ -26,13 +26,14 @@ ROOT = Path(__file__).resolve().parents[1]
 COLD = """import json, os, resource, sys
 sys.argv = ["autograder", *sys.argv[1:]]
 from autograder.platforms.cli import main
+from autograder.platforms.process_exit import leave
 try:
     status = main()
 finally:
     with open(os.environ["RNN_BENCH_RUSAGE"], "w") as f:
         json.dump({"grader_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
                    "workers_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}, f)
-sys.exit(status)
+leave(status)       # as `python -m autograder` ends (cli.run)
 """
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 from autograder.i18n import _, in_language_of, ngettext
 
@@ -309,3 +310,11 @@ def main(argv: list[str] | None = None) -> int:
         return args.run(args)
     except BrokenPipeError:  # output piped into `head` and the like
         return 0
+
+
+def run(argv: list[str] | None = None) -> NoReturn:
+    """The command line's entry point (`python -m autograder`, `rnn-autograder`): main(), then the
+    process ends without the interpreter's teardown (platforms/process_exit.py)."""
+    from autograder.platforms.process_exit import leave
+
+    leave(main(argv))

@@ -4,13 +4,13 @@ run        grade AUTOGRADER_ROOT/submission into AUTOGRADER_ROOT/results/results
 selftest   grade the bundled reference solution; exit 1 unless it earns every point
 """
 import argparse
-import sys
 
 from autograder.platforms.gradescope import run
+from autograder.platforms.process_exit import leave
 
 parser = argparse.ArgumentParser(prog="python3 -m autograder.platforms.gradescope", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
 parser.add_argument("command", choices=["run", "selftest"])
 parser.add_argument("--root", help="the Gradescope tree (default: $AUTOGRADER_ROOT, else /autograder)")
 args = parser.parse_args()
-sys.exit(run.run(run.layout(args.root)) if args.command == "run" else run.selftest())
+leave(run.run(run.layout(args.root)) if args.command == "run" else run.selftest())
