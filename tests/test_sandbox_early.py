@@ -137,3 +137,101 @@ def test_a_grade_runs_its_first_worker_from_the_early_start(monkeypatch):
     assert len(taken) == 1, "the first worker run did not take the early start"
     worker, forks = taken[0]
     assert (worker is not None) != forks     # held since staging, unless the zygote forks it at "go"
+
+
+# ---- prestart: the command line starts the sandbox before it imports NumPy -------------------------
+PRESTART_PROBE = """
+import json, sys
+from autograder.sandbox import early
+seen = {}
+real_prestart, real_take = early.prestart, early.EarlyWorker.take
+def prestart(limits):
+    seen["numpy_at_prestart"] = "numpy" in sys.modules
+    seen["grader_at_prestart"] = "autograder.pipeline.grade" in sys.modules
+    p = real_prestart(limits)
+    seen["folder"] = str(p.folder)
+    seen["job"] = str(p.early.job)
+    seen["prestarted"] = p.early
+    return p
+def take(self):
+    seen["taken"] = self is seen.get("prestarted")
+    return real_take(self)
+early.prestart, early.EarlyWorker.take = prestart, take
+from autograder.platforms.cli import main
+status = main(sys.argv[1:])
+seen.pop("prestarted")
+print(json.dumps(dict(seen, status=status)))
+"""
+
+
+def _cli(tmp_path, *args: str) -> dict:
+    import json
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", PRESTART_PROBE, *args], capture_output=True, text=True,
+                          cwd=ROOT, timeout=300)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_the_command_line_starts_the_worker_before_it_imports_numpy_and_grades_with_it(tmp_path):
+    import json
+
+    seen = _cli(tmp_path, "grade", str(SOLUTION), "--results", str(tmp_path / "r.json"), "--quiet")
+    assert seen["status"] == 0
+    assert seen["numpy_at_prestart"] is False and seen["grader_at_prestart"] is False
+    assert seen["taken"] is True, "the grade did not run its plan in the prestarted worker"
+    assert json.loads((tmp_path / "r.json").read_text())["score"] == 100
+    assert not Path(seen["folder"]).exists() and not Path(seen["job"]).exists()
+
+
+def test_a_prestart_is_ended_when_the_command_fails_before_grading(tmp_path):
+    seen = _cli(tmp_path, "grade", str(SOLUTION), "--results", str(tmp_path / "r.json"), "--assignment",
+                str(tmp_path / "no-such-assignment"))
+    assert seen["status"] == 2 and "taken" not in seen
+    assert not Path(seen["folder"]).exists() and not Path(seen["job"]).exists()
+
+
+@pytest.mark.parametrize(("mode", "fork_server"), MODES)
+def test_a_prestarted_grade_admits_the_staged_files_before_go(monkeypatch, mode, fork_server):
+    """The submission is staged after the box was prepared: before "go" its files get what
+    confine.prepare gives a submission staged before it (root: root's, the slot group's, 0640)."""
+    from autograder.sandbox.early import prestart
+
+    _mode(monkeypatch, mode, fork_server)
+    at_go = []
+    real_go = confine.Box.go
+
+    def go(self, proc, keep_open=False):
+        if not at_go:
+            files = [p for p in self.submission_dir.rglob("*") if p.is_file()]
+            at_go.append([(p.name, p.stat().st_uid, p.stat().st_gid, p.stat().st_mode & 0o777) for p in files])
+            at_go.append(self.slot.gid if self.slot else None)
+        return real_go(self, proc, keep_open)
+
+    monkeypatch.setattr(confine.Box, "go", go)
+    started = prestart(Limits())
+    try:
+        report = grade.grade_submission(SOLUTION, prestart=started)
+    finally:
+        started.abort()
+    assert report.score == report.max_score > 0
+    files, gid = at_go
+    assert sorted(name for name, *_ in files) == ["activations.py", "clipping.py", "jacobian.py", "rnn.py"]
+    if gid is not None:
+        assert all((uid, g, mode_) == (0, gid, 0o640) for _, uid, g, mode_ in files), files
+    assert not started.folder.exists() and not started.early.job.exists()
+
+
+def test_a_prestart_for_other_limits_is_not_used(monkeypatch):
+    from autograder.sandbox.early import prestart
+
+    started = prestart(Limits(call_cpu_seconds=0.5))
+    try:
+        report = grade.grade_submission(SOLUTION, limits=Limits(), prestart=started)
+        assert report.score == report.max_score > 0
+        assert not started.early.taken, "a worker started for other limits ran the plan"
+    finally:
+        started.abort()
+    assert not started.folder.exists() and not started.early.job.exists()

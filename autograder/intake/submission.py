@@ -423,11 +423,12 @@ def _canonical(text: str) -> str:
 
 
 # ---- stage --------------------------------------------------------------------------------------
-def stage(upload: Path, assignment: Assignment | str | None = None) -> Staged:
-    """Copy the submission's Python files (ASSIGNMENT's modules) into a new directory; record what is
-    missing or odd."""
+def stage(upload: Path, assignment: Assignment | str | None = None, into: Path | None = None) -> Staged:
+    """Copy the submission's Python files (ASSIGNMENT's modules) into a new directory, or into INTO,
+    an empty one made for it (sandbox/early.Prestart); record what is missing or odd."""
     upload = Path(upload)
-    staged = Staged(Path(tempfile.mkdtemp(prefix="rnn-submission-")), assignment=load(assignment))
+    folder = Path(into) if into is not None else Path(tempfile.mkdtemp(prefix="rnn-submission-"))
+    staged = Staged(folder, assignment=load(assignment))
     scratch = Path(tempfile.mkdtemp(prefix="rnn-unpack-"))
     try:
         files = find_files(staged, upload, scratch)

@@ -27,7 +27,8 @@ from autograder.i18n import _, current, in_language
 from autograder.intake.canonical import Canonical, canonicalise
 from autograder.intake.submission import Staged, stage
 from autograder.pipeline.ahead import Ahead
-from autograder.sandbox.runner import EarlyWorker, Limits, WorkerRun, run_plan, start_early
+from autograder.sandbox.early import EarlyWorker, Prestart, start_early
+from autograder.sandbox.runner import Limits, WorkerRun, run_plan
 
 
 @dataclass
@@ -82,7 +83,7 @@ def run_worker(assignment: Assignment, staged: Staged, cases: dict[str, list[Cas
     """Run the probes that CASES holds, of `functions` (all when None), in a confined worker: the
     worker receives the inputs of these calls and nothing else (and, for a function whose helper
     is substituted by its answers, helper_answers: see helper_table). early: the job and held
-    worker start_early made for this run (see runner.EarlyWorker).
+    worker start_early made for this run (see sandbox/early.py).
 
     The realistic-size probes run last, and each one's inputs reach the worker only when its step
     starts (Plan.deferred, runner.run_plan): code run in the other calls (each with its own budget)
@@ -453,23 +454,32 @@ def add_examples(assignment: Assignment, staged: Staged, canonical: Canonical, o
 
 @in_language
 def grade_submission(submission_dir: Path, limits: Limits | None = None, secret: CourseSecret | None = None,
-                     assignment: Assignment | str | None = None) -> Report:
+                     assignment: Assignment | str | None = None, prestart: Prestart | None = None) -> Report:
     """Grade one submission folder for ASSIGNMENT (an Assignment, a name or a folder; default
     rnn_bptt); never raises for anything the submission does.
 
     secret: the course secret (default: secret.load_secret()), which with the canonical code seeds
     the hidden cases: the same code and secret always give the same grade, byte for byte.
+    prestart: a sandbox started for this grade before the grader was imported (early.prestart,
+    with the same LIMITS): the submission is staged into its folder and its worker runs the plan;
+    the caller aborts it when the grade is over.
     lang (keyword): the language of the feedback (default: autograder.i18n.current()).
     """
     start = time.monotonic()
     assignment = load(assignment)
-    limits = limits or Limits()
-    staged = stage(Path(submission_dir), assignment)
+    limits = limits or (prestart.limits if prestart is not None else Limits())
+    if prestart is not None and prestart.limits != limits:
+        prestart = None                 # started for other limits: not this grade's (the caller aborts it)
+    staged = stage(Path(submission_dir), assignment, into=prestart.folder if prestart is not None else None)
     early = None
     try:
-        # the first worker starts now (confined as ever, held until the plan is written), so that
-        # its interpreter and NumPy load while this process draws the cases
-        early = start_early(staged.dir, limits)
+        if prestart is not None and prestart.early is not None:
+            early = prestart.early      # its worker has been loading NumPy since the grader started
+            prestart.admit()
+        else:
+            # the first worker starts now (confined as ever, held until the plan is written), so
+            # that its interpreter and NumPy load while this process draws the cases
+            early = start_early(staged.dir, limits)
         canonical = canonicalise(staged.dir, [f"{m}.py" for m in assignment.modules])
         secret = secret or load_secret()
         cases = build_cases(submission_draw(secret.key, canonical.digest), assignment=assignment)

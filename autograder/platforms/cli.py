@@ -26,7 +26,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
     from autograder.platforms.safe_grade import grade_and_save
 
     graded, problem = grade_and_save(Path(args.submission), Path(args.results), secret=load_secret(args.secret_file),
-                                     assignment=args.assignment_obj, lang=args.lang)
+                                     assignment=args.assignment_obj, lang=args.lang, prestart=args.prestarted)
     if graded.unavailable:
         print(f"error: {graded.unavailable}", file=sys.stderr)
     elif graded.internal_error:
@@ -220,7 +220,7 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--verbose", "-v", action="store_true", help="print every failed test's feedback")
     g.add_argument("--secret-file", type=Path, default=None,
                    help=SECRET_HELP)
-    g.set_defaults(run=cmd_grade)
+    g.set_defaults(run=cmd_grade, prestart=True)
     b = sub.add_parser("batch", help="grade a whole class in parallel: folders, zips, a Gradescope export, "
                                      "an nbgrader course")
     b.add_argument("submissions", nargs="*", metavar="INPUT",
@@ -298,18 +298,32 @@ def main(argv: list[str] | None = None) -> int:
     from autograder.i18n import LanguageError, choose
 
     args = build_parser().parse_args(argv)
+    args.prestarted = _prestart() if getattr(args, "prestart", False) else None
     try:
-        args.lang_flag = args.lang
-        args.lang = choose(args.lang)
-        args.assignment_obj = load(args.assignment)
-    except (AssignmentError, ImportError, SyntaxError, LanguageError) as exc:    # the instructor's declaration: say why
-        print(f"error: {exc}" if isinstance(exc, AssignmentError | LanguageError)
-              else f"error: {type(exc).__name__}: {exc}", file=sys.stderr)
-        return 2
-    try:
-        return args.run(args)
-    except BrokenPipeError:  # output piped into `head` and the like
-        return 0
+        try:
+            args.lang_flag = args.lang
+            args.lang = choose(args.lang)
+            args.assignment_obj = load(args.assignment)
+        except (AssignmentError, ImportError, SyntaxError, LanguageError) as exc:    # the instructor's declaration
+            print(f"error: {exc}" if isinstance(exc, AssignmentError | LanguageError)
+                  else f"error: {type(exc).__name__}: {exc}", file=sys.stderr)
+            return 2
+        try:
+            return args.run(args)
+        except BrokenPipeError:  # output piped into `head` and the like
+            return 0
+    finally:
+        if args.prestarted is not None:
+            args.prestarted.abort()
+
+
+def _prestart():
+    """`grade`: the sandbox and its held worker start now, while the grader imports NumPy, the
+    assignment and its checks (sandbox/early.py); the grade runs its plan there."""
+    from autograder.sandbox.early import prestart
+    from autograder.sandbox.limits import Limits
+
+    return prestart(Limits())
 
 
 def run(argv: list[str] | None = None) -> NoReturn:

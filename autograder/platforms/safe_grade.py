@@ -24,6 +24,7 @@ from autograder.i18n import in_language
 from autograder.outputs.results import to_gradescope, write_atomically
 from autograder.pipeline.grade import Report, failed_report, grade_submission
 from autograder.sandbox.confine import SandboxError
+from autograder.sandbox.early import Prestart
 from autograder.sandbox.runner import Limits
 
 STAMP = "extra_data"          # top-level key of results.json that Gradescope ignores
@@ -38,14 +39,16 @@ class Graded:
 
 @in_language
 def grade_safely(submission: Path, *, limits: Limits | None = None, secret: CourseSecret | None = None,
-                 assignment=None) -> Graded:
+                 assignment=None, prestart: Prestart | None = None) -> Graded:
     """Grade SUBMISSION (a folder or a .zip) for ASSIGNMENT (an Assignment, a name or a folder;
     default rnn_bptt); an internal error gives failed_report, never an exception.
 
     secret: the course secret that seeds the hidden cases (default: secret.load_secret()).
+    prestart: the sandbox started for it before the grader was imported (pipeline.grade_submission).
     lang (keyword): the language of the feedback (default: autograder.i18n.current())."""
     try:
-        return Graded(grade_submission(Path(submission), limits=limits, secret=secret, assignment=assignment), None)
+        return Graded(grade_submission(Path(submission), limits=limits, secret=secret, assignment=assignment,
+                                       prestart=prestart), None)
     except SandboxError as exc:
         message = f"grader unavailable: {exc}"
         return Graded(unavailable_report(message, assignment), message + "\n", message)
@@ -103,12 +106,13 @@ def save(path: Path, data: dict) -> str | None:
 
 @in_language
 def grade_and_save(submission: Path, results: Path, *, limits: Limits | None = None,
-                   secret: CourseSecret | None = None, assignment=None) -> tuple[Graded, str | None]:
+                   secret: CourseSecret | None = None, assignment=None,
+                   prestart: Prestart | None = None) -> tuple[Graded, str | None]:
     """grade_safely + results_document + save: (what was graded, the write problem or None)."""
     from autograder.engine.fingerprint import fingerprint, submission_hash
 
     secret = secret or load_secret()
-    graded = grade_safely(submission, limits=limits, secret=secret, assignment=assignment)
+    graded = grade_safely(submission, limits=limits, secret=secret, assignment=assignment, prestart=prestart)
     data = results_document(graded.report, fingerprint(secret.key, graded.report.assignment, graded.report.lang),
                             submission_hash(Path(submission)),
                             graded.internal_error is not None)

@@ -295,6 +295,15 @@ class Box:
                     pass
         return proc, progress_r
 
+    def admit_submission(self) -> None:
+        """The submission was staged after prepare() (early.Prestart), before "go": give its files
+        what prepare gives a staged submission (root: _grant_submission), and, root in fallback
+        mode, protect the assignments' folders loaded since (protect_grader_files)."""
+        if self.slot is not None:
+            _grant_submission(self)
+            if self.mode == "fallback":
+                self.log += protect_grader_files()
+
     def forks_workers(self) -> bool:
         """Workers are forked by the fork server (fallback mode, unless it is off or failed)."""
         return self.mode == "fallback" and forkserver.wanted() and not self.use_exec
@@ -603,6 +612,12 @@ def _grant(box: Box) -> None:
     for path in (box.out_dir, box.tmp_dir):
         os.chown(path, box.slot.uid, gid)
         os.chmod(path, 0o700)
+    _grant_submission(box)
+
+
+def _grant_submission(box: Box) -> None:
+    """Root: the staged submission is root's, readable by the slot's group only."""
+    gid = box.slot.gid
     for directory, _dirs, files in os.walk(box.submission_dir):
         os.chown(directory, 0, gid)
         os.chmod(directory, 0o750)

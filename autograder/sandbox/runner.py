@@ -50,10 +50,11 @@ import numpy as np
 
 from autograder import i18n
 from autograder.sandbox import confine, tree
+from autograder.sandbox.early import WORKER_SCRIPT, EarlyWorker, start_early  # noqa: F401 - the runner's surface
 from autograder.sandbox.forms import StepForm, form_of
+from autograder.sandbox.limits import REALISTIC_CPU_SECONDS, REALISTIC_ENV, Limits, realistic_budget  # noqa: F401
 from autograder.sandbox.wire import Budget, RecordTail, StepAnswers, read_step
 
-WORKER_SCRIPT = Path(__file__).with_name("worker.py")
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 STEP_SLACK_SECONDS = 0.5     # a step's CPU budget: its calls' budgets together, plus this
 
@@ -70,43 +71,6 @@ class Meanwhile(Protocol):
     def pending(self) -> bool: ...
 
     def work(self) -> None: ...
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Budgets for one submission. CPU budgets make verdicts independent of machine load."""
-
-    call_cpu_seconds: float = 1.0        # per student call (the reference's slowest ordinary call: < 1 ms)
-    import_cpu_seconds: float = 3.0      # per module import (top-level code a student left in a file)
-    # per call of a realistic-size case (a plan step marked "realistic": Probe.realistic), calibrated
-    # on the slowest honest BPTT (README, security; benchmarks/realistic_budget.py); tests may lower
-    # it with RNN_AUTOGRADER_REALISTIC_CPU (never raise it)
-    realistic_cpu_seconds: float = field(default_factory=lambda: realistic_budget())
-    wall_factor: float = 12.0            # wall-clock backstop of an ordinary call: factor * call budget + 2 s (14 s)
-    startup_seconds: float = 20.0        # worker start (interpreter + NumPy; started early: from "go"), wall clock
-    submission_seconds: float = 120.0    # the whole submission, wall clock (and CPU rlimit per process)
-    memory_bytes: int = 1536 << 20       # address space of the worker (lowered to what the container leaves)
-    output_bytes: int = 10_000           # student stdout/stderr kept for the log
-    flood_bytes: int = 4 << 20           # output of one call past which the call is stopped
-    disk_bytes: int = 256 << 20          # files the worker may leave in out/ and tmp/ (and elsewhere)
-    answer_bytes: int = 128 << 20        # array data the grader reads back from one run
-    file_bytes: int = 64 << 20           # largest file the worker may write (RLIMIT_FSIZE)
-    open_files: int = 128                # RLIMIT_NOFILE
-    processes: int = 32                  # RLIMIT_NPROC of the worker's own uid (root only; threads count)
-    max_restarts: int = 12
-
-
-REALISTIC_CPU_SECONDS = 20.0
-REALISTIC_ENV = "RNN_AUTOGRADER_REALISTIC_CPU"
-
-
-def realistic_budget() -> float:
-    """The realistic-size case's CPU budget: REALISTIC_CPU_SECONDS, or less when the environment says so."""
-    try:
-        wanted = float(os.environ.get(REALISTIC_ENV, "") or REALISTIC_CPU_SECONDS)
-    except ValueError:
-        wanted = REALISTIC_CPU_SECONDS
-    return min(REALISTIC_CPU_SECONDS, max(0.5, wanted))
 
 
 def call_budget(spec: dict, limits: Limits) -> float:
@@ -352,67 +316,8 @@ class _Answers:
         return self.read[step]
 
 
-class EarlyWorker:
-    """A grade's first worker, started by start_early as soon as the submission is staged: the job
-    laid out and the box prepared exactly as run_plan does, the worker spawned by the same
-    Box.spawn but held (it imports NumPy, then waits for "go" before it reads the plan or the
-    submission). run_plan(early=...) takes it over, writes the plan and lets it go; its time limits
-    start then. abort() (idempotent) ends it when the grade stops before that."""
-
-    def __init__(self, job: Path, limits: Limits):
-        self.job, self.limits = job, limits
-        self.box: confine.Box | None = None
-        self.worker: tuple | None = None        # (proc, progress_r) until _supervise takes it
-        self.taken = False                      # run_plan owns the job from then on
-
-    def take(self) -> tuple:
-        worker, self.worker = self.worker, None
-        return worker
-
-    def drop_worker(self) -> None:
-        """Kill the held worker (it never got "go": it has read nothing of the job)."""
-        worker, self.worker = self.worker, None
-        if worker is not None and self.box is not None:
-            proc, progress_r = worker
-            self.box.kill_all(proc)
-            os.close(progress_r)
-
-    def abort(self) -> list[str]:
-        """The grade stopped before run_plan took the worker: kill it, give the slot back, remove
-        the job. Returns cleanup problems."""
-        if self.taken:
-            return []
-        self.taken = True
-        problems: list[str] = []
-        try:
-            self.drop_worker()
-        finally:
-            problems += self.box.close() if self.box is not None else []
-            problems += tree.remove_tree(str(self.job))
-        return problems
-
-
-def start_early(submission_dir: Path, limits: Limits) -> EarlyWorker | None:
-    """Prepare the job and start its first worker now, held until run_plan lets it go (see
-    EarlyWorker); where the fork server starts workers (fallback mode) only the job and box, the
-    zygote starting meanwhile (confine.prepare), and the first worker is forked at "go". None when
-    that fails here: run_plan then does it all itself, as without it, and meets the same problem
-    at the same point."""
-    early = EarlyWorker(Path(tempfile.mkdtemp(prefix="rnn-grade-")), limits)
-    try:
-        early.box = confine.prepare(early.job, submission_dir, WORKER_SCRIPT, limits)
-        if not early.box.forks_workers():     # a fork of the zygote costs little: it starts at "go"
-            early.worker = early.box.spawn(0, 0, hold=True)
-    except BaseException as exc:
-        early.abort()
-        if not isinstance(exc, Exception):      # an interrupt is not ours to swallow
-            raise
-        return None         # run_plan starts over and reports the problem as it always has
-    return early
-
-
 def run_plan(steps: list[dict], arrays: dict[str, np.ndarray], submission_dir: Path,
-             limits: Limits = Limits(), substitute: dict[str, list[str]] | None = None,
+             limits: Limits | None = None, substitute: dict[str, list[str]] | None = None,
              early: EarlyWorker | None = None,
              deferred: dict[int, dict[str, np.ndarray]] | None = None,
              meanwhile: Meanwhile | None = None) -> WorkerRun:
@@ -426,6 +331,7 @@ def run_plan(steps: list[dict], arrays: dict[str, np.ndarray], submission_dir: P
     (_Deferred), and each step's dict emptied then.
     meanwhile: the caller's own work, done while the worker runs (Meanwhile).
     """
+    limits = limits or Limits()
     if early is not None and not early.taken:
         early.taken = True
         job, box = early.job, early.box

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import importlib.util
 import os
 import shutil
 import stat
@@ -55,17 +56,22 @@ def base_dirs() -> list[Path]:
 
 
 def _numpy_dir() -> Path:
-    import numpy
-    return Path(numpy.__file__).resolve().parent
+    """NumPy's folder, found without importing it (the grader may not have yet: sandbox/early.py)."""
+    spec = importlib.util.find_spec("numpy")
+    if spec is None or spec.origin is None:
+        raise ImportError("NumPy is not installed for this Python")
+    return Path(spec.origin).resolve().parent
 
 
 def _key() -> str:
-    import numpy
     exe = os.path.realpath(sys.executable)
     stdlib = sysconfig.get_path("stdlib")
     npdir = _numpy_dir()
-    parts = [VIEW_FORMAT, exe, sys.version, stdlib, str(npdir), numpy.__version__,
-             str(os.stat(exe).st_mtime_ns), str(os.stat(npdir / "__init__.py").st_mtime_ns)]
+    version = npdir / "version.py"      # rewritten by every install of NumPy, whatever its version
+    parts = [VIEW_FORMAT, exe, sys.version, stdlib, str(npdir), str(os.stat(exe).st_mtime_ns),
+             str(os.stat(npdir / "__init__.py").st_mtime_ns),
+             str(os.stat(version).st_mtime_ns) if version.exists() else "",
+             version.read_text(encoding="utf-8", errors="replace") if version.exists() else ""]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 
 
