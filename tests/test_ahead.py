@@ -95,7 +95,7 @@ class _Watching(ahead.Ahead):
         super().step_ended(step, records)
 
     def work(self):
-        self.events.append(("work",))
+        self.events.append(("work", self.queue[0][0] if self.queue else None))     # ("work", kind)
         super().work()
 
 
@@ -107,16 +107,16 @@ def test_a_grade_prepares_the_answered_cases_while_the_worker_runs_and_none_of_a
     shutil.copytree(folder, tmp_path / "s", ignore=shutil.ignore_patterns("test_*", "*.md", "__pycache__"))
     seen = {}
 
-    def watching(plan, cases):
-        seen["work"] = _Watching(plan, cases)
+    def watching(plan, cases, judging=None):
+        seen["work"] = _Watching(plan, cases, judging)
         seen["cases"] = cases
         return seen["work"]
 
     real_score = grade.score_checks
 
-    def score(assignment, checks, cases, results):     # what was computed before judging began
+    def score(assignment, checks, cases, results, judged=None):     # computed before the rest of judging
         seen.setdefault("before_judging", [_computed(c) for cs in cases.values() for c in cs if _lazy(c)])
-        return real_score(assignment, checks, cases, results)
+        return real_score(assignment, checks, cases, results, judged)
 
     monkeypatch.setattr(grade, "Ahead", watching)
     monkeypatch.setattr(grade, "score_checks", score)
@@ -127,21 +127,22 @@ def test_a_grade_prepares_the_answered_cases_while_the_worker_runs_and_none_of_a
     if submission == "solution":       # how much is done before the worker stops depends on timing
         assert report.score == report.max_score and any(done)
         last_end = max(i for i, e in enumerate(events) if e[0] == "end")
-        assert ("work",) in events[:last_end]
-    else:
-        assert report.score == 0 and not any(done) and ("work",) not in events
+        assert ("work", "prepare") in events[:last_end]
+    else:       # its raises are judged, but no reference call is made for it
+        assert report.score == 0 and not any(done) and ("work", "prepare") not in events
 
 
-def test_the_grade_is_the_same_with_and_without_the_work_ahead(tmp_path, monkeypatch):
-    sample = ROOT / "reference" / "gated_rnn" / "samples" / "buggy"
-    with_ahead = to_gradescope(grade.grade_submission(sample, assignment="gated_rnn"))
+@pytest.mark.parametrize("assignment", ["rnn_bptt", "gated_rnn"])
+def test_the_grade_is_the_same_with_and_without_the_work_ahead(tmp_path, monkeypatch, assignment):
+    sample = ROOT / "reference" / assignment / "samples" / "buggy"
+    with_ahead = to_gradescope(grade.grade_submission(sample, assignment=assignment))
 
     class Idle(ahead.Ahead):
         def pending(self):
             return False
 
     monkeypatch.setattr(grade, "Ahead", Idle)
-    without = to_gradescope(grade.grade_submission(sample, assignment="gated_rnn"))
+    without = to_gradescope(grade.grade_submission(sample, assignment=assignment))
     for doc in (with_ahead, without):
         doc.pop("execution_time", None)
     assert with_ahead == without
@@ -158,9 +159,9 @@ def test_a_realistic_size_case_lets_go_of_its_inputs_once_handed_over_and_prepar
         seen.setdefault("plan", real_plan(*args, **kwargs))
         return seen["plan"]
 
-    def score(assignment, checks, cases, results):
+    def score(assignment, checks, cases, results, judged=None):
         seen.setdefault("cases", cases)
-        return real_score(assignment, checks, cases, results)
+        return real_score(assignment, checks, cases, results, judged)
 
     monkeypatch.setattr(grade, "build_plan", plan)
     monkeypatch.setattr(grade, "score_checks", score)
@@ -219,3 +220,69 @@ def test_a_substituted_helper_on_a_let_go_realistic_size_case_gets_its_inputs_re
     backward = [o for o in report.outcomes if o.check.function == "lstm_backward"]
     assert all(o.score == o.max_score for o in backward)
     assert "lstm_backward.realistic_size" in rebuilt
+
+
+# ---- checks judged while the worker runs (ahead.Judging) --------------------------------------------
+def _judged_ahead(monkeypatch) -> dict:
+    """Spy: which checks score_check was given verdicts for (judged while the worker ran), the Ahead."""
+    seen = {"ahead": [], "kept": [], "judged_after": []}
+    real_score_check, real_ahead = grade.score_check, grade.Ahead
+
+    def score_check(check, cases, results, assignment=None, verdicts=None):
+        seen["kept" if verdicts is not None else "judged_after"].append(check.id)
+        return real_score_check(check, cases, results, assignment, verdicts)
+
+    def spy_ahead(*args):
+        seen["ahead"].append(real_ahead(*args))
+        return seen["ahead"][-1]
+
+    monkeypatch.setattr(grade, "score_check", score_check)
+    monkeypatch.setattr(grade, "Ahead", spy_ahead)
+    return seen
+
+
+def test_checks_are_judged_while_the_worker_runs_and_the_grade_is_the_same(monkeypatch):
+    """Part 1's reference: the worker's run leaves the grader time to judge most checks before it
+    ends; the report is the one judging everything afterwards gives."""
+    solution = ROOT / "reference" / "rnn_bptt" / "solution"
+    seen = _judged_ahead(monkeypatch)
+    ahead_doc = to_gradescope(grade.grade_submission(solution))
+    assert len(seen["kept"]) >= 10, seen       # most of them; how many depends on timing
+    judged = seen["ahead"][0].judging.judged
+    assert set(seen["kept"]) <= set(judged)
+
+    class NoJudging(grade.Judging):
+        def __init__(self, assignment, checks, problems, canonical):
+            super().__init__(assignment, [], problems, canonical)
+
+    monkeypatch.setattr(grade, "Judging", NoJudging)
+    seen["kept"].clear()
+    after_doc = to_gradescope(grade.grade_submission(solution))
+    assert seen["kept"] == []
+    for doc in (ahead_doc, after_doc):
+        doc.pop("execution_time", None)
+    assert ahead_doc == after_doc
+
+
+def test_results_made_while_the_worker_ran_are_kept_only_for_the_records_they_were_made_from(monkeypatch):
+    """A probe's results made ahead are dropped when the run ends with other records for its step or
+    its module's import (a re-read, a restart, answers dropped for files over the disk cap), or a
+    failure of either: they are made again from what the run ended with."""
+    from autograder.sandbox.runner import StepFailure
+
+    seen = _judged_ahead(monkeypatch)
+    report = grade.grade_submission(ROOT / "reference" / "rnn_bptt" / "solution")
+    assert report.score == report.max_score
+    work = seen["ahead"][0]
+    pid = next(p for p in work.made if p.startswith("sigmoid."))
+    step, imp = work.plan.probe_step[pid], work._import_step(pid)
+    run = grade.WorkerRun(out_dir=None, records={imp: work.read[imp], step: work.read[step]})
+    assert work.results_after(pid, run) is work.made[pid].results
+    for changed in ({imp: work.read[imp], step: list(work.read[step])},      # equal, but not those read
+                    {imp: list(work.read[imp]), step: work.read[step]}):
+        assert work.results_after(pid, grade.WorkerRun(out_dir=None, records=changed)) is None
+    for failed in (step, imp):
+        broken = grade.WorkerRun(out_dir=None, records=dict(run.records),
+                                 failures={failed: StepFailure(0, "crashed", "")})
+        assert work.results_after(pid, broken) is None
+    assert work.results_after("no.such_probe", run) is None

@@ -219,14 +219,24 @@ def describe_import_error(filename: str, raised: dict) -> str:
             "put tests and experiments under `if __name__ == \"__main__\":`.") + (f" {hint}" if hint else ""))
 
 
-def score_check(check: Check, cases: list[Case], results: list[CallResult],
-                assignment: Assignment | None = None) -> Outcome:
-    """points * (fraction of passing cases, or of passing groups when cases carry meta['group'])."""
+def verdicts_of(check: Check, cases: list[Case], results: list[CallResult],
+                assignment: Assignment | None = None) -> list[Verdict]:
+    """One verdict per case: the call's problem, or the check's judgement of its answer."""
     assignment = load(assignment)
     verdicts = []
     for case, result in zip(cases, results):
         problem = call_problem(check, result, assignment)
         verdicts.append(problem if problem is not None else check.judge(case, result))
+    return verdicts
+
+
+def score_check(check: Check, cases: list[Case], results: list[CallResult],
+                assignment: Assignment | None = None, verdicts: list[Verdict] | None = None) -> Outcome:
+    """points * (fraction of passing cases, or of passing groups when cases carry meta['group']).
+    verdicts: verdicts_of these very cases and results, made before (pipeline/ahead.py)."""
+    assignment = load(assignment)
+    if verdicts is None:
+        verdicts = verdicts_of(check, cases, results, assignment)
     groups: dict[str, bool] = {}
     for i, (case, v) in enumerate(zip(cases, verdicts)):
         key = case.meta.get("group", str(i))

@@ -26,7 +26,7 @@ from autograder.engine.secret import CourseSecret, load_secret
 from autograder.i18n import _, current, in_language
 from autograder.intake.canonical import Canonical, canonicalise
 from autograder.intake.submission import Staged, stage
-from autograder.pipeline.ahead import Ahead
+from autograder.pipeline.ahead import Ahead, Judged, Judging
 from autograder.sandbox.early import EarlyWorker, Prestart, start_early
 from autograder.sandbox.runner import Limits, WorkerRun, run_plan
 
@@ -79,7 +79,7 @@ def rebuild_case(scope: str, probe, draw: Draw, i: int) -> Case:
 def run_worker(assignment: Assignment, staged: Staged, cases: dict[str, list[Case]], canonical: Canonical | None,
                functions: set[str] | None = None, substitute: dict[str, dict[str, str]] | None = None,
                limits: Limits | None = None, helper_answers: dict[str, dict] | None = None,
-               early: EarlyWorker | None = None) -> tuple[dict[str, list], WorkerRun]:
+               early: EarlyWorker | None = None, judging: Judging | None = None) -> tuple[dict[str, list], WorkerRun]:
     """Run the probes that CASES holds, of `functions` (all when None), in a confined worker: the
     worker receives the inputs of these calls and nothing else (and, for a function whose helper
     is substituted by its answers, helper_answers: see helper_table). early: the job and held
@@ -88,23 +88,37 @@ def run_worker(assignment: Assignment, staged: Staged, cases: dict[str, list[Cas
     The realistic-size probes run last, and each one's inputs reach the worker only when its step
     starts (Plan.deferred, runner.run_plan): code run in the other calls (each with its own budget)
     cannot read them and do their work ahead, piece by piece. While the worker runs, this process
-    computes the expected values of the cases that answer (pipeline/ahead.py)."""
+    computes the expected values of the cases that answer, and with JUDGING judges the checks
+    whose answers are in (pipeline/ahead.py)."""
     probes = [p for p in assignment.probes if p.id in cases and (functions is None or p.function in functions)]
     modules = [m for m in assignment.modules if m in staged.found]
     plan = build_plan(assignment, probes, cases, modules, helper_answers)
     let_go_of_later_inputs(plan, cases)
-    run = run_plan(plan.steps, plan.arrays, staged.dir, limits or Limits(), substitute, early, plan.deferred,
-                   Ahead(plan, cases))
-    results = {p.id: call_results(assignment, plan, run, p, len(cases[p.id]),
-                                  staged.problems.get(assignment.by_name[p.function].module), canonical)
-               for p in probes}
+    ahead = Ahead(plan, cases, judging)
+    run = run_plan(plan.steps, plan.arrays, staged.dir, limits or Limits(), substitute, early, plan.deferred, ahead)
+    results = {}
+    for p in probes:
+        made = ahead.results_after(p.id, run)
+        results[p.id] = made if made is not None else call_results(
+            assignment, plan, run, p, len(cases[p.id]), staged.problems.get(assignment.by_name[p.function].module),
+            canonical)
     return results, run
 
 
-def score_checks(assignment: Assignment, checks: list[Check], cases, results) -> dict[str, Outcome]:
-    outcomes = {c.id: score_check(c, [x for p in c.probes for x in cases[p]], [x for p in c.probes for x in results[p]],
-                                  assignment)
-                for c in checks if all(p in results for p in c.probes)}
+def score_checks(assignment: Assignment, checks: list[Check], cases, results,
+                 judged: dict[str, Judged] | None = None) -> dict[str, Outcome]:
+    """JUDGED: checks judged while the worker ran (pipeline/ahead.py); their verdicts are used when
+    the check is scored on the very results they were judged on."""
+    judged = judged or {}
+    outcomes = {}
+    for c in checks:
+        if not all(p in results for p in c.probes):
+            continue
+        ahead = judged.get(c.id)
+        kept = ahead is not None and all(made is results[p] for made, p in zip(ahead.results, c.probes))
+        outcomes[c.id] = score_check(c, [x for p in c.probes for x in cases[p]],
+                                     [x for p in c.probes for x in results[p]], assignment,
+                                     ahead.verdicts if kept else None)
     apply_realistic_gates(assignment, outcomes, cases, results)
     apply_realistic_values(assignment, outcomes, cases, results)
     apply_gates(outcomes)
@@ -483,9 +497,10 @@ def grade_submission(submission_dir: Path, limits: Limits | None = None, secret:
         canonical = canonicalise(staged.dir, [f"{m}.py" for m in assignment.modules])
         secret = secret or load_secret()
         cases = build_cases(submission_draw(secret.key, canonical.digest), assignment=assignment)
-        results, run = run_worker(assignment, staged, cases, canonical, limits=limits, early=early)
         checks = assignment.graded_checks()
-        outcomes = score_checks(assignment, checks, cases, results)
+        judging = Judging(assignment, checks, {m: staged.problems.get(m) for m in assignment.modules}, canonical)
+        results, run = run_worker(assignment, staged, cases, canonical, limits=limits, early=early, judging=judging)
+        outcomes = score_checks(assignment, checks, cases, results, judging.judged)
         log = [f"cases drawn for code digest {canonical.digest.hex()[:16]} with the course secret "
                f"{secret.fingerprint} ({secret.source})", *canonical.log, *run.log]
         log += substitute_helpers(assignment, staged, canonical, cases, outcomes, limits, results)
