@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from autograder.platforms.gradescope import metadata, settings
-from autograder.sandbox.runner import Limits
+from autograder.sandbox.limits import Limits
 
 DEFAULT_ROOT = "/autograder"
 
@@ -53,7 +53,21 @@ def layout(root: str | Path | None = None) -> Layout:
 
 
 def run(where: Layout) -> int:
-    """Grade where.submission into where.results. 0 when results.json was written, else 2."""
+    """Grade where.submission into where.results. 0 when results.json was written, else 2.
+
+    The sandbox and its worker start first, while the grader imports NumPy and the assignment
+    (sandbox/early.prestart), as for `grade` on the command line."""
+    from autograder.sandbox.early import prestart
+
+    started = prestart(CONTAINER_LIMITS)
+    try:
+        return _run(where, started)
+    finally:
+        if started is not None:
+            started.abort()
+
+
+def _run(where: Layout, started) -> int:
     from autograder.outputs.escape import terminal_text
     from autograder.outputs.results import to_gradescope, write_atomically
     from autograder.outputs.summary import terminal_summary
@@ -64,7 +78,7 @@ def run(where: Layout) -> int:
     info = metadata.read_metadata(where.metadata)
     log += [m for m in (problem, info.problem) if m]
     graded = grade_safely(where.submission, limits=CONTAINER_LIMITS, secret=course_secret(where),
-                          assignment=chosen.assignment, lang=chosen.lang)
+                          assignment=chosen.assignment, lang=chosen.lang, prestart=started)
     if graded.internal_error:
         print(graded.internal_error, file=sys.stderr, end="")
     report = graded.report
