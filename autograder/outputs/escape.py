@@ -20,7 +20,6 @@ make it show as those characters and nothing else:
 """
 from __future__ import annotations
 
-import html
 import re
 
 # C0 controls except tab and newline, DEL, C1 controls; the Unicode line/paragraph separators;
@@ -84,4 +83,6 @@ def markdown_lines(text: str, indent: str = "") -> str:
 
 def html_text(text: str) -> str:
     """TEXT as HTML text or a quoted attribute value: every character shown as itself."""
-    return html.escape(visible_controls(text), quote=True)
+    # html.escape(..., quote=True), written out: the html package imports its entity tables (1.5 ms)
+    return (visible_controls(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&quot;").replace("'", "&#x27;"))

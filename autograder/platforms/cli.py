@@ -206,7 +206,7 @@ SECRET_HELP = ("the course secret that, with the code, seeds the hidden cases (d
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from autograder.platforms.gradescope.settings import VISIBILITIES
+    from autograder.outputs import VISIBILITIES
 
     parser = argparse.ArgumentParser(prog="python -m autograder",
                                      description="Autograder for the recurrent-networks unit's assignments.")

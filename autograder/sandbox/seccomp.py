@@ -34,7 +34,6 @@ from __future__ import annotations
 import ctypes
 import errno
 import os
-import platform
 import struct
 
 # Classic BPF opcodes and seccomp return values (linux/filter.h, linux/seccomp.h).
@@ -98,7 +97,7 @@ SIGNAL_TARGET_ARG0 = ("kill", "tgkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo", 
 
 def architecture() -> str | None:
     """The key of _SYSCALLS for this machine, or None when the filter cannot be built here."""
-    machine = platform.machine().lower()
+    machine = os.uname().machine.lower()
     machine = {"amd64": "x86_64", "arm64": "aarch64"}.get(machine, machine)
     return machine if machine in _SYSCALLS else None
 
@@ -129,7 +128,7 @@ def build(protected_pids: tuple[int, ...] = (), arch: str | None = None, new_pro
     """
     arch = arch or architecture()
     if arch not in _SYSCALLS:
-        raise OSError(f"no seccomp syscall table for {platform.machine()}")
+        raise OSError(f"no seccomp syscall table for {os.uname().machine}")
     audit_arch, nr = _SYSCALLS[arch]
     eperm = RET_ERRNO | errno.EPERM
     prog = [_ins(_LD_W_ABS, 4), _ins(_JEQ, audit_arch, 1, 0), _ins(_RET, RET_KILL_PROCESS),
@@ -186,7 +185,7 @@ class Installer:
 def probe() -> str | None:
     """None when a filter can be installed here, else why not (checked in a throwaway child)."""
     if architecture() is None:
-        return f"no syscall table for {platform.machine()}"
+        return f"no syscall table for {os.uname().machine}"
     installer = Installer(build())
     r, w = os.pipe()
     pid = os.fork()
