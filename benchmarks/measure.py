@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 COLD = """import json, os, resource, sys
 sys.argv = ["autograder", *sys.argv[1:]]
 from autograder.platforms.cli import main
-from autograder.platforms.process_exit import leave
+from autograder.platforms.process import leave
 try:
     status = main()
 finally:

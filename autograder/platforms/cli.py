@@ -12,6 +12,7 @@ Where each command's code lives (docs/architecture.md):
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from pathlib import Path
 from typing import NoReturn
@@ -296,6 +297,7 @@ ASSIGNMENT_HELP = ("the assignment: a built-in one by name (default: rnn_bptt), 
 def main(argv: list[str] | None = None) -> int:
     from autograder.assignment import AssignmentError, load
     from autograder.i18n import LanguageError, choose
+    from autograder.platforms.process import imports_done
 
     args = build_parser().parse_args(argv)
     args.prestarted = _prestart() if getattr(args, "prestart", False) else None
@@ -304,6 +306,7 @@ def main(argv: list[str] | None = None) -> int:
             args.lang_flag = args.lang
             args.lang = choose(args.lang)
             args.assignment_obj = load(args.assignment)
+            imports_done()              # run() turned the garbage collector off for them
         except (AssignmentError, ImportError, SyntaxError, LanguageError) as exc:    # the instructor's declaration
             print(f"error: {exc}" if isinstance(exc, AssignmentError | LanguageError)
                   else f"error: {type(exc).__name__}: {exc}", file=sys.stderr)
@@ -328,7 +331,10 @@ def _prestart():
 
 def run(argv: list[str] | None = None) -> NoReturn:
     """The command line's entry point (`python -m autograder`, `rnn-autograder`): main(), then the
-    process ends without the interpreter's teardown (platforms/process_exit.py)."""
-    from autograder.platforms.process_exit import leave
+    process ends without the interpreter's teardown; the garbage collector is off while the
+    grader imports its modules (main turns it on again once the assignment is loaded): see
+    platforms/process.py."""
+    from autograder.platforms.process import leave
 
+    gc.disable()
     leave(main(argv))

@@ -71,7 +71,10 @@ def _run(where: Layout, started) -> int:
     from autograder.outputs.escape import terminal_text
     from autograder.outputs.results import to_gradescope, write_atomically
     from autograder.outputs.summary import terminal_summary
+    from autograder.platforms.process import imports_done
     from autograder.platforms.safe_grade import grade_safely
+
+    imports_done()      # __main__ turned the garbage collector off for them (platforms/process.py)
 
     log = [f"grader: {Path(__file__).parents[2]}", f"python: {sys.version.split()[0]}"]
     chosen, problem = settings.load(where.source / settings.SETTINGS_FILE)
@@ -108,7 +111,9 @@ def selftest() -> int:
     from autograder.assignment import load
     from autograder.outputs.summary import terminal_summary
     from autograder.pipeline.grade import grade_submission
+    from autograder.platforms.process import imports_done
 
+    imports_done()
     start = time.monotonic()
     where = layout()
     chosen, _ = settings.load(where.source / settings.SETTINGS_FILE)

@@ -1,5 +1,7 @@
-"""process_exit.leave: the command line ends without the interpreter's teardown, but loses nothing a
-normal exit would have done: exit status, buffered output, atexit clean-ups, running threads."""
+"""How the command line's process starts and ends. process.leave: it ends without the
+interpreter's teardown, but loses nothing a normal exit would have done: exit status, buffered
+output, atexit clean-ups, running threads. cli.run: the garbage collector is off while the grader
+imports its modules, and on again for the grade."""
 from __future__ import annotations
 
 import subprocess
@@ -16,7 +18,7 @@ def run(code: str) -> subprocess.CompletedProcess:
 def test_status_output_and_clean_ups_survive(tmp_path):
     code = f"""
 import atexit, sys, tempfile
-from autograder.platforms.process_exit import leave
+from autograder.platforms.process import leave
 folder = tempfile.TemporaryDirectory(dir={str(tmp_path)!r})      # removed by weakref.finalize at exit
 atexit.register(lambda: print("clean-up ran"))
 sys.stdout.write("buffered, no newline")
@@ -31,7 +33,7 @@ leave(3)
 def test_none_is_success_and_a_running_thread_is_waited_for():
     code = """
 import threading, time
-from autograder.platforms.process_exit import leave
+from autograder.platforms.process import leave
 def late():
     time.sleep(0.3)
     print("thread finished", flush=True)
@@ -52,3 +54,17 @@ def test_the_command_line_ends_through_it(tmp_path):
                           text=True, cwd=ROOT, timeout=120)
     assert done.returncode == 2, done.stderr
     assert "a-file" in done.stderr
+
+
+def test_the_garbage_collector_is_on_again_once_the_grader_is_imported(tmp_path):
+    solution = ROOT / "reference" / "rnn_bptt" / "solution"
+    code = f"""
+import gc
+gc.disable()                        # as cli.run does
+from autograder.platforms.cli import main
+status = main(["grade", {str(solution)!r}, "--results", {str(tmp_path / "r.json")!r}, "--quiet"])
+print(status, gc.isenabled(), gc.get_freeze_count() > 1000)
+"""
+    done = run(code)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["0", "True", "True"]
