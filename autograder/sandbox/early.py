@@ -24,10 +24,10 @@ WORKER_SCRIPT = Path(__file__).with_name("worker.py")
 class EarlyWorker:
     """A grade's first worker, started by start_early as soon as the submission is staged (or by
     prestart, before it is: Prestart): the job laid out and the box prepared exactly as run_plan
-    does, the worker spawned by the same
-    Box.spawn but held (it imports NumPy, then waits for "go" before it reads the plan or the
-    submission). run_plan(early=...) takes it over, writes the plan and lets it go; its time limits
-    start then. abort() (idempotent) ends it when the grade stops before that."""
+    does, the worker spawned by the same Box.spawn but held (it imports NumPy, then waits for "go"
+    before it reads the plan or the submission). run_plan(early=...) takes it over, writes the plan
+    and lets it go; its time limits start then. abort() (idempotent) ends it when the grade stops
+    before that."""
 
     def __init__(self, job: Path, limits: Limits):
         self.job, self.limits = job, limits
